@@ -1,0 +1,8 @@
+/** bn1d as a library: the pure BatchNorm1d core (no I/O). */
+export * from './core/errors.js';
+export * from './core/column.js';
+export * from './core/to-float64.js';
+export * from './core/state.js';
+export * from './core/state-json.js';
+export * from './core/batcher.js';
+export * from './core/batch-norm.js';
