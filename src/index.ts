@@ -6,3 +6,4 @@ export * from './core/state.js';
 export * from './core/state-json.js';
 export * from './core/batcher.js';
 export * from './core/batch-norm.js';
+export * from './core/train-stream.js';

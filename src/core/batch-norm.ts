@@ -39,6 +39,8 @@ export interface StepOptions {
   nan?: NanPolicy;
   /** How to name a 0-based stream row in messages (default `row N`), e.g. with its file. */
   describeRow?: (row: number) => string;
+  /** What to suggest when a batch has too few values (default: --drop-last or a larger --batch-size). */
+  shortBatchHint?: string;
 }
 
 /** Per-channel statistics of one batch. */
@@ -168,7 +170,7 @@ function requireTwoValues(state: BatchNormState, batch: Batch, moments: Moments,
     throw new DataError(
       `batch ${batch.index} (${rows}) has ${has} in column "${state.features[c]}", ` +
         'but training needs more than 1 value per channel (PyTorch: "Expected more than 1 value per channel when training"); ' +
-        'pass --drop-last to skip a short last batch, or use a larger --batch-size',
+        (options.shortBatchHint ?? 'pass --drop-last to skip a short last batch, or use a larger --batch-size'),
     );
   }
 }
@@ -249,6 +251,13 @@ export function transformColumn(column: ColumnData, alpha: number, beta: number,
   return probe === 0 ? -1 : firstNonFinite(column);
 }
 
+/** Training-mode coefficients of a batch: its own statistics, which need more than 1 value per channel. */
+export function trainAffine(state: BatchNormState, batch: Batch, options: StepOptions = {}): Affine {
+  const moments = batchMoments(state, batch, options);
+  requireTwoValues(state, batch, moments, options);
+  return batchAffine(state, moments);
+}
+
 /**
  * Normalizes a batch into `outs` (one array per column, as long as its
  * values): eval mode with the running statistics, or, in training mode or
@@ -260,14 +269,7 @@ export function normalizeBatch(
   outs: readonly (Float64Array | Float32Array)[],
   options: StepOptions & { training?: boolean } = {},
 ): void {
-  let affine: Affine;
-  if (options.training || !state.trackRunningStats) {
-    const moments = batchMoments(state, batch, options);
-    requireTwoValues(state, batch, moments, options);
-    affine = batchAffine(state, moments);
-  } else {
-    affine = evalAffine(state);
-  }
+  const affine = options.training || !state.trackRunningStats ? trainAffine(state, batch, options) : evalAffine(state);
   for (let c = 0; c < batch.columns.length; c++) {
     const bad = transformColumn(batch.columns[c]!, affine.alpha[c]!, affine.beta[c]!, outs[c]!);
     if (bad >= 0 && options.nan !== 'skip') throw nonFiniteError(state, batch, c, bad, options);

@@ -30,7 +30,7 @@ export function columnRows(column: ColumnData): number {
 }
 
 /** Index range of `values` that rows [start, end) occupy. */
-function valueRange(column: ColumnData, start: number, end: number): [number, number] {
+export function valueRange(column: ColumnData, start: number, end: number): [number, number] {
   const { offsets, listSize } = column;
   if (offsets) return [offsets[start]! - offsets[0]!, offsets[end]! - offsets[0]!];
   if (listSize !== undefined) return [start * listSize, end * listSize];
