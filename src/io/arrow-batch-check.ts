@@ -1,0 +1,148 @@
+/**
+ * Checks a record or dictionary batch against its schema before apache-arrow
+ * loads it: walking the fields in the order apache-arrow's VectorLoader does,
+ * every field needs its node and buffers, every buffer must be large enough
+ * for its node's length, and offsets must stay inside what they index.
+ * Only a constant number of values is read per column, never all of them.
+ */
+import type { Region } from './arrow-body.js';
+import { checkUnion, checkViews } from './arrow-content-check.js';
+import { ArrowFormatError } from './arrow-format-error.js';
+import type { BatchMeta } from './arrow-message.js';
+import type { FieldInfo } from './arrow-schema-info.js';
+import { TypeId } from './arrow-types.js';
+
+const V5 = 4;
+
+/** Throws ArrowFormatError unless the batch's nodes and buffers fit the fields. */
+export function checkBatch(batch: BatchMeta, buffers: readonly Region[], body: Uint8Array, fields: readonly FieldInfo[], version: number): void {
+  const walk = new LayoutWalk(batch, buffers, body, version);
+  for (const field of fields) {
+    const length = walk.visit(field);
+    if (length !== batch.length) {
+      throw new ArrowFormatError(`column "${field.path}" has ${length} rows in a batch of ${batch.length}`);
+    }
+  }
+  if (walk.nodeCount !== batch.nodes.length || walk.bufferCount !== buffers.length) {
+    throw new ArrowFormatError(
+      `corrupt record batch (${batch.nodes.length} field nodes and ${buffers.length} buffers, ` +
+        `the schema needs ${walk.nodeCount} and ${walk.bufferCount})`,
+    );
+  }
+}
+
+class LayoutWalk {
+  nodeCount = 0;
+  bufferCount = 0;
+  private variadicCount = 0;
+  private readonly view: DataView;
+
+  constructor(
+    private readonly batch: BatchMeta,
+    private readonly buffers: readonly Region[],
+    body: Uint8Array,
+    private readonly version: number,
+  ) {
+    this.view = new DataView(body.buffer, body.byteOffset, body.byteLength);
+  }
+
+  /** Checks a field's node, buffers and children; returns its length. */
+  visit(field: FieldInfo): number {
+    const node = this.batch.nodes[this.nodeCount++];
+    if (!node) throw new ArrowFormatError('corrupt record batch (fewer field nodes than fields)');
+    const { length, nullCount } = node;
+    const need = (region: Region, bytes: number, what: string): void => {
+      if (region.length < bytes) {
+        throw new ArrowFormatError(`column "${field.path}": ${what} buffer of ${region.length} bytes, ${bytes} needed`);
+      }
+    };
+    if (field.typeId === TypeId.Null) return length; // no buffers at all
+    // Unions have had no validity buffer since V5; apache-arrow skips an older one unread.
+    let validity: Region | null = null;
+    if (field.typeId !== TypeId.Union || this.version < V5) {
+      const region = this.next();
+      if (nullCount > 0 && field.typeId !== TypeId.Union) {
+        need(region, Math.ceil(length / 8), 'validity');
+        validity = region;
+      }
+    }
+    if (field.dictionary) {
+      need(this.next(), length * field.dictionary.indexWidth, 'index');
+      return length;
+    }
+    const children = (): number[] => field.children.map((child) => this.visit(child));
+    const tooShort = (what: string): never => {
+      throw new ArrowFormatError(`column "${field.path}": ${what} out of range`);
+    };
+    switch (field.typeId) {
+      case TypeId.Bool:
+        need(this.next(), Math.ceil(length / 8), 'data');
+        return length;
+      case TypeId.Utf8:
+      case TypeId.Binary:
+      case TypeId.LargeUtf8:
+      case TypeId.LargeBinary: {
+        const last = this.offsets(field, length, field.typeId === TypeId.LargeUtf8 || field.typeId === TypeId.LargeBinary, need);
+        if (last > this.next().length) tooShort('value offsets');
+        return length;
+      }
+      case TypeId.Utf8View:
+      case TypeId.BinaryView: {
+        const views = this.next();
+        need(views, 16 * length, 'views');
+        const variadic = this.batch.variadicCounts[this.variadicCount++] ?? 0;
+        const data = Array.from({ length: variadic }, () => this.next());
+        checkViews(this.view, views, data, length, validity, field.path);
+        return length;
+      }
+      case TypeId.List:
+      case TypeId.Map:
+      case TypeId.LargeList: {
+        const last = this.offsets(field, length, field.typeId === TypeId.LargeList, need);
+        if (last > children()[0]!) tooShort('list offsets');
+        return length;
+      }
+      case TypeId.FixedSizeList:
+        if (children()[0]! < length * field.listSize) tooShort('list values');
+        return length;
+      case TypeId.Struct:
+        if (children().some((n) => n < length)) tooShort('struct fields');
+        return length;
+      case TypeId.Union: {
+        const typeIds = this.next();
+        need(typeIds, length, 'type id');
+        const offsets = field.unionMode === 1 ? this.next() : null;
+        if (offsets) need(offsets, 4 * length, 'offset');
+        const lengths = children();
+        if (lengths.some((n) => field.unionMode === 0 && n < length)) tooShort('union fields');
+        checkUnion(this.view, typeIds, offsets, length, field.typeIds, lengths, field.path);
+        return length;
+      }
+      default:
+        need(this.next(), length * field.width, 'data');
+        return length;
+    }
+  }
+
+  private next(): Region {
+    const region = this.buffers[this.bufferCount++];
+    if (!region) throw new ArrowFormatError('corrupt record batch (fewer buffers than the schema needs)');
+    return region;
+  }
+
+  /** Checks an offsets buffer for `length` values; returns the last offset. */
+  private offsets(field: FieldInfo, length: number, wide: boolean, need: (r: Region, bytes: number, what: string) => void): number {
+    const region = this.next();
+    if (length === 0 && region.length === 0) return 0;
+    const width = wide ? 8 : 4;
+    need(region, (length + 1) * width, 'offsets');
+    const read = (i: number): number =>
+      wide ? Number(this.view.getBigInt64(region.offset + 8 * i, true)) : this.view.getInt32(region.offset + 4 * i, true);
+    const first = read(0);
+    const last = read(length);
+    if (first < 0 || last < first || !Number.isSafeInteger(last)) {
+      throw new ArrowFormatError(`column "${field.path}": corrupt offsets (${first} to ${last})`);
+    }
+    return last;
+  }
+}

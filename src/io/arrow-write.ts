@@ -1,0 +1,160 @@
+/**
+ * Writer of Arrow IPC files and streams. apache-arrow encodes the messages;
+ * its output is collected after each batch and handed to the sink, whose
+ * write is awaited before the next batch is taken (backpressure).
+ */
+import {
+  Message,
+  RecordBatchFileWriter,
+  RecordBatchStreamWriter,
+  util,
+  type RecordBatch,
+  type Schema,
+} from 'apache-arrow';
+import { DataError } from '../core/errors.js';
+import type { ByteSink, DatasetWriter, WriterOptions } from './dataset.js';
+
+/** Chunks smaller than this are joined before they go to the sink; larger ones go as they are. */
+const SMALL_CHUNK = 64 * 1024;
+
+/** The parts of apache-arrow's writers this module drives. */
+interface CollectingWriter {
+  readonly chunks: Uint8Array[];
+  begin(schema: Schema): void;
+  writeBatch(batch: RecordBatch): void;
+  end(): void;
+}
+
+/** The bytes of anything apache-arrow writes, as a Uint8Array view. */
+function bytesOf(chunk: ArrayBufferView): Uint8Array {
+  return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+}
+
+class StreamWriter extends RecordBatchStreamWriter implements CollectingWriter {
+  readonly chunks: Uint8Array[] = [];
+
+  begin(schema: Schema): void {
+    this.reset(undefined, schema);
+  }
+
+  writeBatch(batch: RecordBatch): void {
+    this._writeRecordBatch(batch);
+  }
+
+  end(): void {
+    this.finish();
+  }
+
+  protected override _write(chunk: ArrayBufferView): this {
+    if (this._started && chunk.byteLength > 0) {
+      this.chunks.push(bytesOf(chunk));
+      this._position += chunk.byteLength;
+    }
+    return this;
+  }
+}
+
+class FileWriter extends RecordBatchFileWriter implements CollectingWriter {
+  readonly chunks: Uint8Array[] = [];
+
+  begin(schema: Schema): void {
+    this.reset(undefined, schema);
+  }
+
+  writeBatch(batch: RecordBatch): void {
+    this._writeRecordBatch(batch);
+  }
+
+  end(): void {
+    this.finish();
+  }
+
+  protected override _write(chunk: ArrayBufferView): this {
+    if (this._started && chunk.byteLength > 0) {
+      this.chunks.push(bytesOf(chunk));
+      this._position += chunk.byteLength;
+    }
+    return this;
+  }
+
+  /** apache-arrow's file writer omits the schema message after the leading magic; the format has it. */
+  protected override _writeSchema(schema: Schema): this {
+    this._writeMagic()._writePadding(2);
+    return this._writeMessage(Message.from(schema));
+  }
+}
+
+/** Creates a writer of an Arrow IPC file or stream with this schema; even with no batches the output is complete. */
+export function createArrowWriter(sink: ByteSink, schema: Schema, kind: 'file' | 'stream', _options?: WriterOptions): DatasetWriter {
+  const writer: CollectingWriter = kind === 'file' ? new FileWriter() : new StreamWriter();
+  writer.begin(schema);
+  let finished = false;
+  const flush = async (): Promise<void> => {
+    for (const part of coalesce(writer.chunks.splice(0))) await sink.write(part);
+  };
+  return {
+    async write(batch) {
+      if (finished) throw new Error('Arrow writer: write after finish');
+      try {
+        writer.writeBatch(withSchema(batch, schema));
+      } catch (error) {
+        writer.chunks.length = 0;
+        throw writeError(error);
+      }
+      await flush();
+    },
+    async finish() {
+      if (finished) return;
+      finished = true;
+      writer.end();
+      await flush();
+      await sink.end();
+    },
+  };
+}
+
+/**
+ * The batch, seen with the writer's schema. Its columns must have the
+ * schema's types; its own schema may differ, since apache-arrow rebuilds a
+ * batch's schema by merging fields by name, which swaps the types of
+ * same-named columns. The view computes its dictionaries from the right fields.
+ */
+function withSchema(batch: RecordBatch, schema: Schema): RecordBatch {
+  const columns = batch.data.children;
+  const fits = columns.length === schema.fields.length && schema.fields.every((f, i) => util.compareTypes(f.type, columns[i]!.type));
+  if (!fits) throw new Error('Arrow writer: the batch does not match the schema');
+  if (batch.schema === schema) return batch;
+  return Object.create(batch, { schema: { value: schema }, _dictionaries: { value: undefined, writable: true } }) as RecordBatch;
+}
+
+/** Joins runs of small chunks, so that the sink is not called for every few bytes of padding. */
+function coalesce(chunks: readonly Uint8Array[]): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  let run: Uint8Array[] = [];
+  let size = 0;
+  const close = (): void => {
+    if (run.length === 1) out.push(run[0]!);
+    else if (run.length > 1) out.push(Buffer.concat(run, size));
+    run = [];
+    size = 0;
+  };
+  for (const chunk of chunks) {
+    if (chunk.length >= SMALL_CHUNK) {
+      close();
+      out.push(chunk);
+    } else {
+      run.push(chunk);
+      size += chunk.length;
+      if (size >= SMALL_CHUNK) close();
+    }
+  }
+  close();
+  return out;
+}
+
+function writeError(error: unknown): Error {
+  if (error instanceof Error && /replacement dictionaries/.test(error.message)) {
+    return new DataError('an Arrow IPC file cannot hold a dictionary that is replaced between batches (write an Arrow IPC stream instead)');
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}
