@@ -1,0 +1,57 @@
+/**
+ * Positional reads on one open file: the file is never loaded whole, each
+ * read fetches exactly the byte range asked for.
+ */
+import { open, type FileHandle } from 'node:fs/promises';
+
+/** An open file read by byte ranges; also a hyparquet AsyncBuffer. */
+export interface FileRange {
+  readonly byteLength: number;
+  /** Bytes [start, end) as a fresh ArrayBuffer (the AsyncBuffer contract). */
+  slice(start: number, end?: number): Promise<ArrayBuffer>;
+  /** Bytes [start, end) as a Uint8Array over a fresh buffer. */
+  read(start: number, end: number): Promise<Uint8Array>;
+  /** Closes the file; safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** Opens `path` for positional reads. Errors are the raw fs errors (ENOENT...). */
+export async function openFileRange(path: string): Promise<FileRange> {
+  const handle = await open(path, 'r');
+  let byteLength: number;
+  try {
+    byteLength = (await handle.stat()).size;
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+  return fileRange(handle, byteLength);
+}
+
+function fileRange(handle: FileHandle, byteLength: number): FileRange {
+  let closed: Promise<void> | undefined;
+  async function read(start: number, end: number): Promise<Uint8Array> {
+    if (closed) throw new Error('file is closed');
+    const from = Math.max(0, Math.min(start, byteLength));
+    const to = Math.max(from, Math.min(end, byteLength));
+    const bytes = new Uint8Array(to - from);
+    let done = 0;
+    while (done < bytes.length) {
+      const { bytesRead } = await handle.read(bytes, done, bytes.length - done, from + done);
+      if (bytesRead === 0) throw new Error(`unexpected end of file at byte ${from + done}`);
+      done += bytesRead;
+    }
+    return bytes;
+  }
+  return {
+    byteLength,
+    read,
+    async slice(start, end = byteLength) {
+      return (await read(start, end)).buffer as ArrayBuffer;
+    },
+    close() {
+      closed ??= handle.close();
+      return closed;
+    },
+  };
+}
