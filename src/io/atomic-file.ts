@@ -1,0 +1,112 @@
+/**
+ * Output files appear complete or not at all: bytes go to a temporary file
+ * beside the target, which is renamed over the target only once everything
+ * is written and flushed. On failure or interruption the temporary file is
+ * removed and the target is untouched.
+ */
+import { randomBytes } from 'node:crypto';
+import { constants, existsSync, renameSync, unlinkSync } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { DataError } from '../core/errors.js';
+import { onCleanup } from './cleanup.js';
+import type { ByteSink } from './dataset.js';
+
+/** A sink into a temporary file; commit() puts it in place, abort() throws it away. */
+export interface AtomicFile extends ByteSink {
+  /** The file the output will become. */
+  readonly target: string;
+  /** Renames the finished temporary file over the target. Call after end(). */
+  commit(): Promise<void>;
+  /** Removes the temporary file (safe at any time, and after commit does nothing). */
+  abort(): Promise<void>;
+}
+
+/** Bytes buffered before a write to the file. */
+const BUFFER_BYTES = 1 << 20;
+
+/** Starts writing `target` through a temporary file in the same folder. */
+export async function createAtomicFile(target: string): Promise<AtomicFile> {
+  const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  let handle: FileHandle;
+  try {
+    handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
+  } catch (error) {
+    throw new DataError(`cannot write ${target}: ${reason(error)}`);
+  }
+  let done = false;
+  const forget = onCleanup(() => {
+    // Close through the handle (never by fd number, which the next open may reuse); unlinking an open file is fine.
+    handle.close().catch(() => undefined);
+    if (existsSync(temp)) unlinkSync(temp);
+  });
+  let buffered: Uint8Array[] = [];
+  let size = 0;
+  const flush = async () => {
+    if (size === 0) return;
+    const chunk = buffered.length === 1 ? buffered[0]! : Buffer.concat(buffered, size);
+    buffered = [];
+    size = 0;
+    try {
+      await handle.write(chunk);
+    } catch (error) {
+      throw new DataError(`cannot write ${target}: ${reason(error)}`);
+    }
+  };
+  return {
+    target,
+    async write(bytes) {
+      buffered.push(bytes);
+      size += bytes.length;
+      if (size >= BUFFER_BYTES) await flush();
+    },
+    async end() {
+      await flush();
+      try {
+        await handle.sync();
+        await handle.close();
+      } catch (error) {
+        throw new DataError(`cannot write ${target}: ${reason(error)}`);
+      }
+    },
+    async commit() {
+      try {
+        renameSync(temp, target);
+      } catch (error) {
+        throw new DataError(`cannot write ${target}: ${reason(error)}`);
+      }
+      done = true;
+      forget();
+    },
+    async abort() {
+      if (done) return;
+      done = true;
+      forget();
+      await handle.close().catch(() => undefined);
+      try {
+        unlinkSync(temp);
+      } catch {
+        // never created or already gone
+      }
+    },
+  };
+}
+
+/** The short reason of a file-system error: "no such file or directory", "disk full", ... */
+export function reason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  const known: Record<string, string> = {
+    ENOENT: 'no such file or directory',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    ENOSPC: 'no space left on the device',
+    EDQUOT: 'disk quota exceeded',
+    EROFS: 'read-only file system',
+    EISDIR: 'it is a directory',
+    ENOTDIR: 'a parent is not a directory',
+    EEXIST: 'it already exists',
+    EIO: 'input/output error',
+  };
+  if (code && known[code]) return known[code]!;
+  return (error as Error)?.message ?? String(error);
+}

@@ -1,0 +1,38 @@
+/** Recognises a data file by its first bytes, never by its name. */
+import { DataError } from '../core/errors.js';
+import type { DataFormat } from './dataset.js';
+
+/** Bytes that detectFormat needs to look at. */
+export const SNIFF_BYTES = 8;
+
+/**
+ * The format of a file that starts with `head`: "PAR1" (or "PARE", an
+ * encrypted Parquet file, refused by the Parquet reader) is Parquet,
+ * "ARROW1" an Arrow IPC file, and a message length prefix an Arrow IPC
+ * stream (with the 0xFFFFFFFF continuation marker, or the pre-1.0 framing).
+ */
+export function detectFormat(head: Uint8Array, name: string): DataFormat {
+  if (head.length === 0) throw new DataError(`${name}: the input is empty (expected Parquet or Arrow IPC data)`);
+  const text = (n: number) => String.fromCharCode(...head.subarray(0, n));
+  if (text(4) === 'PAR1' || text(4) === 'PARE') return 'parquet';
+  if (text(6) === 'ARROW1') return 'arrow';
+  if (head.length >= 8) {
+    const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+    const first = view.getInt32(0, true);
+    if (first === -1 && view.getInt32(4, true) >= 0) return 'arrows';
+    // Before Arrow 0.15 a stream message starts directly with its metadata length.
+    if (first > 0 && first < 1 << 24 && first % 8 === 0) return 'arrows';
+  }
+  throw new DataError(`${name}: not a Parquet or Arrow IPC file (it starts with ${describeHead(head)})${textHint(head)}`);
+}
+
+function describeHead(head: Uint8Array): string {
+  const shown = head.subarray(0, SNIFF_BYTES);
+  const printable = shown.every((b) => b >= 0x20 && b < 0x7f);
+  return printable ? JSON.stringify(String.fromCharCode(...shown)) : `bytes ${Buffer.from(shown).toString('hex')}`;
+}
+
+function textHint(head: Uint8Array): string {
+  const isText = head.every((b) => b === 0x09 || b === 0x0a || b === 0x0d || (b >= 0x20 && b < 0x7f) || b >= 0x80);
+  return isText ? '; for CSV, convert it first, e.g. duckdb -c "COPY (FROM \'data.csv\') TO \'data.parquet\'"' : '';
+}

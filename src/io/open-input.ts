@@ -1,0 +1,70 @@
+/**
+ * Opens an input by its content: a path, or "-" for standard input.
+ */
+import { createReadStream } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { DataError, UsageError } from '../core/errors.js';
+import { openArrowFile, openArrowStream } from './arrow-read.js';
+import { reason } from './atomic-file.js';
+import type { DatasetReader } from './dataset.js';
+import { detectFormat, SNIFF_BYTES } from './detect.js';
+import { openParquet } from './parquet-read.js';
+import { peek, type SpooledFile, spool } from './spool.js';
+
+/** How an input is named in messages. */
+export function inputName(spec: string): string {
+  return spec === '-' ? 'stdin' : spec;
+}
+
+/** Opens a file by its first bytes. */
+export async function openFile(path: string, name = path): Promise<DatasetReader> {
+  let head: Uint8Array;
+  try {
+    const info = await stat(path);
+    if (info.isDirectory()) throw new DataError(`${name}: is a directory, not a data file`);
+    const handle = await open(path, 'r');
+    try {
+      const buffer = Buffer.alloc(SNIFF_BYTES);
+      const { bytesRead } = await handle.read(buffer, 0, SNIFF_BYTES, 0);
+      head = buffer.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    if (error instanceof DataError) throw error;
+    throw new DataError(`cannot read ${name}: ${reason(error)}`);
+  }
+  const format = detectFormat(head, name);
+  if (format === 'parquet') return openParquet(path, name);
+  if (format === 'arrow') return openArrowFile(path, name);
+  return openArrowStream(createReadStream(path), name);
+}
+
+/**
+ * Standard input. An Arrow IPC stream is read as it arrives, unless
+ * `rereadable` asks for a copy that can be read again; a Parquet or Arrow
+ * IPC file is always copied to a temporary file first (their footers are at
+ * the end). The copy is removed when the reader closes.
+ */
+export class StdinSource {
+  private copy: SpooledFile | undefined;
+
+  constructor(private readonly stream: AsyncIterable<Uint8Array> & { isTTY?: boolean }) {}
+
+  /** Opens standard input (again, from the copy, after the first time). */
+  async open(rereadable: boolean): Promise<DatasetReader> {
+    if (this.copy) return openFile(this.copy.path, 'stdin');
+    if (this.stream.isTTY) throw new UsageError('no input: give a file, or pipe Parquet or Arrow data into stdin');
+    const { head, chunks } = await peek(this.stream, SNIFF_BYTES);
+    const format = detectFormat(head, 'stdin');
+    if (format === 'arrows' && !rereadable) return openArrowStream(chunks, 'stdin');
+    this.copy = await spool(chunks, 'stdin');
+    return openFile(this.copy.path, 'stdin');
+  }
+
+  /** Removes the temporary copy, if any. */
+  dispose(): void {
+    this.copy?.remove();
+    this.copy = undefined;
+  }
+}
