@@ -24,7 +24,10 @@ import numpy as np
 import torch
 
 torch.set_num_threads(1)
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'fixtures', 'goldens')
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
+OUT = os.path.join(ROOT, 'fixtures', 'goldens')
+OUT_REAL = os.path.join(ROOT, 'fixtures', 'goldens-real')
+REAL = os.path.join(ROOT, '..', 'shared', 'testdata', 'real')
 
 INT_RANGES = {
     'int8': (-128, 127), 'uint8': (0, 255), 'int16': (-32768, 32767),
@@ -326,7 +329,63 @@ def make(c):
     return golden
 
 
+# Real tables (bundled as fixtures/real/<table>.parquet), fitted as `bn1d fit` would
+# with every column but the target, then applied in eval and in training mode.
+REAL_CASES = [
+    dict(name='wine', table='wine', exclude=['target'], batch_size=32, epochs=1, momentum=None, eps=1e-5,
+         drop_last=False, train_batch_size=50),
+    dict(name='diabetes', table='diabetes', exclude=['target'], batch_size=64, epochs=2, momentum=0.1, eps=1e-5,
+         drop_last=True, train_batch_size=64),
+]
+
+
+def read_csv(table):
+    import csv
+    with open(os.path.join(REAL, table + '.csv'), newline='') as f:
+        rows = list(csv.reader(f))
+    return rows[0], [[float(v) for v in row] for row in rows[1:]]
+
+
+def make_real(c):
+    """A real table through BatchNorm1d: fitted state, eval output, and training-mode output."""
+    header, rows = read_csv(c['table'])
+    features = [h for h in header if h not in c['exclude']]
+    x = torch.tensor([[row[header.index(h)] for h in features] for row in rows], dtype=torch.float64)
+    n = x.shape[0]
+    bn = torch.nn.BatchNorm1d(len(features), eps=c['eps'], momentum=c['momentum'], dtype=torch.float64)
+    bn.train()
+    for _ in range(c['epochs']):
+        for s, e in batches(n, c['batch_size'], c['drop_last']):
+            bn(x[s:e])
+    bn.eval()
+    with torch.no_grad():
+        evals = bn(x)
+    fresh = torch.nn.BatchNorm1d(len(features), eps=c['eps'], dtype=torch.float64)
+    fresh.train()
+    with torch.no_grad():
+        train = torch.cat([fresh(x[s:e]) for s, e in batches(n, c['train_batch_size'], False)])
+    return {
+        'name': c['name'],
+        'table': f"fixtures/real/{c['table']}.parquet",
+        'torch_version': torch.__version__,
+        'exclude': c['exclude'],
+        'features': features,
+        'config': {k: c[k] for k in ('batch_size', 'epochs', 'momentum', 'eps', 'drop_last', 'train_batch_size')},
+        'fitted': dict(running_mean=bn.running_mean.tolist(), running_var=bn.running_var.tolist(),
+                       num_batches_tracked=int(bn.num_batches_tracked)),
+        'eval_output': {f: evals[:, k].tolist() for k, f in enumerate(features)},
+        'train_output': {f: train[:, k].tolist() for k, f in enumerate(features)},
+    }
+
+
 def main():
+    os.makedirs(OUT_REAL, exist_ok=True)
+    for c in REAL_CASES:
+        path = os.path.join(OUT_REAL, c['name'] + '.json')
+        with open(path, 'w') as f:
+            json.dump(make_real(c), f, allow_nan=False, separators=(',', ':'))
+            f.write('\n')
+        print(f"{c['name']} (real): {os.path.getsize(path)} bytes", file=sys.stderr)
     os.makedirs(OUT, exist_ok=True)
     for c in CASES:
         golden = make(c)

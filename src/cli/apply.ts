@@ -1,0 +1,138 @@
+/** `bn1d apply`: normalize the feature columns of a table; every other column passes through. */
+import { existsSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import type { RecordBatch } from 'apache-arrow';
+import { type NanPolicy, normalizeBatch } from '../core/batch-norm.js';
+import { UsageError } from '../core/errors.js';
+import { type BatchNormState, createState } from '../core/state.js';
+import { TrainStream } from '../core/train-stream.js';
+import type { DataFormat, DatasetReader } from '../io/dataset.js';
+import { type FeatureDtype, featureChunk, outputArray, outputSchema, replaceFeatures } from '../io/features.js';
+import { inputName, openFile, StdinSource } from '../io/open-input.js';
+import { openOutput, outputFormat } from '../io/open-output.js';
+import { defaultFeatureNames, resolveFeatures } from '../io/select-features.js';
+import { readStateFile } from '../io/state-file.js';
+import type { Io } from './io.js';
+import { batchSizeOption, columnsOption, dtypeOption, epsOption, excludeOption, given, nanOption, quietOption } from './options.js';
+import { startProgress } from './progress.js';
+import { sameFile } from './same-file.js';
+
+/** Parsed options of `bn1d apply`. */
+export interface ApplyOptions {
+  state?: string;
+  output: string;
+  format?: DataFormat;
+  mode: 'eval' | 'train';
+  columns?: string[];
+  exclude?: string[];
+  batchSize: number;
+  eps: number;
+  dtype?: FeatureDtype;
+  force?: boolean;
+  nan: NanPolicy;
+  quiet?: boolean;
+}
+
+const EXAMPLES = `
+Examples:
+  $ bn1d apply data.parquet --state stats.json -o normalized.parquet
+  $ cat part.arrows | bn1d apply --state stats.json | next-step
+  $ bn1d apply data.arrow --mode train -b 512 -c x,y -o batchwise.arrow`;
+
+function checkUsage(input: string, options: ApplyOptions, explicit: ReadonlySet<string>): void {
+  if (options.mode === 'eval' && !options.state) {
+    throw new UsageError('--state is required in eval mode (or pass --mode train to normalize each batch with its own statistics)');
+  }
+  if (options.state) {
+    const clash = ['columns', 'exclude', 'eps'].find((name) => explicit.has(name));
+    if (clash) throw new UsageError(`--${clash} cannot be combined with --state: the features and eps come from the state`);
+  }
+  if (options.columns && options.exclude) throw new UsageError('--exclude narrows the default selection; with --columns, list only the columns you want');
+  const { output } = options;
+  if (output === '-') return;
+  if (sameFile(input, output)) throw new UsageError(`the output ${output} is the input: write to another file`);
+  if (options.state && sameFile(options.state, output)) throw new UsageError(`the output ${output} is the state file: write to another file`);
+  if (existsSync(output) && !options.force) throw new UsageError(`${output} exists: pass --force to overwrite it`);
+}
+
+async function loadState(reader: DatasetReader, options: ApplyOptions): Promise<BatchNormState> {
+  if (options.state) return readStateFile(options.state);
+  const features = options.columns ?? defaultFeatureNames(reader.schema, options.exclude ?? [], reader.name);
+  return createState({ features, eps: options.eps });
+}
+
+/** Normalizes `input` ('-' = stdin) into `options.output`. */
+export async function runApply(input: string, options: ApplyOptions, io: Io, explicit: ReadonlySet<string> = new Set()): Promise<void> {
+  checkUsage(input, options, explicit);
+  const format = outputFormat(options.output, options.format);
+  const stdin = new StdinSource(io.stdin);
+  const progress = startProgress(io.stderr, options.quiet ?? false, 'normalizing');
+  let reader: DatasetReader | undefined;
+  let output: Awaited<ReturnType<typeof openOutput>> | undefined;
+  try {
+    reader = input === '-' ? await stdin.open(false) : await openFile(input, inputName(input));
+    const state = await loadState(reader, options);
+    const batchStats = options.mode === 'train' || !state.trackRunningStats;
+    if (!batchStats && explicit.has('batchSize')) throw new UsageError('--batch-size applies only to --mode train (or a state without running statistics)');
+    const features = resolveFeatures(reader.schema, state.features, reader.name, options.dtype);
+    const schema = outputSchema(reader.schema, features);
+    output = await openOutput(options.output, format, schema, io.stdout, { parquetColumns: reader.parquetColumns });
+    const name = reader.name;
+    const step = { nan: options.nan, describeRow: (row: number) => `row ${row} of ${name}` };
+    const write = (batch: RecordBatch, outs: (Float32Array | Float64Array)[]) => output!.writer.write(replaceFeatures(batch, schema, features, outs));
+    const stream = batchStats
+      ? new TrainStream<[RecordBatch, (Float32Array | Float64Array)[]]>(state, options.batchSize, {
+          ...step,
+          shortBatchHint: 'choose a --batch-size that does not leave a single row for the last batch',
+        })
+      : undefined;
+    let rows = 0;
+    let index = 0;
+    for await (const batch of reader.batches()) {
+      const chunk = featureChunk(batch, features);
+      const outs = chunk.columns.map((column, k) => outputArray(column, features[k]!));
+      if (stream) {
+        for (const [done, doneOuts] of stream.push(chunk, outs, [batch, outs])) await write(done, doneOuts);
+      } else {
+        normalizeBatch(state, { ...chunk, index: index++, startRow: rows }, outs, step);
+        await write(batch, outs);
+      }
+      rows += batch.numRows;
+      progress.update({ rows });
+    }
+    if (stream) for (const [done, doneOuts] of stream.finish()) await write(done, doneOuts);
+    await output.finish();
+    progress.done(`normalized ${features.length} features`);
+  } catch (error) {
+    progress.fail();
+    await output?.abort();
+    throw error;
+  } finally {
+    await reader?.close();
+    stdin.dispose();
+  }
+}
+
+/** The `apply` command. */
+export function applyCommand(io: Io): Command {
+  return new Command('apply')
+    .description('normalize the feature columns of a table with a fitted state (eval mode), or batch by batch (--mode train)')
+    .argument('[input]', "Parquet or Arrow IPC file ('-' or absent = stdin)", '-')
+    .option('-s, --state <path>', 'state file: eval mode uses its running statistics, weight and bias')
+    .option('-o, --output <path>', "output file ('-' or absent = stdout, as an Arrow IPC stream)", '-')
+    .addOption(new Option('--format <f>', 'output format (default: from the extension: .parquet, .arrow/.feather/.ipc, .arrows)').choices(['parquet', 'arrow', 'arrows']))
+    .addOption(new Option('--mode <mode>', 'eval: running statistics; train: each batch with its own statistics').choices(['eval', 'train']).default('eval'))
+    .addOption(columnsOption())
+    .addOption(excludeOption())
+    .addOption(batchSizeOption())
+    .addOption(epsOption())
+    .addOption(dtypeOption())
+    .option('--force', 'overwrite an existing output file')
+    .addOption(nanOption())
+    .addOption(quietOption())
+    .addHelpText('after', EXAMPLES)
+    .action(async (input: string, options: ApplyOptions, command: Command) => {
+      const explicit = new Set(['columns', 'exclude', 'eps', 'batchSize'].filter((name) => given(command, name)));
+      await runApply(input, options, io, explicit);
+    });
+}

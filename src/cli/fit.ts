@@ -1,0 +1,162 @@
+/** `bn1d fit`: running statistics over one or more inputs, written as a state file. */
+import { Command } from 'commander';
+import { fitBatch, type NanPolicy } from '../core/batch-norm.js';
+import { Batcher } from '../core/batcher.js';
+import { UsageError, DataError } from '../core/errors.js';
+import { type BatchNormState, createState } from '../core/state.js';
+import { StdinSource } from '../io/open-input.js';
+import { defaultFeatureNames, resolveFeatures } from '../io/select-features.js';
+import { isReplaceableState, readStateFile, writeState } from '../io/state-file.js';
+import { streamSink } from '../io/stdout-sink.js';
+import { InputSeries } from './inputs.js';
+import type { Io } from './io.js';
+import {
+  batchSizeOption,
+  columnsOption,
+  epochsOption,
+  epsOption,
+  excludeOption,
+  given,
+  momentumOption,
+  nanOption,
+  quietOption,
+} from './options.js';
+import { startProgress } from './progress.js';
+import { sameFile } from './same-file.js';
+
+/** Parsed options of `bn1d fit`. */
+export interface FitOptions {
+  state: string;
+  columns?: string[];
+  exclude?: string[];
+  batchSize: number;
+  epochs: number;
+  /** A factor in (0, 1], or 'none' for a cumulative average. */
+  momentum: number | 'none';
+  eps: number;
+  affine: boolean;
+  dropLast?: boolean;
+  resume?: string;
+  nan: NanPolicy;
+  quiet?: boolean;
+}
+
+const EXAMPLES = `
+Examples:
+  $ bn1d fit train.parquet                          # stats.json, momentum 0.1, batches of 256
+  $ bn1d fit part-*.parquet --momentum none -e 3 -s stats.json
+  $ cat data.arrows | bn1d fit - -c age,income --drop-last -s - > stats.json`;
+
+/** Flags that --resume takes from the state instead. */
+const FROM_STATE = ['columns', 'exclude', 'momentum', 'eps', 'affine'];
+
+async function checkTargets(inputs: readonly string[], options: FitOptions): Promise<void> {
+  if (inputs.filter((i) => i === '-').length > 1) throw new UsageError("stdin ('-') can be given only once");
+  if (options.state === '-') return;
+  const input = inputs.find((i) => sameFile(i, options.state));
+  if (input !== undefined) throw new UsageError(`the state file ${options.state} is the input ${input}: choose another --state`);
+  if (!(await isReplaceableState(options.state))) {
+    throw new UsageError(`${options.state} exists and is not a bn1d state file: not overwriting it (choose another --state)`);
+  }
+}
+
+async function initialState(series: InputSeries, options: FitOptions): Promise<BatchNormState> {
+  if (options.resume) {
+    const state = await readStateFile(options.resume);
+    if (!state.trackRunningStats) throw new DataError(`${options.resume}: the state has no running statistics to resume (track_running_stats is false)`);
+    return state;
+  }
+  if (options.columns && options.exclude) throw new UsageError('--exclude narrows the default selection; with --columns, list only the columns you want');
+  const first = await series.first();
+  const features = options.columns ?? defaultFeatureNames(first.schema, options.exclude ?? [], first.name);
+  resolveFeatures(first.schema, features, first.name);
+  const momentum = options.momentum === 'none' ? null : options.momentum;
+  return createState({ features, eps: options.eps, momentum, affine: options.affine });
+}
+
+/** Fits and writes the state. */
+export async function runFit(inputs: string[], options: FitOptions, io: Io, explicit: ReadonlySet<string> = new Set()): Promise<void> {
+  const clash = FROM_STATE.find((name) => explicit.has(name));
+  if (options.resume && clash) {
+    throw new UsageError(`--${clash === 'affine' ? 'no-affine' : clash} cannot be combined with --resume: the resumed state's setting is used`);
+  }
+  await checkTargets(inputs, options);
+  const stdin = new StdinSource(io.stdin);
+  const series = new InputSeries(inputs, stdin, options.epochs > 1);
+  const progress = startProgress(io.stderr, options.quiet ?? false, 'fitting');
+  try {
+    let state = await initialState(series, options);
+    const { batchSize, epochs } = options;
+    const step = { nan: options.nan, describeRow: (row: number) => series.describeRow(row) };
+    let rows = 0;
+    let seen = 0;
+    let batches = 0;
+    for (let epoch = 1; epoch <= epochs; epoch++) {
+      const batcher = new Batcher({ batchSize, dropLast: options.dropLast });
+      rows = 0;
+      const counts = () => ({ rows: seen, batches, epoch, epochs });
+      const onRows = (n: number) => {
+        rows += n;
+        seen += n;
+      };
+      for await (const chunk of series.pass(state.features, onRows)) {
+        for (const batch of batcher.push(chunk)) {
+          state = fitBatch(state, batch, step);
+          batches++;
+        }
+        progress.update(counts());
+      }
+      const last = batcher.finish();
+      if (last) {
+        state = fitBatch(state, last, step);
+        batches++;
+      }
+      if (rows === 0) throw new DataError(`no rows to fit in ${series.names.join(', ')}`);
+      if (batches === 0) {
+        throw new DataError(`no batch to train on: ${rows} rows are fewer than --batch-size ${batchSize}, and --drop-last drops the short batch`);
+      }
+    }
+    const fit = {
+      batch_size: batchSize,
+      epochs,
+      drop_last: options.dropLast ?? false,
+      nan: options.nan,
+      rows,
+      batches,
+      inputs: series.names,
+      ...(options.resume ? { resumed_from: options.resume } : {}),
+    };
+    await writeState({ ...state, fit }, options.state === '-' ? streamSink(io.stdout) : options.state);
+    progress.done(`fitted ${state.features.length} features over ${epochs} epoch${epochs > 1 ? 's' : ''}, ${batches} batches`);
+  } catch (error) {
+    progress.fail();
+    throw error;
+  } finally {
+    await series.close();
+    stdin.dispose();
+  }
+}
+
+/** The `fit` command. */
+export function fitCommand(io: Io): Command {
+  return new Command('fit')
+    .description('fit BatchNorm1d running statistics over the inputs (training mode) and write them to a state file')
+    .argument('<input...>', "Parquet or Arrow IPC files, read as one stream in this order ('-' = stdin)")
+    .option('-s, --state <path>', "state file to write ('-' = stdout)", 'stats.json')
+    .addOption(columnsOption())
+    .addOption(excludeOption())
+    .addOption(batchSizeOption())
+    .addOption(epochsOption())
+    .addOption(momentumOption())
+    .addOption(epsOption())
+    .option('--no-affine', 'weight and bias are null (torch: affine=False)')
+    .option('--drop-last', 'skip a final batch shorter than --batch-size, every epoch (torch DataLoader: drop_last)')
+    .option('--resume <path>', 'start from this state: features, eps, momentum and affine come from it; num_batches_tracked carries on')
+    .addOption(nanOption())
+    .addOption(quietOption())
+    .addHelpText('after', EXAMPLES)
+    .action(async (inputs: string[], options: FitOptions, command: Command) => {
+      const explicit = new Set(FROM_STATE.filter((name) => given(command, name)));
+      await runFit(inputs, options, io, explicit);
+    });
+}

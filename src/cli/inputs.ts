@@ -1,0 +1,86 @@
+/**
+ * The inputs of `fit`, in the order given, as one logical stream of
+ * feature chunks: batches cross file boundaries, and every input must have
+ * the feature columns with the same shape as the first.
+ */
+import type { Chunk } from '../core/batcher.js';
+import { DataError } from '../core/errors.js';
+import type { DatasetReader } from '../io/dataset.js';
+import { type Feature, featureChunk } from '../io/features.js';
+import { inputName, openFile, type StdinSource } from '../io/open-input.js';
+import { checkSameShape, listColumns, resolveFeatures } from '../io/select-features.js';
+
+/** A pass over every input, yielding feature chunks; keeps track of where each input starts. */
+export class InputSeries {
+  readonly names: string[];
+  private firstReader: DatasetReader | undefined;
+  private starts: number[] = [];
+
+  constructor(
+    private readonly specs: readonly string[],
+    private readonly stdin: StdinSource,
+    private readonly rereadable: boolean,
+  ) {
+    this.names = specs.map(inputName);
+  }
+
+  private open(i: number): Promise<DatasetReader> {
+    const spec = this.specs[i]!;
+    return spec === '-' ? this.stdin.open(this.rereadable) : openFile(spec);
+  }
+
+  /** The first input, opened (and kept for the first pass) to look at its schema. */
+  async first(): Promise<DatasetReader> {
+    this.firstReader ??= await this.open(0);
+    return this.firstReader;
+  }
+
+  /** Rows of every input, as feature chunks of the named features, in order. */
+  async *pass(names: readonly string[], onRows: (rows: number) => void = () => {}): AsyncGenerator<Chunk> {
+    this.starts = [];
+    let row = 0;
+    let reference: Feature[] | undefined;
+    for (let i = 0; i < this.specs.length; i++) {
+      const reader = i === 0 && this.firstReader ? this.firstReader : await this.open(i);
+      this.firstReader = undefined;
+      try {
+        const features = this.features(reader, names, i);
+        if (reference) checkSameShape(reference, this.names[0]!, features, reader.name);
+        reference ??= features;
+        this.starts.push(row);
+        for await (const batch of reader.batches()) {
+          row += batch.numRows;
+          onRows(batch.numRows);
+          yield featureChunk(batch, features);
+        }
+      } finally {
+        await reader.close();
+      }
+    }
+  }
+
+  private features(reader: DatasetReader, names: readonly string[], i: number): Feature[] {
+    if (i > 0) {
+      const missing = names.find((name) => !reader.schema.fields.some((f) => f.name === name));
+      if (missing !== undefined) {
+        throw new DataError(
+          `${reader.name} has no column "${missing}", which ${this.names[0]} has: inputs must share the feature columns (${reader.name} has: ${listColumns(reader.schema)})`,
+        );
+      }
+    }
+    return resolveFeatures(reader.schema, names, reader.name);
+  }
+
+  /** "row 12 of b.parquet": a stream row of the current pass, by its input. */
+  describeRow(row: number): string {
+    let i = this.starts.length - 1;
+    while (i > 0 && this.starts[i]! > row) i--;
+    return i < 0 ? `row ${row}` : `row ${row - this.starts[i]!} of ${this.names[i]}`;
+  }
+
+  /** Closes what is still open. */
+  async close(): Promise<void> {
+    await this.firstReader?.close();
+    this.firstReader = undefined;
+  }
+}

@@ -1,0 +1,87 @@
+/** `bn1d inspect`: a state file as a readable table, or as JSON for scripts. */
+import { Command } from 'commander';
+import type { BatchNormState } from '../core/state.js';
+import { readStateFile } from '../io/state-file.js';
+import type { Io } from './io.js';
+
+const EXAMPLES = `
+Examples:
+  $ bn1d inspect stats.json
+  $ bn1d inspect stats.json --json | jq '.features[] | select(.std < 1e-3)'`;
+
+/** One feature's statistics: null where the state has none. */
+interface FeatureRow {
+  feature: string;
+  mean: number | null;
+  std: number | null;
+  var: number | null;
+  weight: number | null;
+  bias: number | null;
+}
+
+function rows(state: BatchNormState): FeatureRow[] {
+  return state.features.map((feature, i) => {
+    const variance = state.runningVar ? state.runningVar[i]! : null;
+    return {
+      feature,
+      mean: state.runningMean ? state.runningMean[i]! : null,
+      std: variance === null ? null : Math.sqrt(variance),
+      var: variance,
+      weight: state.weight ? state.weight[i]! : null,
+      bias: state.bias ? state.bias[i]! : null,
+    };
+  });
+}
+
+function formatNumber(x: number | null): string {
+  if (x === null) return '-';
+  if (x === 0 || (Math.abs(x) >= 1e-4 && Math.abs(x) < 1e7)) return String(Number(x.toPrecision(7)));
+  return x.toExponential(5);
+}
+
+/** The table, with a line of settings below it. */
+export function formatTable(state: BatchNormState): string {
+  const header = ['feature', 'mean', 'std', 'var', 'weight', 'bias'];
+  const body = rows(state).map((r) => [r.feature, ...[r.mean, r.std, r.var, r.weight, r.bias].map(formatNumber)]);
+  const widths = header.map((h, c) => Math.max(h.length, ...body.map((row) => row[c]!.length)));
+  const line = (cells: string[]) => cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ').trimEnd();
+  const settings = [
+    state.trackRunningStats ? `num_batches_tracked ${state.numBatchesTracked}` : 'no running statistics (batch statistics only)',
+    `momentum ${state.momentum ?? 'none (cumulative average)'}`,
+    `eps ${state.eps}`,
+    state.affine ? 'affine' : 'no affine',
+  ];
+  const fit = state.fit as { inputs?: string[]; rows?: number; batch_size?: number; epochs?: number } | undefined;
+  if (fit?.inputs) settings.push(`fitted on ${fit.inputs.join(', ')} (${fit.rows} rows, batch ${fit.batch_size}, ${fit.epochs} epoch${fit.epochs === 1 ? '' : 's'})`);
+  return [line(header), ...body.map(line), '', settings.join(' · ')].join('\n') + '\n';
+}
+
+/** The state as JSON for scripts: exact numbers, one record per feature. */
+export function formatJson(state: BatchNormState): string {
+  const doc = {
+    features: rows(state),
+    eps: state.eps,
+    momentum: state.momentum,
+    affine: state.affine,
+    track_running_stats: state.trackRunningStats,
+    num_batches_tracked: state.numBatchesTracked,
+    ...(state.fit ? { fit: state.fit } : {}),
+  };
+  return JSON.stringify(doc, null, 2) + '\n';
+}
+
+/** Prints a state file. */
+export async function runInspect(path: string, options: { json?: boolean }, io: Io): Promise<void> {
+  const state = await readStateFile(path);
+  io.stdout.write(options.json ? formatJson(state) : formatTable(state));
+}
+
+/** The `inspect` command. */
+export function inspectCommand(io: Io): Command {
+  return new Command('inspect')
+    .description('show a state file: per feature, the running mean, std, variance, weight and bias')
+    .argument('<state>', 'state file written by bn1d fit')
+    .option('--json', 'machine-readable output (exact numbers)')
+    .addHelpText('after', EXAMPLES)
+    .action((path: string, options: { json?: boolean }) => runInspect(path, options, io));
+}

@@ -1,0 +1,65 @@
+/**
+ * Flags shared by several commands, defined once with their parsers. A
+ * parser throws InvalidArgumentError, which the CLI reports as bad usage.
+ */
+import { type Command, InvalidArgumentError, Option } from 'commander';
+
+function positiveInteger(value: string): number {
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
+    throw new InvalidArgumentError('expected a positive integer');
+  }
+  return Number(value);
+}
+
+function number(value: string): number {
+  const x = Number(value.trim());
+  if (value.trim() === '' || !Number.isFinite(x)) throw new InvalidArgumentError('expected a number');
+  return x;
+}
+
+function eps(value: string): number {
+  const x = number(value);
+  if (x < 0) throw new InvalidArgumentError('expected a number >= 0');
+  return x;
+}
+
+/** 'none' stays a string: commander turns a parser's null into ''. */
+function momentum(value: string): number | 'none' {
+  if (value.trim().toLowerCase() === 'none') return 'none';
+  const x = Number(value.trim());
+  if (value.trim() === '' || !(x > 0 && x <= 1)) throw new InvalidArgumentError('expected a number in (0, 1], or none');
+  return x;
+}
+
+function names(value: string): string[] {
+  const list = value.split(',').map((s) => s.trim());
+  if (list.some((s) => s === '')) throw new InvalidArgumentError('expected comma-separated column names');
+  const twice = list.find((s, i) => list.indexOf(s) !== i);
+  if (twice !== undefined) throw new InvalidArgumentError(`column "${twice}" is listed twice`);
+  return list;
+}
+
+/** Options of the feature selection, shared by fit and apply --mode train. */
+export interface SelectionOptions {
+  columns?: string[];
+  exclude?: string[];
+}
+
+export const columnsOption = () =>
+  new Option('-c, --columns <a,b,...>', 'feature columns, in channel order (default: every numeric or list-of-numeric column, in schema order)').argParser(names);
+export const excludeOption = () => new Option('-x, --exclude <a,b,...>', 'leave these columns out of the default selection').argParser(names);
+export const batchSizeOption = () => new Option('-b, --batch-size <n>', 'rows per batch').argParser(positiveInteger).default(256);
+export const epsOption = () => new Option('--eps <x>', 'added to the variance before the square root (torch: eps)').argParser(eps).default(1e-5);
+export const epochsOption = () => new Option('-e, --epochs <n>', 'passes over the inputs').argParser(positiveInteger).default(1);
+export const momentumOption = () =>
+  new Option('-m, --momentum <x|none>', 'EMA factor in (0, 1], or none for a cumulative average (torch: momentum=None)').argParser(momentum).default(0.1);
+export const nanOption = () =>
+  new Option('--nan <policy>', 'NaN and ±Infinity in a feature: error, or skip them like nulls').choices(['error', 'skip']).default('error');
+export const dtypeOption = () =>
+  new Option('--dtype <type>', 'type of normalized columns (default: float64 for float64 columns, float32 for all others)').choices(['float32', 'float64']);
+export const quietOption = () => new Option('-q, --quiet', 'no progress on stderr');
+
+/** Whether the user gave an option on the command line (not its default). */
+export function given(command: Command, name: string): boolean {
+  return command.getOptionValueSource(name) === 'cli';
+}

@@ -1,0 +1,92 @@
+/** bn1d fit, black box: the real tables against PyTorch, every input format, streams and file splits. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { parseState } from '../../src/core/state-json.js';
+import { bn1d, ROOT, scratch } from '../helpers/cli.js';
+import { query } from '../helpers/duckdb.js';
+import { relativeError } from '../helpers/errors.js';
+import { fitFlags, realGolden } from '../helpers/real-goldens.js';
+import { realAsArrow } from '../helpers/tables.js';
+
+const dir = scratch();
+const files: Record<string, { parquet: string; arrow: string; arrows: string }> = {};
+
+beforeAll(async () => {
+  files.wine = await realAsArrow('wine', dir);
+  files.diabetes = await realAsArrow('diabetes', dir);
+});
+
+async function fit(args: string[], input?: Uint8Array) {
+  const run = await bn1d(['fit', ...args, '-s', '-'], { input });
+  expect(run.stderr).toBe('');
+  expect(run.code).toBe(0);
+  return { state: parseState(run.stdout.toString('utf8')), text: run.stdout.toString('utf8') };
+}
+
+/** The state's numbers without its fit block (which names the inputs). */
+const numbersOf = (text: string) => text.replace(/\n {2}"fit": .*\n/, '\n');
+
+describe.each(['wine', 'diabetes'])('fit %s', (name) => {
+  const golden = realGolden(name);
+
+  test('matches PyTorch at 1e-12 on the Parquet table', async () => {
+    const { state } = await fit([join(ROOT, golden.table), ...fitFlags(golden)]);
+    expect(state.features).toEqual(golden.features);
+    expect(state.numBatchesTracked).toBe(golden.fitted.num_batches_tracked);
+    expect(state.momentum).toBe(golden.config.momentum);
+    golden.features.forEach((_, c) => {
+      expect(relativeError(state.runningMean![c]!, golden.fitted.running_mean[c]!)).toBeLessThanOrEqual(1e-12);
+      expect(relativeError(state.runningVar![c]!, golden.fitted.running_var[c]!)).toBeLessThanOrEqual(1e-12);
+    });
+    expect(state.fit).toMatchObject({ batch_size: golden.config.batch_size, epochs: golden.config.epochs, rows: golden.eval_output[golden.features[0]!]!.length });
+  });
+
+  test('Arrow IPC file, IPC stream, and both on stdin give the same state bit for bit', async () => {
+    const reference = numbersOf((await fit([files[name]!.parquet, ...fitFlags(golden)])).text);
+    for (const path of [files[name]!.arrow, files[name]!.arrows]) {
+      expect(numbersOf((await fit([path, ...fitFlags(golden)])).text)).toBe(reference);
+      expect(numbersOf((await fit(['-', ...fitFlags(golden)], readFileSync(path))).text)).toBe(reference);
+    }
+    expect(numbersOf((await fit(['-', ...fitFlags(golden)], readFileSync(files[name]!.parquet))).text)).toBe(reference);
+  });
+});
+
+describe('inputs as one stream', () => {
+  const golden = realGolden('wine');
+
+  test('the table split into files with other row groups gives the same state bit for bit', async () => {
+    const src = join(ROOT, golden.table);
+    const parts = [
+      [0, 50, 7],
+      [50, 61, 1000],
+      [61, 178, 20],
+    ].map(([from, to, groups], i) => {
+      const path = join(dir, `part${i}.parquet`);
+      return { path, sql: `COPY (SELECT * FROM read_parquet('${src}') LIMIT ${to! - from!} OFFSET ${from}) TO '${path}' (FORMAT parquet, ROW_GROUP_SIZE ${groups})` };
+    });
+    for (const p of parts) await query(p.sql);
+    const whole = await fit([src, ...fitFlags(golden)]);
+    const split = await fit([...parts.map((p) => p.path), ...fitFlags(golden)]);
+    expect(numbersOf(split.text)).toBe(numbersOf(whole.text));
+    expect(split.state.fit!.inputs).toEqual(parts.map((p) => p.path));
+  });
+
+  test('several epochs over stdin read it again from a copy', async () => {
+    const two = await fit(['-', '-x', 'target', '-e', '2'], readFileSync(files.wine!.arrows));
+    const file = await fit([files.wine!.arrows, '-x', 'target', '-e', '2']);
+    expect(numbersOf(two.text)).toBe(numbersOf(file.text));
+    expect(two.state.numBatchesTracked).toBe(2 * Math.ceil(178 / 256));
+  });
+
+  test('resume carries num_batches_tracked on: 1 + 1 epochs equal 2 epochs', async () => {
+    const state = join(dir, 'resume.json');
+    const first = await bn1d(['fit', files.wine!.parquet, '-x', 'target', '-b', '32', '-m', 'none', '-s', state]);
+    expect(first.code).toBe(0);
+    const resumed = await fit([files.wine!.parquet, '--resume', state, '-b', '32']);
+    const both = await fit([files.wine!.parquet, '-x', 'target', '-b', '32', '-m', 'none', '-e', '2']);
+    expect(resumed.state.numBatchesTracked).toBe(12);
+    expect(numbersOf(resumed.text)).toBe(numbersOf(both.text));
+    expect(resumed.state.fit).toMatchObject({ resumed_from: state });
+  });
+});

@@ -1,0 +1,30 @@
+/** bn1d inspect, black box. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from 'vitest';
+import { parseState } from '../../src/core/state-json.js';
+import { bn1d, ROOT, scratch } from '../helpers/cli.js';
+
+const wine = join(ROOT, 'fixtures', 'real', 'wine.parquet');
+
+test('a table with a row per feature, then the settings', async () => {
+  const state = join(scratch(), 's.json');
+  expect((await bn1d(['fit', wine, '-c', 'proline,hue', '-m', 'none', '-s', state])).code).toBe(0);
+  const run = await bn1d(['inspect', state]);
+  expect(run.code).toBe(0);
+  const lines = run.stdout.toString().split('\n');
+  expect(lines[0]).toMatch(/^feature\s+mean\s+std\s+var\s+weight\s+bias$/);
+  expect(lines[1]).toMatch(/^proline\s+746\.8933\s+314\.9075\s+99166\.72\s+1\s+0$/);
+  expect(lines[2]).toMatch(/^hue\s+0\.957\d*\s+0\.228\d*\s+0\.052\d*\s+1\s+0$/);
+  expect(lines[4]).toMatch(/^num_batches_tracked 1 · momentum none \(cumulative average\) · eps 0.00001 · affine · fitted on .*wine.parquet \(178 rows, batch 256, 1 epoch\)$/);
+});
+
+test('--json gives exact numbers, std = sqrt(var), and nulls without running stats', async () => {
+  const state = join(scratch(), 's.json');
+  await bn1d(['fit', wine, '-c', 'ash', '-s', state]);
+  const run = await bn1d(['inspect', state, '--json']);
+  const doc = JSON.parse(run.stdout.toString());
+  const parsed = parseState(readFileSync(state, 'utf8'));
+  expect(doc.features[0]).toEqual({ feature: 'ash', mean: parsed.runningMean![0], var: parsed.runningVar![0], std: Math.sqrt(parsed.runningVar![0]!), weight: 1, bias: 0 });
+  expect(doc.num_batches_tracked).toBe(1);
+});
