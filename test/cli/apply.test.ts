@@ -1,5 +1,5 @@
 /** bn1d apply, black box: PyTorch parity, the format matrix, passthrough columns, pipelines. */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { bn1d, ROOT, scratch } from '../helpers/cli.js';
@@ -65,6 +65,17 @@ describe('eval mode', () => {
       const table = await readOutput(run.stdout);
       expect(evalError(table, await parquetAsArrow(wine.parquet))).toBeLessThanOrEqual(1e-12);
     }
+  });
+
+  test('Parquet on stdin is copied to a temporary file that is removed afterwards, on success and on failure', async () => {
+    const tmp = scratch();
+    const ok = await bn1d(['apply', '-s', statePath], { input: readFileSync(wine.parquet), env: { TMPDIR: tmp } });
+    expect(ok.code).toBe(0);
+    const bad = await bn1d(['apply', '-s', statePath, '--mode', 'train', '-b', '177'], { input: readFileSync(wine.parquet), env: { TMPDIR: tmp } });
+    expect([bad.code, bad.stderr]).toEqual([1, expect.stringMatching(/has only 1 value.*--batch-size that does not leave a single row/)]);
+    const failed = await bn1d(['fit', '-', '-b', '177', '-x', 'target', '-s', '-'], { input: readFileSync(wine.parquet), env: { TMPDIR: tmp } });
+    expect(failed.stderr).toMatch(/has only 1 value/);
+    expect(readdirSync(tmp)).toEqual([]);
   });
 
   test('--dtype sets the type of normalized columns; the default follows the input', async () => {
