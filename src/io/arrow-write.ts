@@ -30,53 +30,34 @@ function bytesOf(chunk: ArrayBufferView): Uint8Array {
   return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
 }
 
-class StreamWriter extends RecordBatchStreamWriter implements CollectingWriter {
-  readonly chunks: Uint8Array[] = [];
-
-  begin(schema: Schema): void {
-    this.reset(undefined, schema);
-  }
-
-  writeBatch(batch: RecordBatch): void {
-    this._writeRecordBatch(batch);
-  }
-
-  end(): void {
-    this.finish();
-  }
-
-  protected override _write(chunk: ArrayBufferView): this {
-    if (this._started && chunk.byteLength > 0) {
-      this.chunks.push(bytesOf(chunk));
-      this._position += chunk.byteLength;
-    }
-    return this;
-  }
+/** The protected members of apache-arrow's writers that collecting output needs. */
+interface WriterInternals {
+  _started: boolean;
+  _position: number;
+  _write(chunk: ArrayBufferView): unknown;
+  _writeRecordBatch(batch: RecordBatch): unknown;
 }
 
-class FileWriter extends RecordBatchFileWriter implements CollectingWriter {
-  readonly chunks: Uint8Array[] = [];
-
-  begin(schema: Schema): void {
-    this.reset(undefined, schema);
-  }
-
-  writeBatch(batch: RecordBatch): void {
-    this._writeRecordBatch(batch);
-  }
-
-  end(): void {
-    this.finish();
-  }
-
-  protected override _write(chunk: ArrayBufferView): this {
+/** Drives an apache-arrow writer with its output collected in `chunks` instead of a stream. */
+function collecting(writer: RecordBatchStreamWriter): CollectingWriter {
+  const chunks: Uint8Array[] = [];
+  const internals = writer as unknown as WriterInternals;
+  internals._write = function (this: WriterInternals, chunk: ArrayBufferView) {
     if (this._started && chunk.byteLength > 0) {
-      this.chunks.push(bytesOf(chunk));
+      chunks.push(bytesOf(chunk));
       this._position += chunk.byteLength;
     }
     return this;
-  }
+  };
+  return {
+    chunks,
+    begin: (schema) => void writer.reset(undefined, schema),
+    writeBatch: (batch) => void internals._writeRecordBatch(batch),
+    end: () => void writer.finish(),
+  };
+}
 
+class FileWriter extends RecordBatchFileWriter {
   /** apache-arrow's file writer omits the schema message after the leading magic; the format has it. */
   protected override _writeSchema(schema: Schema): this {
     this._writeMagic()._writePadding(2);
@@ -86,7 +67,7 @@ class FileWriter extends RecordBatchFileWriter implements CollectingWriter {
 
 /** Creates a writer of an Arrow IPC file or stream with this schema; even with no batches the output is complete. */
 export function createArrowWriter(sink: ByteSink, schema: Schema, kind: 'file' | 'stream', _options?: WriterOptions): DatasetWriter {
-  const writer: CollectingWriter = kind === 'file' ? new FileWriter() : new StreamWriter();
+  const writer = collecting(kind === 'file' ? new FileWriter() : new RecordBatchStreamWriter());
   writer.begin(schema);
   let finished = false;
   const flush = async (): Promise<void> => {
