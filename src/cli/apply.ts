@@ -66,7 +66,7 @@ export async function runApply(input: string, options: ApplyOptions, io: Io, exp
   checkUsage(input, options, explicit);
   const format = outputFormat(options.output, options.format);
   const stdin = new StdinSource(io.stdin);
-  const progress = startProgress(io.stderr, options.quiet ?? false, 'normalizing');
+  const progress = await startProgress(io.stderr, options.quiet ?? false, 'normalizing');
   let reader: DatasetReader | undefined;
   let output: Awaited<ReturnType<typeof openOutput>> | undefined;
   try {

@@ -83,7 +83,7 @@ export async function runFit(inputs: string[], options: FitOptions, io: Io, expl
   await checkTargets(inputs, options);
   const stdin = new StdinSource(io.stdin);
   const series = new InputSeries(inputs, stdin, options.epochs > 1);
-  const progress = startProgress(io.stderr, options.quiet ?? false, 'fitting');
+  const progress = await startProgress(io.stderr, options.quiet ?? false, 'fitting');
   try {
     let state = await initialState(series, options);
     const { batchSize, epochs } = options;

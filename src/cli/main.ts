@@ -2,7 +2,7 @@
  * The bn1d program: wires the commands, and maps every failure to one line
  * on stderr and an exit code (0 ok, 1 bad data or a failed run, 2 bad usage).
  */
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { Bn1dError } from '../core/errors.js';
 import { runCleanup } from '../io/cleanup.js';
@@ -12,13 +12,24 @@ import { fitCommand } from './fit.js';
 import { inspectCommand } from './inspect.js';
 import { type Io, processIo } from './io.js';
 
-const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+/** The package's version: its package.json is the first one found above this file (bundled or not). */
+function packageVersion(): string {
+  for (let dir = new URL('.', import.meta.url); dir.pathname !== '/'; dir = new URL('..', dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL('package.json', dir), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'bn1d' && pkg.version) return pkg.version;
+    } catch {
+      // not here: look one folder up
+    }
+  }
+  return 'unknown';
+}
 
 /** The program with its commands, writing through `io`. */
 export function program(io: Io): Command {
   const root = new Command('bn1d')
     .description("Batch-normalize the numeric columns of Parquet and Arrow files with PyTorch's BatchNorm1d semantics.")
-    .version(version)
+    .version(packageVersion())
     .addCommand(fitCommand(io))
     .addCommand(applyCommand(io))
     .addCommand(inspectCommand(io))

@@ -4,7 +4,7 @@
  * data only.
  */
 import type { Writable } from 'node:stream';
-import ora, { type Ora } from 'ora';
+import type { Ora } from 'ora';
 
 /** Counts shown by the spinner. */
 export interface ProgressCounts {
@@ -32,9 +32,10 @@ function describe(counts: ProgressCounts, seconds: number): string {
   return parts.join(' · ');
 }
 
-/** A spinner on `stream` when it is a terminal and not `quiet`, else nothing. */
-export function startProgress(stream: Writable & { isTTY?: boolean }, quiet: boolean, label: string): Progress {
+/** A spinner on `stream` when it is a terminal and not `quiet`, else nothing (ora is loaded only then). */
+export async function startProgress(stream: Writable & { isTTY?: boolean }, quiet: boolean, label: string): Promise<Progress> {
   if (quiet || !stream.isTTY) return { update() {}, done() {}, fail() {} };
+  const { default: ora } = await import('ora');
   const start = performance.now();
   const spinner: Ora = ora({ text: label, stream: stream as NodeJS.WriteStream, discardStdin: false, isEnabled: true }).start();
   let last = 0;

@@ -15,7 +15,7 @@ function stream(isTTY: boolean) {
 
 test('on a terminal: a spinner with rows, batches, epoch, and a summary with rows per second', async () => {
   const { s, text } = stream(true);
-  const progress = startProgress(s, false, 'fitting');
+  const progress = await startProgress(s, false, 'fitting');
   await new Promise((r) => setTimeout(r, 150));
   progress.update({ rows: 12345, batches: 49, epoch: 2, epochs: 3 });
   await new Promise((r) => setTimeout(r, 150));
@@ -24,10 +24,10 @@ test('on a terminal: a spinner with rows, batches, epoch, and a summary with row
   expect(text()).toMatch(/fitted 4 features in \d+\.\d s \([\d,]+ rows\/s\)/);
 });
 
-test('nothing when stderr is not a terminal, or with --quiet', () => {
+test('nothing when stderr is not a terminal, or with --quiet', async () => {
   for (const [tty, quiet] of [[false, false], [true, true]] as const) {
     const { s, text } = stream(tty);
-    const progress = startProgress(s, quiet, 'fitting');
+    const progress = await startProgress(s, quiet, 'fitting');
     progress.update({ rows: 10 });
     progress.done('done');
     expect(text()).toBe('');
