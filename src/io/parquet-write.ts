@@ -11,7 +11,7 @@
  * is given); the footer carries the real, annotated elements. Min/max
  * statistics are written only where the physical order is the logical one.
  */
-import type { RecordBatch, Schema } from 'apache-arrow';
+import type { Data, RecordBatch, Schema } from 'apache-arrow';
 import type { SchemaElement } from 'hyparquet';
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import type { ColumnEncoder } from 'hyparquet-writer/src/types.js';
@@ -19,6 +19,8 @@ import { writeColumn } from 'hyparquet-writer/src/column.js';
 import { DataError } from '../core/errors.js';
 import type { ByteSink, DatasetWriter, WriterOptions } from './dataset.js';
 import { encodeColumn, type LeafPageData } from './parquet-encode.js';
+import { type FlatChunk, isFlatValues, writeFlatChunk } from './parquet-flat-chunk.js';
+import { physicalValues } from './parquet-physical.js';
 import { annotationOf } from './parquet-types.js';
 import { fileSchema, planWrite, type WriteColumn } from './parquet-write-plan.js';
 
@@ -73,7 +75,15 @@ function writeRowGroup(parquet: ParquetWriter, columns: readonly WriteColumn[], 
   const chunks = [];
   for (let c = 0; c < columns.length; c++) {
     const column = columns[c]!;
-    const pages = encodeColumn(column.node, batch.data.children[c]!, column.name);
+    const data = batch.data.children[c]!;
+    const flat = flatChunk(column, data);
+    if (flat) {
+      const result = writeFlatChunk(parquet.writer, flat);
+      chunks.push(result.chunk);
+      parquet.pendingIndexes.push(result);
+      continue;
+    }
+    const pages = encodeColumn(column.node, data, column.name);
     for (let p = 0; p < pages.length; p++) {
       const result = writeLeaf(parquet, pages[p]!, column.leafPaths[p]!, column.name);
       chunks.push(result.chunk);
@@ -90,6 +100,22 @@ function writeRowGroup(parquet: ParquetWriter, columns: readonly WriteColumn[], 
     num_rows: rows,
     total_compressed_size: BigInt(parquet.writer.offset - start),
   });
+}
+
+/** A flat numeric column whose typed array can be written directly, or undefined. */
+function flatChunk(column: WriteColumn, data: Data): FlatChunk | undefined {
+  const { node } = column;
+  if (node.kind !== 'leaf' || node.maxRep !== 0) return undefined;
+  const values = physicalValues(node.element, data, column.name);
+  if (!isFlatValues(node.element, values)) return undefined;
+  const nulls = data.nullBitmap && data.nullCount > 0 ? data.nullCount : 0;
+  if (nulls && !node.nullable) throw new DataError(`column "${column.name}" holds a null where its Parquet schema requires a value`);
+  return {
+    schemaPath: column.leafPaths[0]!,
+    values,
+    validity: nulls ? { bitmap: data.nullBitmap!, offset: data.offset, nullCount: nulls } : undefined,
+    statistics: statisticsHold(node.element),
+  };
 }
 
 function writeLeaf(parquet: ParquetWriter, page: LeafPageData, schemaPath: SchemaElement[], column: string) {

@@ -1,0 +1,120 @@
+/**
+ * npm run bench: bn1d against DuckDB and a bare Node loop, whole processes,
+ * median of several runs, peak resident memory; results go into BENCHMARKS.md
+ * between its results markers.
+ *
+ *   node bench/bench.mjs [--rows 2000000] [--big-rows 8000000] [--list-rows 500000] [--runs 5] [--out BENCHMARKS.md]
+ *   node bench/bench.mjs --smoke        tiny data, one run, results to a temporary file
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { benchData, FEATURES } from './data.mjs';
+import { repeat } from './measure.mjs';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const { values: opts } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '2000000' },
+    'big-rows': { type: 'string', default: '8000000' },
+    'list-rows': { type: 'string', default: '500000' },
+    runs: { type: 'string', default: '5' },
+    out: { type: 'string', default: join(ROOT, 'BENCHMARKS.md') },
+    smoke: { type: 'boolean', default: false },
+  },
+});
+const smoke = opts.smoke;
+const rows = smoke ? 20_000 : Number(opts.rows);
+const bigRows = smoke ? 40_000 : Number(opts['big-rows']);
+const listRows = smoke ? 5_000 : Number(opts['list-rows']);
+const runs = smoke ? 1 : Math.max(3, Number(opts.runs));
+const out = smoke ? join(mkdtempSync(join(tmpdir(), 'bn1d-bench-')), 'BENCHMARKS.md') : opts.out;
+const dataDir = join(ROOT, 'bench', 'data');
+const work = mkdtempSync(join(tmpdir(), 'bn1d-bench-work-'));
+
+const node = process.execPath;
+const bn1d = (...args) => [node, join(ROOT, 'bin', 'bn1d.js'), ...args, '-q'];
+const peer = (name, ...args) => [node, join(ROOT, 'bench', 'peers', name), ...args];
+const state = join(work, 'state.json');
+const outFile = (ext) => join(work, `out.${ext}`);
+
+const small = await benchData(dataDir, rows, listRows);
+const big = await benchData(dataDir, bigRows, listRows);
+
+const results = [];
+async function bench(group, label, argv, compare) {
+  const r = await repeat(argv, runs);
+  let peerResult;
+  if (compare) peerResult = await repeat(compare.argv, runs);
+  const row = { group, label, ...r, peer: compare, peerResult };
+  results.push(row);
+  const ratio = peerResult ? ` (${(r.median / peerResult.median).toFixed(2)}x ${compare.label})` : '';
+  console.error(`${group} | ${label}: ${r.median.toFixed(3)} s, ${r.rssMb.toFixed(0)} MB${ratio}`);
+  return row;
+}
+
+const fit = (file, ...flags) => bn1d('fit', file, '-x', 'id', '-s', state, ...flags);
+const apply = (file, target, ...flags) => bn1d('apply', file, '-s', state, '-o', target, '--force', ...flags);
+const millions = (n) => (n >= 1e6 ? `${n / 1e6}M` : `${n / 1e3}K`);
+const R = millions(rows);
+
+// The goals of the performance work, on the same data, in one run.
+await bench('goals', `fit, Parquet ${R} rows`, fit(small.parquet), { label: 'DuckDB avg+var_samp', argv: peer('duckdb-aggregate.mjs', small.parquet, ...FEATURES), goal: 2.0 });
+await bench('goals', `fit, Arrow IPC file ${R} rows`, fit(small.arrow), { label: 'bare Node loop', argv: peer('bare-loop.mjs', small.arrow), goal: 1.5 });
+await bench('goals', `apply, Parquet to Parquet ${R} rows`, apply(small.parquet, outFile('parquet')), {
+  label: 'DuckDB COPY normalized',
+  argv: peer('duckdb-normalize.mjs', small.parquet, state, outFile('duck.parquet')),
+  goal: 3.0,
+});
+
+// Memory must not grow with the file.
+for (const [data, n] of [[small, rows], [big, bigRows]]) {
+  const N = millions(n);
+  await bench('memory', `fit, Parquet ${N} rows`, fit(data.parquet));
+  await bench('memory', `fit, Arrow IPC file ${N} rows`, fit(data.arrow));
+  await bench('memory', `apply, Parquet to Parquet ${N} rows`, apply(data.parquet, outFile('parquet')));
+  await bench('memory', `apply, Arrow file to Arrow file ${N} rows`, apply(data.arrow, outFile('arrow')));
+}
+
+// 3-D input: 4 fixed-size-list columns of 16 float32 values.
+const L = millions(listRows);
+await bench('3-D', `fit, Parquet ${L} rows x 4 x 16`, fit(small.listParquet));
+await bench('3-D', `fit, Arrow IPC file ${L} rows x 4 x 16`, fit(small.listArrow));
+await bench('3-D', `apply, Parquet to Parquet ${L} rows x 4 x 16`, apply(small.listParquet, outFile('parquet')));
+await bench('3-D', `apply, Arrow file to Arrow file ${L} rows x 4 x 16`, apply(small.listArrow, outFile('arrow')));
+
+// Batch size: more, smaller batches mean more running-statistic updates.
+for (const b of [64, 256, 4096]) {
+  await bench('batch size', `fit -b ${b}, Parquet ${R} rows`, fit(small.parquet, '-b', String(b)));
+  await bench('batch size', `fit -b ${b}, Arrow IPC file ${R} rows`, fit(small.arrow, '-b', String(b)));
+}
+
+rmSync(work, { recursive: true, force: true });
+
+// The report.
+const s = (x) => x.toFixed(3);
+const lines = [
+  `Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}; ` +
+    `DuckDB ${JSON.parse(readFileSync(join(ROOT, 'node_modules', '@duckdb', 'node-api', 'package.json'), 'utf8')).version}. ` +
+    `Date: ${new Date().toISOString().slice(0, 10)}. ${runs} runs each, whole processes; seconds are wall time, RSS is the peak resident set.`,
+  '',
+  '| group | command | median s | min–max s | peak RSS MB | peer | peer median s | peer RSS MB | ratio | goal |',
+  '|---|---|---:|---:|---:|---|---:|---:|---:|---|',
+];
+for (const r of results) {
+  const p = r.peerResult;
+  const ratio = p ? r.median / p.median : undefined;
+  const goal = r.peer?.goal ? `≤ ${r.peer.goal.toFixed(1)}x: ${ratio <= r.peer.goal ? 'met' : 'missed'}` : r.group === 'memory' ? `≤ 256 MB: ${r.rssMb <= 256 ? 'met' : 'missed'}` : '';
+  lines.push(
+    `| ${r.group} | ${r.label} | ${s(r.median)} | ${s(r.min)}–${s(r.max)} | ${r.rssMb.toFixed(0)} | ${r.peer?.label ?? ''} | ${p ? s(p.median) : ''} | ${p ? p.rssMb.toFixed(0) : ''} | ${ratio ? `${ratio.toFixed(2)}x` : ''} | ${goal} |`,
+  );
+}
+const START = '<!-- results:start -->';
+const END = '<!-- results:end -->';
+const block = `${START}\n${lines.join('\n')}\n${END}`;
+const previous = existsSync(out) ? readFileSync(out, 'utf8') : `# Benchmarks\n\n${START}\n${END}\n`;
+const next = previous.includes(START) ? previous.replace(new RegExp(`${START}[\\s\\S]*${END}`), block) : `${previous}\n${block}\n`;
+writeFileSync(out, next);
+console.error(`wrote ${out}`);
