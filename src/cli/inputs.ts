@@ -8,6 +8,7 @@ import { DataError } from '../core/errors.js';
 import type { DatasetReader } from '../io/dataset.js';
 import { type Feature, featureChunk } from '../io/features.js';
 import { inputName, openFile, type StdinSource } from '../io/open-input.js';
+import { project } from '../io/projection.js';
 import { checkSameShape, listColumns, resolveFeatures } from '../io/select-features.js';
 
 /** A pass over every input, yielding feature chunks; keeps track of where each input starts. */
@@ -44,14 +45,17 @@ export class InputSeries {
       const reader = i === 0 && this.firstReader ? this.firstReader : await this.open(i);
       this.firstReader = undefined;
       try {
+        // Only the features are read (and, from Parquet, decoded).
         const features = this.features(reader, names, i);
+        const projected = project(reader.schema, names).schema;
+        const local = resolveFeatures(projected, names, reader.name);
         if (reference) checkSameShape(reference, this.names[0]!, features, reader.name);
         reference ??= features;
         this.starts.push(row);
-        for await (const batch of reader.batches()) {
+        for await (const batch of reader.batches(names)) {
           row += batch.numRows;
           onRows(batch.numRows);
-          yield featureChunk(batch, features);
+          yield featureChunk(batch, local);
         }
       } finally {
         await reader.close();

@@ -26,7 +26,7 @@
  * naming column and row, or, with the "skip" policy, left out like nulls.
  */
 import type { Batch } from './batcher.js';
-import { type ColumnData, rowOfValue } from './column.js';
+import { type ColumnData, type FloatArray, rowOfValue } from './column.js';
 import { DataError } from './errors.js';
 import type { BatchNormState } from './state.js';
 
@@ -109,13 +109,13 @@ function maskedM2(column: ColumnData, mean: number, finiteOnly: boolean): number
   return m2;
 }
 
-function denseSum(values: Float64Array): number {
+function denseSum(values: FloatArray): number {
   let sum = 0;
   for (let i = 0; i < values.length; i++) sum += values[i]!;
   return sum;
 }
 
-function denseM2(values: Float64Array, mean: number): number {
+function denseM2(values: FloatArray, mean: number): number {
   let m2 = 0;
   for (let i = 0; i < values.length; i++) {
     const d = values[i]! - mean;

@@ -11,9 +11,15 @@
  * Either way the values of consecutive rows are contiguous, so the statistics
  * of a channel over a batch are one loop over `values`.
  */
+/** Values the core computes on. */
+export type FloatArray = Float64Array | Float32Array;
+
 export interface ColumnData {
-  /** Every value of these rows, in row order (list elements flattened). */
-  readonly values: Float64Array;
+  /**
+   * Every value of these rows, in row order (list elements flattened).
+   * Float32 values are taken as they are: each widens to float64 exactly.
+   */
+  readonly values: FloatArray;
   /** Per value: 1 valid, 0 null. Absent when every value is valid. */
   readonly valid?: Uint8Array | undefined;
   /** Values per row of a fixed-size list column. */

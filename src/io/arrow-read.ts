@@ -6,6 +6,7 @@
  */
 import type { RecordBatch } from 'apache-arrow';
 import type { DatasetReader } from './dataset.js';
+import { project, projectBatch } from './projection.js';
 import { BatchDecoder } from './arrow-decoder.js';
 import { ArrowFileSource, type FileFooter } from './arrow-file-source.js';
 import { ArrowFormatError, toDataError } from './arrow-format-error.js';
@@ -27,14 +28,16 @@ export async function openArrowFile(path: string, name: string): Promise<Dataset
     const footer = await file.readFooter();
     const schemaMessage = file.schemaMessage(footer);
     let decoder: BatchDecoder | null = new BatchDecoder(schemaMessage, true);
+    const schema = decoder.schema;
     const numRows = footer.batches.length <= MAX_COUNTED_BATCHES ? await countRows(file, footer) : undefined;
     let closed = false;
     return {
       name,
       format: 'arrow',
-      schema: decoder.schema,
+      schema,
       numRows,
-      async *batches(): AsyncGenerator<RecordBatch> {
+      async *batches(columns?: readonly string[]): AsyncGenerator<RecordBatch> {
+        const projection = project(schema, columns);
         // The first pass reuses the decoder that read the schema; later passes start afresh.
         const current = decoder ?? new BatchDecoder(schemaMessage, true);
         decoder = null;
@@ -45,7 +48,7 @@ export async function openArrowFile(path: string, name: string): Promise<Dataset
           }
           for (const block of footer.batches) {
             if (closed) return;
-            yield current.decode(ofKind(await file.readMessage(block), MessageType.RecordBatch));
+            yield projectBatch(current.decode(ofKind(await file.readMessage(block), MessageType.RecordBatch)), projection);
           }
         } catch (error) {
           throw toDataError(name, error);
@@ -75,14 +78,15 @@ export async function openArrowStream(chunks: AsyncIterable<Uint8Array>, name: s
       format: 'arrows',
       schema: decoder.schema,
       numRows: undefined,
-      async *batches(): AsyncGenerator<RecordBatch> {
+      async *batches(columns?: readonly string[]): AsyncGenerator<RecordBatch> {
+        const projection = project(decoder.schema, columns);
         if (started) throw new Error(`${name}: an Arrow IPC stream can only be read once`);
         started = true;
         try {
           for (let message = await source.next(); message; message = await source.next()) {
             if (message.meta.type === MessageType.Schema) throw new ArrowFormatError('unexpected second schema in the stream');
             if (message.meta.type === MessageType.DictionaryBatch) decoder.addDictionary(message);
-            else yield decoder.decode(message);
+            else yield projectBatch(decoder.decode(message), projection);
           }
         } catch (error) {
           throw toDataError(name, error);

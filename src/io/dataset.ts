@@ -24,8 +24,12 @@ export interface DatasetReader {
    * Parquet writer can reproduce passthrough columns with their exact types.
    */
   readonly parquetColumns?: ReadonlyMap<string, readonly SchemaElement[]> | undefined;
-  /** The rows as record batches, in file order, read one at a time (never the whole file at once). */
-  batches(): AsyncIterable<RecordBatch>;
+  /**
+   * The rows as record batches, in file order, read one at a time (never the
+   * whole file at once). With `columns`, the batches hold only those columns,
+   * in schema order (see projection.ts), and columns left out are not decoded.
+   */
+  batches(columns?: readonly string[]): AsyncIterable<RecordBatch>;
   /** Releases the file; safe to call twice. */
   close(): Promise<void>;
 }

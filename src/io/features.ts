@@ -20,7 +20,7 @@ import {
   Struct,
 } from 'apache-arrow';
 import type { Chunk } from '../core/batcher.js';
-import type { ColumnData } from '../core/column.js';
+import type { ColumnData, FloatArray } from '../core/column.js';
 import { type NumericArray, toFloat64 } from '../core/to-float64.js';
 import { bitmapToBytes, sliceBitmap } from './bitmap.js';
 
@@ -75,10 +75,10 @@ export function makeFeature(schema: Schema, index: number, dtype?: FeatureDtype)
   };
 }
 
-/** The values of a numeric Data (scalar, or a list's child range) as float64. */
-function numbers(data: Data, float16: boolean, from: number, to: number): Float64Array {
+/** The values of a numeric Data (scalar, or a list's child range): float32 and float64 as they are, others widened. */
+function numbers(data: Data, float16: boolean, from: number, to: number): FloatArray {
   const values = (data.values as NumericArray).subarray(from, to);
-  return toFloat64(values, { float16 });
+  return values instanceof Float32Array ? values : toFloat64(values, { float16 });
 }
 
 /** Marks the values of null rows of a list column as invalid, so that they stay out of the statistics. */

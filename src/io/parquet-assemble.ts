@@ -73,16 +73,18 @@ function build(node: ReadNode, chunks: ReadonlyMap<number, LeafChunk>, slots: Sl
 function presence(node: ReadNode, chunks: ReadonlyMap<number, LeafChunk>, slots: Slots, count: number): Present {
   if (node.def === 0) return undefined;
   const leaf = node.kind === 'leaf' ? node : leavesOf(node)[0]!;
-  const def = chunks.get(leaf.leaf)!.def!;
+  const chunk = chunks.get(leaf.leaf)!;
   const positions = slots.get(leaf.leaf);
-  const present = new Uint8Array(count);
-  let all = true;
-  for (let k = 0; k < count; k++) {
-    const ok = def[positions ? positions[k]! : k]! >= node.def;
-    present[k] = ok ? 1 : 0;
-    all &&= ok;
-  }
-  return all ? undefined : present;
+  // A flat leaf whose entries are all at the maximum level has no null.
+  if (node === leaf && !positions && chunk.full === count) return undefined;
+  const def = chunk.def!;
+  // Most columns have no null: find that out before allocating anything.
+  let k = 0;
+  while (k < count && def[positions ? positions[k]! : k]! >= node.def) k++;
+  if (k === count) return undefined;
+  const present = new Uint8Array(count).fill(1, 0, k);
+  for (; k < count; k++) present[k] = def[positions ? positions[k]! : k]! >= node.def ? 1 : 0;
+  return present;
 }
 
 /** The element slots of a list for one leaf, and the list offsets they give. */

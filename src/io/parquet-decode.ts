@@ -35,6 +35,8 @@ export interface LeafChunk {
   readonly rep: Uint8Array | undefined;
   /** The non-null values, in order. */
   readonly values: PhysicalValues;
+  /** Level entries at the maximum definition level (= the number of values). */
+  readonly full: number;
 }
 
 type Decompress = (input: Uint8Array, length: number) => Uint8Array;
@@ -61,6 +63,7 @@ export function decodeColumnChunk(bytes: Uint8Array, spec: ChunkSpec): LeafChunk
   const parts: PhysicalValues[] = [];
   let dictionary: PhysicalValues | undefined;
   let seen = 0;
+  let full = 0;
   let pos = 0;
   while (seen < numValues) {
     if (pos >= bytes.length) throw new CorruptParquet(`column chunk ends after ${seen} of ${numValues} values`);
@@ -88,9 +91,11 @@ export function decodeColumnChunk(bytes: Uint8Array, spec: ChunkSpec): LeafChunk
     if (page.rep) reps.push(page.rep);
     parts.push(page.values);
     seen += page.length;
+    full += page.full;
   }
   return {
     length: seen,
+    full,
     def: spec.maxDef ? concatLevels(defs, seen) : undefined,
     rep: spec.maxRep ? concatLevels(reps, seen) : undefined,
     values: concatValues(parts, spec.column.type, spec.column.width),
@@ -156,7 +161,7 @@ function finishPage(
   }
   const values = decodeValues(page, start, end, encoding, spec.column, present, dictionary);
   if (valueCount(values) !== present) throw new CorruptParquet(`page decoded ${valueCount(values)} values, its levels say ${present}`);
-  return { length: count, def, rep, values };
+  return { length: count, def, rep, values, full: present };
 }
 
 function decompress(body: Uint8Array, size: number, codec: CompressionCodec): Uint8Array {

@@ -33,6 +33,7 @@ import { decodeColumnChunk, type LeafChunk } from './parquet-decode.js';
 import { UnsupportedParquet } from './parquet-faults.js';
 import { chunkRange, type Footer, messageOf, readFooter } from './parquet-footer.js';
 import { type ColumnPlan, leavesOf, planColumns } from './parquet-schema.js';
+import { project } from './projection.js';
 
 /** Opens a Parquet file; `name` is how messages refer to it. */
 export async function openParquet(path: string, name: string): Promise<DatasetReader> {
@@ -76,15 +77,17 @@ class ParquetReader implements DatasetReader {
     this.numRows = footer.metadata.row_groups.reduce((sum, group) => sum + Number(group.num_rows), 0);
   }
 
-  async *batches(): AsyncGenerator<RecordBatch> {
+  async *batches(columns?: readonly string[]): AsyncGenerator<RecordBatch> {
+    const { schema, indices } = project(this.schema, columns);
+    const plans = indices.map((i) => this.plans[i]!);
     const groups = this.footer.metadata.row_groups;
     for (let g = 0; g < groups.length; g++) {
       const rows = Number(groups[g]!.num_rows);
       if (rows === 0) continue;
       const children: Data[] = [];
-      for (const plan of this.plans) children.push(await this.readColumn(plan, g, rows));
-      const type = new Struct(this.schema.fields);
-      yield new RecordBatch(this.schema, makeData({ type, length: rows, nullCount: 0, children }));
+      for (const plan of plans) children.push(await this.readColumn(plan, g, rows));
+      const type = new Struct(schema.fields);
+      yield new RecordBatch(schema, makeData({ type, length: rows, nullCount: 0, children }));
     }
   }
 

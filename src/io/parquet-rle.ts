@@ -93,7 +93,10 @@ function unpack(bytes: Uint8Array, pos: number, bitWidth: number, out: Uint8Arra
 /** Decodes `count` levels (each at most `max`) from an RLE run of known byte length. */
 export function readLevels(bytes: Uint8Array, start: number, end: number, max: number, count: number, what: string): Uint8Array {
   const levels = new Uint8Array(count);
-  readRleHybrid(bytes, start, end, bitWidthOf(max), levels, count);
+  const width = bitWidthOf(max);
+  readRleHybrid(bytes, start, end, width, levels, count);
+  // With max = 2^width - 1 (1, 3, 7...), no level can exceed it.
+  if (max === 2 ** width - 1) return levels;
   for (let i = 0; i < count; i++) {
     if (levels[i]! > max) throw new CorruptParquet(`${what} level ${levels[i]} is above the maximum ${max}`);
   }
