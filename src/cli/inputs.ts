@@ -7,7 +7,7 @@ import type { Chunk } from '../core/batcher.js';
 import { DataError } from '../core/errors.js';
 import type { DatasetReader } from '../io/dataset.js';
 import { type Feature, featureChunk } from '../io/features.js';
-import { inputName, openFile, type StdinSource } from '../io/open-input.js';
+import { decodeThreads, inputName, openFile, type StdinSource } from '../io/open-input.js';
 import { project } from '../io/projection.js';
 import { checkSameShape, listColumns, resolveFeatures } from '../io/select-features.js';
 
@@ -27,7 +27,8 @@ export class InputSeries {
 
   private open(i: number): Promise<DatasetReader> {
     const spec = this.specs[i]!;
-    return spec === '-' ? this.stdin.open(this.rereadable) : openFile(spec);
+    const options = { threads: decodeThreads() };
+    return spec === '-' ? this.stdin.open(this.rereadable, options) : openFile(spec, spec, options);
   }
 
   /** The first input, opened (and kept for the first pass) to look at its schema. */

@@ -3,6 +3,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { DataError, UsageError } from '../core/errors.js';
 import { openArrowFile, openArrowStream } from './arrow-read.js';
 import { reason } from './atomic-file.js';
@@ -16,8 +17,25 @@ export function inputName(spec: string): string {
   return spec === '-' ? 'stdin' : spec;
 }
 
+/**
+ * Threads that decode Parquet row groups besides the main thread for fit:
+ * BN1D_THREADS, else one per core beyond the first, at most 3 (each costs some
+ * 60 MB of memory; 0 decodes on the main thread).
+ */
+export function decodeThreads(env: NodeJS.ProcessEnv = process.env): number {
+  const set = env.BN1D_THREADS;
+  if (set !== undefined && /^\d+$/.test(set.trim())) return Number(set);
+  return Math.max(0, Math.min(3, availableParallelism() - 1));
+}
+
+/** Options of openFile. */
+export interface OpenOptions {
+  /** Threads that decode Parquet row groups (see decodeThreads); default 0. */
+  threads?: number;
+}
+
 /** Opens a file by its first bytes. */
-export async function openFile(path: string, name = path): Promise<DatasetReader> {
+export async function openFile(path: string, name = path, options: OpenOptions = {}): Promise<DatasetReader> {
   let head: Uint8Array;
   try {
     const info = await stat(path);
@@ -35,7 +53,7 @@ export async function openFile(path: string, name = path): Promise<DatasetReader
     throw new DataError(`cannot read ${name}: ${reason(error)}`);
   }
   const format = detectFormat(head, name);
-  if (format === 'parquet') return openParquet(path, name);
+  if (format === 'parquet') return openParquet(path, name, { threads: options.threads ?? 0 });
   if (format === 'arrow') return openArrowFile(path, name);
   return openArrowStream(createReadStream(path), name);
 }
@@ -52,14 +70,14 @@ export class StdinSource {
   constructor(private readonly stream: AsyncIterable<Uint8Array> & { isTTY?: boolean }) {}
 
   /** Opens standard input (again, from the copy, after the first time). */
-  async open(rereadable: boolean): Promise<DatasetReader> {
-    if (this.copy) return openFile(this.copy.path, 'stdin');
+  async open(rereadable: boolean, options: OpenOptions = {}): Promise<DatasetReader> {
+    if (this.copy) return openFile(this.copy.path, 'stdin', options);
     if (this.stream.isTTY) throw new UsageError('no input: give a file, or pipe Parquet or Arrow data into stdin');
     const { head, chunks } = await peek(this.stream, SNIFF_BYTES);
     const format = detectFormat(head, 'stdin');
     if (format === 'arrows' && !rereadable) return openArrowStream(chunks, 'stdin');
     this.copy = await spool(chunks, 'stdin');
-    return openFile(this.copy.path, 'stdin');
+    return openFile(this.copy.path, 'stdin', options);
   }
 
   /** Removes the temporary copy, if any. */

@@ -33,10 +33,20 @@ import { decodeColumnChunk, type LeafChunk } from './parquet-decode.js';
 import { UnsupportedParquet } from './parquet-faults.js';
 import { chunkRange, type Footer, messageOf, readFooter } from './parquet-footer.js';
 import { type ColumnPlan, leavesOf, planColumns } from './parquet-schema.js';
+import { fromPlain, type PlainData } from './data-transfer.js';
+import { type DecodePool, startPool } from './parquet-pool.js';
 import { project } from './projection.js';
 
+/** Options of openParquet. */
+export interface ParquetOptions {
+  /** Threads that decode row groups in parallel (results are identical; 0 or absent decodes on this thread). */
+  threads?: number;
+  /** The decoder threads' script (default: parquet-worker.mjs of the bundled CLI, when present). */
+  workerScript?: URL;
+}
+
 /** Opens a Parquet file; `name` is how messages refer to it. */
-export async function openParquet(path: string, name: string): Promise<DatasetReader> {
+export async function openParquet(path: string, name: string, options: ParquetOptions = {}): Promise<ParquetReader> {
   let file: FileRange;
   try {
     file = await openFileRange(path);
@@ -52,14 +62,16 @@ export async function openParquet(path: string, name: string): Promise<DatasetRe
     } catch (error) {
       throw new DataError(`${name}: corrupt Parquet schema: ${messageOf(error)}`);
     }
-    return new ParquetReader(file, name, footer, plans);
+    const pool = options.threads && worthThreads(footer) ? startPool(options.threads, options.workerScript) : undefined;
+    return new ParquetReader(file, path, name, footer, plans, pool);
   } catch (error) {
     await file.close();
     throw error;
   }
 }
 
-class ParquetReader implements DatasetReader {
+/** A Parquet input. */
+export class ParquetReader implements DatasetReader {
   readonly format = 'parquet';
   readonly schema: Schema;
   readonly numRows: number;
@@ -68,9 +80,11 @@ class ParquetReader implements DatasetReader {
 
   constructor(
     private readonly file: FileRange,
+    private readonly path: string,
     readonly name: string,
     private readonly footer: Footer,
     private readonly plans: ColumnPlan[],
+    private readonly pool: DecodePool | undefined,
   ) {
     this.schema = new Schema(plans.map((plan) => plan.field));
     this.parquetColumns = new Map(plans.map((plan) => [plan.name, plan.elements]));
@@ -79,20 +93,55 @@ class ParquetReader implements DatasetReader {
 
   async *batches(columns?: readonly string[]): AsyncGenerator<RecordBatch> {
     const { schema, indices } = project(this.schema, columns);
-    const plans = indices.map((i) => this.plans[i]!);
-    const groups = this.footer.metadata.row_groups;
-    for (let g = 0; g < groups.length; g++) {
-      const rows = Number(groups[g]!.num_rows);
-      if (rows === 0) continue;
-      const children: Data[] = [];
-      for (const plan of plans) children.push(await this.readColumn(plan, g, rows));
-      const type = new Struct(schema.fields);
+    const names = indices.map((i) => this.plans[i]!.name);
+    const type = new Struct(schema.fields);
+    const groups = this.footer.metadata.row_groups.flatMap((group, g) => (Number(group.num_rows) > 0 ? [g] : []));
+    const decoded = this.pool && groups.length > 1 ? this.inPool(groups, names, schema) : this.inThread(groups, names);
+    for await (const [g, children] of decoded) {
+      const rows = Number(this.footer.metadata.row_groups[g]!.num_rows);
       yield new RecordBatch(schema, makeData({ type, length: rows, nullCount: 0, children }));
     }
   }
 
+  /** The Data of the named columns of row group `g`, decoded on this thread. */
+  async decodeGroup(g: number, names: readonly string[]): Promise<Data[]> {
+    const rows = Number(this.footer.metadata.row_groups[g]!.num_rows);
+    const children: Data[] = [];
+    for (const name of names) children.push(await this.readColumn(this.plans.find((p) => p.name === name)!, g, rows));
+    return children;
+  }
+
+  private async *inThread(groups: number[], names: readonly string[]): AsyncGenerator<[number, Data[]]> {
+    for (const g of groups) yield [g, await this.decodeGroup(g, names)];
+  }
+
+  /** Row groups decoded by the pool's threads, a few ahead, yielded in file order. */
+  private async *inPool(groups: number[], names: readonly string[], schema: Schema): AsyncGenerator<[number, Data[]]> {
+    const pool = this.pool!;
+    const ahead = pool.size + 1;
+    const pending: Promise<PlainData[]>[] = [];
+    const schedule = (k: number) => {
+      const job = pool.decode(this.path, this.name, groups[k]!, names);
+      job.catch(() => undefined); // awaited below; a job left behind by an early stop must not be unhandled
+      pending[k] = job;
+    };
+    for (let k = 0; k < Math.min(ahead, groups.length); k++) schedule(k);
+    for (let k = 0; k < groups.length; k++) {
+      const plain = await pending[k]!;
+      delete pending[k];
+      if (k + ahead < groups.length) schedule(k + ahead);
+      yield [groups[k]!, plain.map((p, c) => fromPlain(schema.fields[c]!.type, p))];
+    }
+  }
+
+  /** Threads decoding row groups for this reader (0: the main thread does it). */
+  get decoderThreads(): number {
+    return this.pool?.size ?? 0;
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
+    await this.pool?.close();
     await this.file.close();
   }
 
@@ -122,4 +171,11 @@ class ParquetReader implements DatasetReader {
       throw new DataError(`${this.name}: corrupt Parquet data ${where}: ${messageOf(error)}`);
     }
   }
+}
+
+/** Threads pay off only for several row groups with megabytes of data. */
+function worthThreads(footer: Footer): boolean {
+  const groups = footer.metadata.row_groups;
+  const bytes = groups.reduce((sum, group) => sum + Number(group.total_compressed_size ?? group.total_byte_size ?? 0), 0);
+  return groups.length > 1 && bytes >= 8 << 20;
 }
