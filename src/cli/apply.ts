@@ -61,6 +61,17 @@ async function loadState(reader: DatasetReader, options: ApplyOptions): Promise<
   return createState({ features, eps: options.eps });
 }
 
+/** Rows normalized and written at a time: input row groups can be far larger, and outputs are allocated per slice. */
+const SLICE_ROWS = 65_536;
+
+/** The batches cut into slices of at most `rows` rows (views, no copies). */
+async function* sliced(batches: AsyncIterable<RecordBatch>, rows: number): AsyncGenerator<RecordBatch> {
+  for await (const batch of batches) {
+    if (batch.numRows <= rows) yield batch;
+    else for (let at = 0; at < batch.numRows; at += rows) yield batch.slice(at, Math.min(batch.numRows, at + rows));
+  }
+}
+
 /** Normalizes `input` ('-' = stdin) into `options.output`. */
 export async function runApply(input: string, options: ApplyOptions, io: Io, explicit: ReadonlySet<string> = new Set()): Promise<void> {
   checkUsage(input, options, explicit);
@@ -88,7 +99,7 @@ export async function runApply(input: string, options: ApplyOptions, io: Io, exp
       : undefined;
     let rows = 0;
     let index = 0;
-    for await (const batch of reader.batches()) {
+    for await (const batch of sliced(reader.batches(), SLICE_ROWS)) {
       const chunk = featureChunk(batch, features);
       const outs = chunk.columns.map((column, k) => outputArray(column, features[k]!));
       if (stream) {

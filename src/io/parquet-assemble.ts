@@ -55,7 +55,10 @@ function build(node: ReadNode, chunks: ReadonlyMap<number, LeafChunk>, slots: Sl
       const childSlots = new Map<number, Int32Array | undefined>();
       let offsets: Int32Array | undefined;
       for (const leaf of leavesOf(node)) {
-        const [positions, leafOffsets] = elements(node, chunks.get(leaf.leaf)!, slots.get(leaf.leaf), count);
+        const chunk = chunks.get(leaf.leaf)!;
+        // A list of a leaf with no null element needs no element positions: its values are in order.
+        const dense = node.item === leaf && isDenseList(node, chunk);
+        const [positions, leafOffsets] = elements(node, chunk, slots.get(leaf.leaf), count, !dense);
         if (!offsets) offsets = leafOffsets;
         else if (!sameOffsets(offsets, leafOffsets)) throw new CorruptParquet(`the leaves of ${node.name} disagree on list lengths`);
         childSlots.set(leaf.leaf, positions);
@@ -75,8 +78,8 @@ function presence(node: ReadNode, chunks: ReadonlyMap<number, LeafChunk>, slots:
   const leaf = node.kind === 'leaf' ? node : leavesOf(node)[0]!;
   const chunk = chunks.get(leaf.leaf)!;
   const positions = slots.get(leaf.leaf);
-  // A flat leaf whose entries are all at the maximum level has no null.
-  if (node === leaf && !positions && chunk.full === count) return undefined;
+  // Only a leaf's own slots can reach its maximum level: if all of them do, none is null.
+  if (node === leaf && chunk.full === count) return undefined;
   const def = chunk.def!;
   // Most columns have no null: find that out before allocating anything.
   let k = 0;
@@ -87,34 +90,47 @@ function presence(node: ReadNode, chunks: ReadonlyMap<number, LeafChunk>, slots:
   return present;
 }
 
-/** The element slots of a list for one leaf, and the list offsets they give. */
-function elements(node: ListNode, chunk: LeafChunk, positions: Int32Array | undefined, count: number): [Int32Array, Int32Array] {
+/** Whether every element of the list is a value of its leaf: no element level entry is below the leaf's level. */
+function isDenseList(node: ListNode, chunk: LeafChunk): boolean {
+  const def = chunk.def!;
+  const leafDef = (node.item as { def: number }).def;
+  for (let i = 0; i < chunk.length; i++) {
+    const d = def[i]!;
+    if (d >= node.elemDef && d < leafDef) return false;
+  }
+  return true;
+}
+
+/**
+ * The list offsets, and the element slots of a list for one leaf (when
+ * `withPositions`; else undefined, and the child's slot i is its value i).
+ */
+function elements(node: ListNode, chunk: LeafChunk, positions: Int32Array | undefined, count: number, withPositions: boolean): [Int32Array | undefined, Int32Array] {
   const def = chunk.def!;
   const rep = chunk.rep!;
   const n = chunk.length;
   const offsets = new Int32Array(count + 1);
-  let out = new Int32Array(Math.max(16, count));
+  // At most one element per level entry: no growing needed.
+  const out = withPositions ? new Int32Array(n) : undefined;
   let size = 0;
-  const push = (entry: number) => {
-    if (size === out.length) {
-      const grown = new Int32Array(out.length * 2);
-      grown.set(out);
-      out = grown;
-    }
-    out[size++] = entry;
-  };
   for (let k = 0; k < count; k++) {
     const p = positions ? positions[k]! : k;
     let j = p + 1;
     if (def[p]! >= node.elemDef) {
-      push(p);
-      for (; j < n && rep[j]! >= node.rep; j++) if (rep[j] === node.rep) push(j);
+      if (out) out[size] = p;
+      size++;
+      for (; j < n && rep[j]! >= node.rep; j++) {
+        if (rep[j] === node.rep) {
+          if (out) out[size] = j;
+          size++;
+        }
+      }
     } else if (j < n && rep[j]! >= node.rep) {
       throw new CorruptParquet(`a null or empty list of ${node.name} continues at level entry ${j}`);
     }
     offsets[k + 1] = size;
   }
-  return [out.subarray(0, size), offsets];
+  return [out?.subarray(0, size), offsets];
 }
 
 function sameOffsets(a: Int32Array, b: Int32Array): boolean {

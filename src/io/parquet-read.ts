@@ -173,9 +173,14 @@ export class ParquetReader implements DatasetReader {
   }
 }
 
-/** Threads pay off only for several row groups with megabytes of data. */
+/**
+ * Threads pay off for several row groups and megabytes of data; with row
+ * groups over 16 MB, the groups in flight would cost more memory than the
+ * threads save time.
+ */
 function worthThreads(footer: Footer): boolean {
   const groups = footer.metadata.row_groups;
   const bytes = groups.reduce((sum, group) => sum + Number(group.total_compressed_size ?? group.total_byte_size ?? 0), 0);
-  return groups.length > 1 && bytes >= 8 << 20;
+  const largest = Math.max(...groups.map((group) => Number(group.total_byte_size ?? 0)));
+  return groups.length > 1 && bytes >= 8 << 20 && largest <= 16 << 20;
 }

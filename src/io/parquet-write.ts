@@ -19,7 +19,9 @@ import { writeColumn } from 'hyparquet-writer/src/column.js';
 import { DataError } from '../core/errors.js';
 import type { ByteSink, DatasetWriter, WriterOptions } from './dataset.js';
 import { encodeColumn, type LeafPageData } from './parquet-encode.js';
-import { type FlatChunk, isFlatValues, writeFlatChunk } from './parquet-flat-chunk.js';
+import { type FlatChunk, writeFlatChunk } from './parquet-flat-chunk.js';
+import { listChunk, writeListChunk } from './parquet-list-chunk.js';
+import { isFlatValues } from './parquet-pages-out.js';
 import { physicalValues } from './parquet-physical.js';
 import { annotationOf } from './parquet-types.js';
 import { fileSchema, planWrite, type WriteColumn } from './parquet-write-plan.js';
@@ -58,8 +60,7 @@ export function createParquetWriter(sink: ByteSink, schema: Schema, options: Wri
     async write(batch) {
       if (finished) throw new Error('write after finish');
       if (batch.numRows === 0) return;
-      writeRowGroup(parquet, columns, batch);
-      await writer.flush();
+      await writeRowGroup(parquet, columns, batch, writer);
     },
     async finish() {
       if (finished) return;
@@ -69,7 +70,8 @@ export function createParquetWriter(sink: ByteSink, schema: Schema, options: Wri
   };
 }
 
-function writeRowGroup(parquet: ParquetWriter, columns: readonly WriteColumn[], batch: RecordBatch): void {
+/** Writes a batch as one row group, handing each column chunk to the sink as soon as it is encoded. */
+async function writeRowGroup(parquet: ParquetWriter, columns: readonly WriteColumn[], batch: RecordBatch, writer: SinkWriter): Promise<void> {
   if (batch.numCols !== columns.length) throw new Error(`batch has ${batch.numCols} columns, the schema ${columns.length}`);
   const start = parquet.writer.offset;
   const chunks = [];
@@ -77,10 +79,12 @@ function writeRowGroup(parquet: ParquetWriter, columns: readonly WriteColumn[], 
     const column = columns[c]!;
     const data = batch.data.children[c]!;
     const flat = flatChunk(column, data);
-    if (flat) {
-      const result = writeFlatChunk(parquet.writer, flat);
+    const list = flat ? undefined : listChunk(column, data, column.node.kind === 'list' && statisticsHold(column.node.item.element));
+    if (flat || list) {
+      const result = flat ? writeFlatChunk(parquet.writer, flat) : writeListChunk(parquet.writer, list!);
       chunks.push(result.chunk);
       parquet.pendingIndexes.push(result);
+      await writer.flush();
       continue;
     }
     const pages = encodeColumn(column.node, data, column.name);
@@ -89,6 +93,7 @@ function writeRowGroup(parquet: ParquetWriter, columns: readonly WriteColumn[], 
       chunks.push(result.chunk);
       parquet.pendingIndexes.push(result);
     }
+    await writer.flush();
   }
   let total = 0n;
   for (const chunk of chunks) total += chunk.meta_data?.total_uncompressed_size ?? 0n;
@@ -113,7 +118,7 @@ function flatChunk(column: WriteColumn, data: Data): FlatChunk | undefined {
   return {
     schemaPath: column.leafPaths[0]!,
     values,
-    validity: nulls ? { bitmap: data.nullBitmap!, offset: data.offset, nullCount: nulls } : undefined,
+    validity: nulls ? { bitmap: data.nullBitmap!, offset: data.offset } : undefined,
     statistics: statisticsHold(node.element),
   };
 }
