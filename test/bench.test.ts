@@ -1,0 +1,18 @@
+/** The benchmark script runs end to end on tiny data (no timing is asserted: timings belong in BENCHMARKS.md). */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from 'vitest';
+import { ROOT } from './helpers/cli.js';
+
+test('npm run bench --smoke measures every command and writes the results table', () => {
+  const run = spawnSync(process.execPath, [join(ROOT, 'bench', 'bench.mjs'), '--smoke'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  expect(run.status).toBe(0);
+  const out = /wrote (.*BENCHMARKS\.md)/.exec(run.stderr)?.[1];
+  expect(out).toBeDefined();
+  const report = readFileSync(out!, 'utf8');
+  const rows = report.split('\n').filter((line) => line.startsWith('| goals') || line.startsWith('| memory') || line.startsWith('| 3-D') || line.startsWith('| batch size'));
+  expect(rows.length).toBe(3 + 8 + 4 + 6);
+  expect(report).toMatch(/\| goals \| fit, Parquet 20K rows \| [\d.]+ \| [\d.]+–[\d.]+ \| \d+ \| DuckDB avg\+var_samp \| [\d.]+ \| \d+ \| [\d.]+x \| ≤ 2\.0x: (met|missed) \|/);
+  expect(report).toMatch(/^Machine: .*\d+ cores.*Node v\d+/m);
+});
