@@ -8,6 +8,7 @@ import { type BatchNormState, createState } from '../core/state.js';
 import { TrainStream } from '../core/train-stream.js';
 import type { DataFormat, DatasetReader } from '../io/dataset.js';
 import { type FeatureDtype, featureChunk, outputArray, outputSchema, replaceFeatures } from '../io/features.js';
+import { isSpecialFile } from '../io/atomic-file.js';
 import { inputName, openFile, StdinSource } from '../io/open-input.js';
 import { openOutput, outputFormat } from '../io/open-output.js';
 import { defaultFeatureNames, resolveFeatures } from '../io/select-features.js';
@@ -52,7 +53,7 @@ function checkUsage(input: string, options: ApplyOptions, explicit: ReadonlySet<
   if (output === '-') return;
   if (sameFile(input, output)) throw new UsageError(`the output ${output} is the input: write to another file`);
   if (options.state && sameFile(options.state, output)) throw new UsageError(`the output ${output} is the state file: write to another file`);
-  if (existsSync(output) && !options.force) throw new UsageError(`${output} exists: pass --force to overwrite it`);
+  if (existsSync(output) && !isSpecialFile(output) && !options.force) throw new UsageError(`${output} exists: pass --force to overwrite it`);
 }
 
 async function loadState(reader: DatasetReader, options: ApplyOptions): Promise<BatchNormState> {

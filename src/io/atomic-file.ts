@@ -5,7 +5,7 @@
  * removed and the target is untouched.
  */
 import { randomBytes } from 'node:crypto';
-import { constants, existsSync, renameSync, unlinkSync } from 'node:fs';
+import { constants, existsSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { DataError } from '../core/errors.js';
@@ -24,6 +24,54 @@ export interface AtomicFile extends ByteSink {
 
 /** Bytes buffered before a write to the file. */
 const BUFFER_BYTES = 1 << 20;
+
+/** Whether `path` exists and is a device, FIFO or socket (/dev/null, a named pipe...): written in place, never replaced. */
+export function isSpecialFile(path: string): boolean {
+  try {
+    const info = statSync(path);
+    return info.isFIFO() || info.isCharacterDevice() || info.isSocket() || info.isBlockDevice();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Starts writing an output: through a temporary file renamed over `target`
+ * at the end, or, when `target` is a device or FIFO, directly into it
+ * (renaming over /dev/null or a named pipe would replace it).
+ */
+export async function createOutputFile(target: string): Promise<AtomicFile> {
+  if (existsSync(target) && statSync(target).isDirectory()) throw new DataError(`cannot write ${target}: it is a directory`);
+  return isSpecialFile(target) ? openSpecialFile(target) : createAtomicFile(target);
+}
+
+async function openSpecialFile(target: string): Promise<AtomicFile> {
+  let handle: FileHandle;
+  try {
+    handle = await open(target, 'w');
+  } catch (error) {
+    throw new DataError(`cannot write ${target}: ${reason(error)}`);
+  }
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await handle.close();
+  };
+  return {
+    target,
+    async write(bytes) {
+      try {
+        await handle.write(bytes);
+      } catch (error) {
+        throw new DataError(`cannot write ${target}: ${reason(error)}`);
+      }
+    },
+    end: close,
+    async commit() {},
+    abort: () => close().catch(() => undefined),
+  };
+}
 
 /** Starts writing `target` through a temporary file in the same folder. */
 export async function createAtomicFile(target: string): Promise<AtomicFile> {

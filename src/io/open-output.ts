@@ -6,7 +6,7 @@ import type { Writable } from 'node:stream';
 import type { Schema } from 'apache-arrow';
 import { UsageError } from '../core/errors.js';
 import { createArrowWriter } from './arrow-write.js';
-import { createAtomicFile } from './atomic-file.js';
+import { createOutputFile } from './atomic-file.js';
 import type { ByteSink, DataFormat, DatasetWriter, WriterOptions } from './dataset.js';
 import { createParquetWriter } from './parquet-write.js';
 import { streamSink } from './stdout-sink.js';
@@ -50,7 +50,7 @@ export async function openOutput(path: string, format: DataFormat, schema: Schem
     const writer = writerFor(format, streamSink(stdout), schema, options);
     return { writer, finish: () => writer.finish(), abort: async () => undefined };
   }
-  const file = await createAtomicFile(path);
+  const file = await createOutputFile(path);
   let writer: DatasetWriter;
   try {
     writer = writerFor(format, file, schema, options);

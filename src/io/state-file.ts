@@ -3,7 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { DataError } from '../core/errors.js';
 import type { BatchNormState } from '../core/state.js';
 import { formatState, parseState, STATE_FORMAT } from '../core/state-json.js';
-import { createAtomicFile, reason } from './atomic-file.js';
+import { createOutputFile, isSpecialFile, reason } from './atomic-file.js';
 import type { ByteSink } from './dataset.js';
 
 /** State files are small; anything this large is not one. */
@@ -24,8 +24,9 @@ export async function readStateFile(path: string): Promise<BatchNormState> {
   return parseState(text, path);
 }
 
-/** Whether an existing file may be replaced by a state file: it must be one (or not exist). */
+/** Whether an existing file may be replaced by a state file: it must be one (or not exist, or be a device such as /dev/null). */
 export async function isReplaceableState(path: string): Promise<boolean> {
+  if (isSpecialFile(path)) return true;
   try {
     const info = await stat(path);
     if (!info.isFile() || info.size > MAX_STATE_BYTES) return false;
@@ -44,7 +45,7 @@ export async function writeState(state: BatchNormState, target: string | ByteSin
     await target.end();
     return;
   }
-  const file = await createAtomicFile(target);
+  const file = await createOutputFile(target);
   try {
     await file.write(bytes);
     await file.end();
