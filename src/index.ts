@@ -7,3 +7,4 @@ export * from './core/state-json.js';
 export * from './core/batcher.js';
 export * from './core/batch-norm.js';
 export * from './core/train-stream.js';
+export * from './core/decimal.js';

@@ -20,8 +20,10 @@ export function detectFormat(head: Uint8Array, name: string): DataFormat {
     const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
     const first = view.getInt32(0, true);
     if (first === -1 && view.getInt32(4, true) >= 0) return 'arrows';
-    // Before Arrow 0.15 a stream message starts directly with its metadata length.
-    if (first > 0 && first < 1 << 24 && first % 8 === 0) return 'arrows';
+    // Before Arrow 0.15 a stream message starts directly with its metadata length,
+    // followed by the flatbuffer's root offset, which points inside the metadata.
+    const root = view.getInt32(4, true);
+    if (first > 0 && first < 1 << 24 && root > 0 && root < first) return 'arrows';
   }
   throw new DataError(`${name}: not a Parquet or Arrow IPC file (it starts with ${describeHead(head)})${textHint(head)}`);
 }

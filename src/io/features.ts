@@ -7,6 +7,7 @@
 import {
   type Data,
   DataType,
+  type Decimal,
   Field,
   FixedSizeList,
   Float32,
@@ -21,6 +22,7 @@ import {
 } from 'apache-arrow';
 import type { Chunk } from '../core/batcher.js';
 import type { ColumnData, FloatArray } from '../core/column.js';
+import { decimalsToFloat64 } from '../core/decimal.js';
 import { type NumericArray, toFloat64 } from '../core/to-float64.js';
 import { bitmapToBytes, sliceBitmap } from './bitmap.js';
 
@@ -38,9 +40,9 @@ export interface Feature {
   readonly dtype: FeatureDtype;
 }
 
-/** Whether a type is integer or floating point. */
+/** Whether a type is integer, floating point or decimal. */
 function isNumeric(type: DataType): boolean {
-  return DataType.isInt(type) || DataType.isFloat(type);
+  return DataType.isInt(type) || DataType.isFloat(type) || DataType.isDecimal(type);
 }
 
 /** The feature shape of a column type, or null when it is not numeric or a list of numbers. */
@@ -77,6 +79,11 @@ export function makeFeature(schema: Schema, index: number, dtype?: FeatureDtype)
 
 /** The values of a numeric Data (scalar, or a list's child range): float32 and float64 as they are, others widened. */
 function numbers(data: Data, float16: boolean, from: number, to: number): FloatArray {
+  if (DataType.isDecimal(data.type)) {
+    const { bitWidth, scale } = data.type as Decimal;
+    const stride = bitWidth / 32;
+    return decimalsToFloat64((data.values as Uint32Array).subarray(from * stride, to * stride), to - from, bitWidth, scale);
+  }
   const values = (data.values as NumericArray).subarray(from, to);
   return values instanceof Float32Array ? values : toFloat64(values, { float16 });
 }

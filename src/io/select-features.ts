@@ -39,7 +39,7 @@ export function resolveFeatures(schema: Schema, names: readonly string[], input:
     const index = matches[0]!;
     if (!featureShape(schema.fields[index]!.type)) {
       throw new DataError(
-        `column "${name}" of ${input} has type ${describeType(schema, index)}: features must be integer or floating-point columns, or lists of them`,
+        `column "${name}" of ${input} has type ${describeType(schema, index)}: features must be integer, floating-point or decimal columns, or lists of them`,
       );
     }
     return makeFeature(schema, index, dtype);

@@ -69,7 +69,7 @@ describe('bad data exits 1', () => {
     [['fit', 'zero.parquet'], 'bn1d: error: zero.parquet: the input is empty (expected Parquet or Arrow IPC data)'],
     [['fit', 'data.csv'], /data.csv: not a Parquet or Arrow IPC file .*for CSV, convert it first/],
     [['fit', wine, '-c', 'nope'], /has no column "nope" \(have: alcohol, malic_acid/],
-    [['fit', strings, '-c', 's'], /column "s" of .*strings.parquet has type Utf8: features must be integer or floating-point/],
+    [['fit', strings, '-c', 's'], /column "s" of .*strings.parquet has type Utf8: features must be integer, floating-point or decimal/],
     [['fit', empty], /no rows to fit in .*empty.parquet/],
     [['fit', nan], /column "y" has NaN at row 7 of .*nan.parquet; clean the data, or pass --nan skip/],
     [['fit', wine, '-b', '177', '-x', 'target'], /batch 1 \(row 177 of .*wine.parquet\) has only 1 value in column "alcohol".*--drop-last/],

@@ -52,6 +52,21 @@ describe.each(['wine', 'diabetes'])('fit %s', (name) => {
   });
 });
 
+describe('decimal columns', () => {
+  test('fit as their float64 values: the same state as the same numbers stored as DOUBLE', async () => {
+    const dec = join(dir, 'decimal.parquet');
+    const dbl = join(dir, 'double.parquet');
+    const values = `SELECT ((hash(i) % 2000000)::BIGINT - 1000000)::DECIMAL(18, 2) / 100 AS x, ((hash(i, 1) % 1000)::DECIMAL(38, 10) / 7)::DECIMAL(38, 10) AS y FROM range(1000) r(i)`;
+    await query(`COPY (${values}) TO '${dec}' (FORMAT parquet)`);
+    const asDouble = (await query(`SELECT x::VARCHAR AS x, y::VARCHAR AS y FROM read_parquet('${dec}')`)).map((r) => [Number(r.x), Number(r.y)]);
+    await query(`COPY (SELECT * FROM (VALUES ${asDouble.map(([x, y]) => `(${x}::DOUBLE, ${y}::DOUBLE)`).join(', ')}) t(x, y)) TO '${dbl}' (FORMAT parquet)`);
+    const a = await fit([dec, '-b', '100']);
+    const b = await fit([dbl, '-b', '100']);
+    expect(a.state.features).toEqual(['x', 'y']);
+    expect(numbersOf(a.text)).toBe(numbersOf(b.text));
+  });
+});
+
 describe('inputs as one stream', () => {
   const golden = realGolden('wine');
 

@@ -9,7 +9,8 @@ describe('detectFormat', () => {
     expect(detectFormat(bytes('PARE', [0, 0, 0, 0]), 'f')).toBe('parquet');
     expect(detectFormat(bytes('ARROW1', [0, 0]), 'f')).toBe('arrow');
     expect(detectFormat(bytes([0xff, 0xff, 0xff, 0xff, 0x78, 0, 0, 0]), 'f')).toBe('arrows');
-    expect(detectFormat(bytes([0x70, 0, 0, 0, 0x10, 0, 0, 0]), 'f')).toBe('arrows');
+    // Pre-0.15 framing, as in arrow-testing's integration/0.14.1 streams: length 332, root offset 20.
+    expect(detectFormat(bytes([0x4c, 0x01, 0, 0, 0x14, 0, 0, 0]), 'f')).toBe('arrows');
   });
 
   test('refuses empty input and other files with what they start with', () => {

@@ -43,7 +43,7 @@ describe('feature selection', () => {
 
   test('refuses unknown, non-numeric and ambiguous columns with the file and the columns it has', () => {
     expect(() => resolveFeatures(batch.schema, ['nope'], 'in.arrow')).toThrow('in.arrow has no column "nope" (have: id, name, x, l)');
-    expect(() => resolveFeatures(batch.schema, ['name'], 'in.arrow')).toThrow(/column "name" of in.arrow has type Utf8: features must be integer or floating-point/);
+    expect(() => resolveFeatures(batch.schema, ['name'], 'in.arrow')).toThrow(/column "name" of in.arrow has type Utf8: features must be integer, floating-point or decimal/);
     expect(() => defaultFeatureNames(batch.schema, ['zz'], 'in.arrow')).toThrow(/--exclude: in.arrow has no column "zz"/);
     const twice = new Schema([new Field('a', new Float64()), new Field('a', new Float64())]);
     expect(() => resolveFeatures(twice, ['a'], 'in.arrow')).toThrow(/2 columns named "a"/);
