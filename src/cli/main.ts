@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { Bn1dError } from '../core/errors.js';
 import { runCleanup } from '../io/cleanup.js';
-import { ClosedOutput } from '../io/stdout-sink.js';
+import { isClosedOutput } from '../io/stdout-sink.js';
 import { applyCommand } from './apply.js';
 import { fitCommand } from './fit.js';
 import { inspectCommand } from './inspect.js';
@@ -63,7 +63,7 @@ export async function run(args: string[], io: Io = processIo(), env: NodeJS.Proc
       // Commander printed its message (or the help) already.
       return error.exitCode === 0 ? 0 : 2;
     }
-    if (error instanceof ClosedOutput) return 0;
+    if (isClosedOutput(error)) return 0;
     const debug = env.BN1D_DEBUG === '1';
     if (error instanceof Bn1dError) {
       io.stderr.write(`bn1d: error: ${oneLine(error.message)}\n`);
@@ -86,6 +86,8 @@ export async function main(): Promise<void> {
   process.once('SIGINT', stop(130));
   process.once('SIGTERM', stop(143));
   process.once('SIGHUP', stop(129));
+  // A file size limit (ulimit -f) would kill the process mid-write; ignored, the write fails with EFBIG and is reported.
+  process.on('SIGXFSZ', () => {});
   const code = await run(process.argv.slice(2));
   // Let stdout drain (it may be a pipe), then exit even if an input stream is still open.
   process.stdout.write('', () => process.exit(code));

@@ -25,6 +25,20 @@ export interface AtomicFile extends ByteSink {
 /** Bytes buffered before a write to the file. */
 const BUFFER_BYTES = 1 << 20;
 
+/**
+ * Writes every byte: a write(2) may write only part of the buffer (at a file
+ * size limit, on a full disk, into a pipe), and FileHandle.write does not
+ * retry; the call after a short write reports the error.
+ */
+export async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<void> {
+  let done = 0;
+  while (done < bytes.length) {
+    const { bytesWritten } = await handle.write(bytes, done, bytes.length - done);
+    if (bytesWritten <= 0) throw Object.assign(new Error('write made no progress'), { code: 'EIO' });
+    done += bytesWritten;
+  }
+}
+
 /** Whether `path` exists and is a device, FIFO or socket (/dev/null, a named pipe...): written in place, never replaced. */
 export function isSpecialFile(path: string): boolean {
   try {
@@ -62,7 +76,7 @@ async function openSpecialFile(target: string): Promise<AtomicFile> {
     target,
     async write(bytes) {
       try {
-        await handle.write(bytes);
+        await writeAll(handle, bytes);
       } catch (error) {
         throw new DataError(`cannot write ${target}: ${reason(error)}`);
       }
@@ -96,7 +110,7 @@ export async function createAtomicFile(target: string): Promise<AtomicFile> {
     buffered = [];
     size = 0;
     try {
-      await handle.write(chunk);
+      await writeAll(handle, chunk);
     } catch (error) {
       throw new DataError(`cannot write ${target}: ${reason(error)}`);
     }
@@ -154,6 +168,7 @@ export function reason(error: unknown): string {
     ENOTDIR: 'a parent is not a directory',
     EEXIST: 'it already exists',
     EIO: 'input/output error',
+    EFBIG: 'file too large (over the file size limit)',
   };
   if (code && known[code]) return known[code]!;
   return (error as Error)?.message ?? String(error);

@@ -10,7 +10,7 @@ import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataError } from '../core/errors.js';
-import { reason } from './atomic-file.js';
+import { reason, writeAll } from './atomic-file.js';
 import { onCleanup } from './cleanup.js';
 
 /** A byte stream split into its first bytes and the rest. */
@@ -61,7 +61,7 @@ export async function spool(chunks: AsyncIterable<Uint8Array>, name: string): Pr
   try {
     const handle = await open(path, 'wx', 0o600);
     try {
-      for await (const chunk of chunks) await handle.write(chunk);
+      for await (const chunk of chunks) await writeAll(handle, chunk);
     } finally {
       await handle.close();
     }

@@ -33,7 +33,9 @@ export async function isReplaceableState(path: string): Promise<boolean> {
     const doc = JSON.parse(await readFile(path, 'utf8')) as { format?: unknown };
     return doc?.format === STATE_FORMAT;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ENOENT';
+    // Not there (or under something that is not a folder): writing it will say what is wrong.
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR';
   }
 }
 

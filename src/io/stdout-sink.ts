@@ -15,11 +15,17 @@ export class ClosedOutput extends Error {
   }
 }
 
+/** Whether an error means the reader of the output went away. */
+export function isClosedOutput(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return error instanceof ClosedOutput || code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED';
+}
+
 /** A sink onto a writable stream such as process.stdout. */
 export function streamSink(stream: Writable): ByteSink {
   let failure: Error | undefined;
   const onError = (error: NodeJS.ErrnoException) => {
-    failure = error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED' ? new ClosedOutput() : error;
+    failure = isClosedOutput(error) ? new ClosedOutput() : error;
   };
   stream.on('error', onError);
   const check = () => {
@@ -29,15 +35,24 @@ export function streamSink(stream: Writable): ByteSink {
   return {
     async write(bytes) {
       check();
-      if (!stream.write(bytes)) {
-        await Promise.race([once(stream, 'drain'), once(stream, 'close')]);
+      try {
+        // A pipe is written synchronously on Linux: a reader that went away can make write throw.
+        if (!stream.write(bytes)) await Promise.race([once(stream, 'drain'), once(stream, 'close')]);
+      } catch (error) {
+        throw isClosedOutput(error) ? new ClosedOutput() : error;
       }
       check();
     },
     async end() {
       check();
       // stdout is never ended (Node keeps it open): an empty write's callback means all before it is flushed.
-      await new Promise<void>((resolve) => stream.write(new Uint8Array(0), () => resolve()));
+      await new Promise<void>((resolve, reject) => {
+        try {
+          stream.write(new Uint8Array(0), () => resolve());
+        } catch (error) {
+          reject(isClosedOutput(error) ? new ClosedOutput() : error);
+        }
+      });
       check();
     },
   };
