@@ -16,6 +16,7 @@ import { readStateFile } from '../io/state-file.js';
 import type { Io } from './io.js';
 import { batchSizeOption, columnsOption, dtypeOption, epsOption, excludeOption, given, nanOption, quietOption } from './options.js';
 import { startProgress } from './progress.js';
+import { DataWarnings } from './warnings.js';
 import { sameFile } from './same-file.js';
 
 /** Parsed options of `bn1d apply`. */
@@ -100,7 +101,9 @@ export async function runApply(input: string, options: ApplyOptions, io: Io, exp
       : undefined;
     let rows = 0;
     let index = 0;
+    const warnings = new DataWarnings(io);
     for await (const batch of sliced(reader.batches(), SLICE_ROWS)) {
+      warnings.check(batch, features, reader.name);
       const chunk = featureChunk(batch, features);
       const outs = chunk.columns.map((column, k) => outputArray(column, features[k]!));
       if (stream) {

@@ -22,6 +22,7 @@ import {
   quietOption,
 } from './options.js';
 import { startProgress } from './progress.js';
+import { DataWarnings } from './warnings.js';
 import { sameFile } from './same-file.js';
 
 /** Parsed options of `bn1d fit`. */
@@ -82,7 +83,7 @@ export async function runFit(inputs: string[], options: FitOptions, io: Io, expl
   }
   await checkTargets(inputs, options);
   const stdin = new StdinSource(io.stdin);
-  const series = new InputSeries(inputs, stdin, options.epochs > 1);
+  const series = new InputSeries(inputs, stdin, options.epochs > 1, new DataWarnings(io));
   const progress = await startProgress(io.stderr, options.quiet ?? false, 'fitting');
   try {
     let state = await initialState(series, options);

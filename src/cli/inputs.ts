@@ -6,6 +6,7 @@
 import type { Chunk } from '../core/batcher.js';
 import { DataError } from '../core/errors.js';
 import type { DatasetReader } from '../io/dataset.js';
+import type { DataWarnings } from './warnings.js';
 import { type Feature, featureChunk } from '../io/features.js';
 import { decodeThreads, inputName, openFile, type StdinSource } from '../io/open-input.js';
 import { project } from '../io/projection.js';
@@ -21,6 +22,7 @@ export class InputSeries {
     private readonly specs: readonly string[],
     private readonly stdin: StdinSource,
     private readonly rereadable: boolean,
+    private readonly warnings?: DataWarnings,
   ) {
     this.names = specs.map(inputName);
   }
@@ -56,6 +58,7 @@ export class InputSeries {
         for await (const batch of reader.batches(names)) {
           row += batch.numRows;
           onRows(batch.numRows);
+          this.warnings?.check(batch, local, reader.name);
           yield featureChunk(batch, local);
         }
       } finally {

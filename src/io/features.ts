@@ -127,6 +127,30 @@ export function featureChunk(batch: RecordBatch, features: readonly Feature[]): 
   return { rows: batch.numRows, columns: features.map((f) => columnData(batch.data.children[f.index]!, f)) };
 }
 
+const EXACT = 2n ** 53n;
+
+/**
+ * Features of a batch holding 64-bit integers beyond 2^53, which float64
+ * rounds (as torch's .double() does): the first such value of each.
+ */
+export function inexactIntegers(batch: RecordBatch, features: readonly Feature[]): { feature: Feature; value: bigint }[] {
+  const found: { feature: Feature; value: bigint }[] = [];
+  for (const feature of features) {
+    let data = batch.data.children[feature.index]!;
+    if (feature.shape !== 'scalar') data = data.children[0]!;
+    const values = data.values;
+    if (!(values instanceof BigInt64Array || values instanceof BigUint64Array)) continue;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      if (v > EXACT || v < -EXACT) {
+        found.push({ feature, value: v });
+        break;
+      }
+    }
+  }
+  return found;
+}
+
 /** A new output array for a feature column's values. */
 export function outputArray(column: ColumnData, feature: Feature): Float32Array | Float64Array {
   return feature.dtype === 'float64' ? new Float64Array(column.values.length) : new Float32Array(column.values.length);

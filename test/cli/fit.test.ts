@@ -67,6 +67,19 @@ describe('decimal columns', () => {
   });
 });
 
+describe('64-bit integers beyond 2^53', () => {
+  test('are rounded to float64 as torch does, with one warning per column', async () => {
+    const path = join(dir, 'big-ints.parquet');
+    await query(`COPY (SELECT (2::BIGINT ** 60 + i)::BIGINT AS big, i AS small FROM range(600) r(i)) TO '${path}' (FORMAT parquet)`);
+    const run = await bn1d(['fit', path, '-e', '2', '-s', '-']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe(`bn1d: warning: column "big" of ${path} holds integers beyond 2^53 (such as ${2n ** 60n}); float64 rounds them, as torch's .double() does\n`);
+    const apply = await bn1d(['apply', path, '--mode', 'train']);
+    expect(apply.code).toBe(0);
+    expect(apply.stderr).toBe(run.stderr);
+  });
+});
+
 describe('inputs as one stream', () => {
   const golden = realGolden('wine');
 

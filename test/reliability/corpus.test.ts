@@ -39,6 +39,9 @@ async function pool<T>(items: readonly T[], count: number, job: (item: T) => Pro
   }));
 }
 
+/** stderr of a successful run: nothing but warnings (such as int64 values beyond 2^53). */
+const onlyWarnings = (stderr: string) => stderr.split('\n').every((line) => line === '' || line.startsWith('bn1d: warning: '));
+
 function cleanRefusal(run: Run, file: string): void {
   expect({ file, code: run.code, signal: run.signal }).toEqual({ file, code: 1, signal: null });
   expect(run.stderr, file).toMatch(/^bn1d: error: [^\n]+\n$/);
@@ -82,7 +85,7 @@ describe('the shared test data', () => {
         outcomes[file] = 'refused';
         return;
       }
-      expect({ file, code: fit.code, stderr: fit.stderr }).toEqual({ file, code: 0, stderr: '' });
+      expect({ file, code: fit.code, warnings: onlyWarnings(fit.stderr) }).toEqual({ file, code: 0, warnings: true });
       const out = join(dir, `${file.replace(/\//g, '_')}.out.${file.endsWith('.parquet') ? 'parquet' : 'arrows'}`);
       const apply = await bn1d(['apply', path, '-s', state, '-o', out, '-q'], { timeoutMs: TIMEOUT });
       if (FIT_ONLY.includes(file)) {
@@ -90,7 +93,7 @@ describe('the shared test data', () => {
         outcomes[file] = 'fit, apply refused';
         return;
       }
-      expect({ file, code: apply.code, stderr: apply.stderr }).toEqual({ file, code: 0, stderr: '' });
+      expect({ file, code: apply.code, warnings: onlyWarnings(apply.stderr) }).toEqual({ file, code: 0, warnings: true });
       const rows = JSON.parse(readFileSync(state, 'utf8')).fit.rows as number;
       expect({ file, rows: await outputRows(out, path) }).toEqual({ file, rows });
       outcomes[file] = 'read';
