@@ -85,7 +85,9 @@ function problem(r) {
   const warningsOnly = r.stderr.split('\n').every((line) => line === '' || line.startsWith('bn1d: warning: '));
   if (r.code === 0) return warningsOnly ? undefined : `exit 0 with stderr ${JSON.stringify(r.stderr.slice(0, 200))}`;
   if (r.code !== 1) return `exit ${r.code}: ${r.stderr.slice(0, 200)}`;
-  if (!/^bn1d: error: [^\n]+\n$/.test(r.stderr)) return `not one error line: ${JSON.stringify(r.stderr.slice(0, 300))}`;
+  // Warnings may come first; then exactly one error line.
+  const errors = r.stderr.replace(/^bn1d: warning: [^\n]*\n/gm, '');
+  if (!/^bn1d: error: [^\n]+\n$/.test(errors)) return `not one error line: ${JSON.stringify(r.stderr.slice(0, 300))}`;
   if (/unexpected failure/.test(r.stderr)) return r.stderr.trim();
   return undefined;
 }

@@ -44,7 +44,7 @@ const onlyWarnings = (stderr: string) => stderr.split('\n').every((line) => line
 
 function cleanRefusal(run: Run, file: string): void {
   expect({ file, code: run.code, signal: run.signal }).toEqual({ file, code: 1, signal: null });
-  expect(run.stderr, file).toMatch(/^bn1d: error: [^\n]+\n$/);
+  expect(run.stderr.replace(/^bn1d: warning: [^\n]*\n/gm, ''), file).toMatch(/^bn1d: error: [^\n]+\n$/);
   expect(run.stderr, file).not.toMatch(/unexpected failure|\n\s+at /);
 }
 
