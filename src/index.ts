@@ -8,3 +8,7 @@ export * from './core/batcher.js';
 export * from './core/batch-norm.js';
 export * from './core/train-stream.js';
 export * from './core/decimal.js';
+export * from './core/random.js';
+export * from './core/shuffle-buffer.js';
+export * from './core/trajectory.js';
+export * from './core/reservoir.js';

@@ -4,6 +4,7 @@
  */
 import { DataError } from './errors.js';
 import { type BatchNormState, validateState } from './state.js';
+import type { TrajectoryRecord } from './trajectory.js';
 
 /** The `format` tag of a state file. */
 export const STATE_FORMAT = 'bn1d-state';
@@ -42,6 +43,11 @@ export function formatState(state: BatchNormState): string {
     ['num_batches_tracked', state.numBatchesTracked === null ? 'null' : String(state.numBatchesTracked)],
   ];
   if (state.fit !== undefined) fields.push(['fit', JSON.stringify(state.fit)]);
+  const t = state.trajectory;
+  if (t) {
+    const paths = (name: string, p: number[][]) => `"${name}": [\n${p.map((row) => `    ${JSON.stringify(row)}`).join(',\n')}\n  ]`;
+    fields.push(['trajectory', `{"batches": ${JSON.stringify(t.batches)}, "epoch_starts": ${JSON.stringify(t.epochStarts)},\n  ${paths('running_mean', t.runningMean)},\n  ${paths('running_var', t.runningVar)}}`]);
+  }
   return `{\n${fields.map(([key, text]) => `  ${JSON.stringify(key)}: ${text}`).join(',\n')}\n}\n`;
 }
 
@@ -96,6 +102,7 @@ export function parseState(text: string, source = 'state'): BatchNormState {
   const nbt = has('num_batches_tracked');
   if (nbt !== null && typeof nbt !== 'number') fail(`"num_batches_tracked" must be a number or null (got ${JSON.stringify(nbt)})`);
   const fit = obj.fit;
+  const trajectory = obj.trajectory === undefined ? undefined : parseTrajectory(obj.trajectory, names.length, fail);
   const state: BatchNormState = {
     features: names,
     eps: number('eps'),
@@ -108,7 +115,23 @@ export function parseState(text: string, source = 'state'): BatchNormState {
     bias: vector('bias'),
     numBatchesTracked: nbt as number | null,
     fit: typeof fit === 'object' && fit !== null && !Array.isArray(fit) ? (fit as Record<string, unknown>) : undefined,
+    trajectory,
   };
   validateState(state, source);
   return state;
+}
+
+/** The optional trajectory: point arrays that agree in length, one path per feature. */
+function parseTrajectory(value: unknown, features: number, fail: (what: string) => never): TrajectoryRecord {
+  const t = value as Record<string, unknown>;
+  const numbers = (x: unknown): x is number[] => Array.isArray(x) && x.every((v) => typeof v === 'number' && Number.isFinite(v));
+  if (typeof t !== 'object' || t === null || !numbers(t.batches) || !numbers(t.epoch_starts)) fail('"trajectory" must hold "batches" and "epoch_starts" arrays of numbers');
+  const paths = (key: string): number[][] => {
+    const p = t[key];
+    if (!Array.isArray(p) || p.length !== features || !p.every((row) => numbers(row) && row.length === (t.batches as number[]).length)) {
+      fail(`"trajectory.${key}" must hold one array of ${(t.batches as number[]).length} numbers per feature`);
+    }
+    return p as number[][];
+  };
+  return { batches: t.batches as number[], epochStarts: t.epoch_starts as number[], runningMean: paths('running_mean'), runningVar: paths('running_var') };
 }

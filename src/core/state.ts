@@ -4,6 +4,7 @@
  * num_batches_tracked) and the layer's constructor arguments.
  */
 import { DataError } from './errors.js';
+import type { TrajectoryRecord } from './trajectory.js';
 
 /** A BatchNorm1d layer's buffers, parameters and settings. */
 export interface BatchNormState {
@@ -29,6 +30,8 @@ export interface BatchNormState {
   readonly numBatchesTracked: number | null;
   /** How the state was fitted (batch size, epochs, inputs, ...), as written by the CLI. */
   readonly fit?: Readonly<Record<string, unknown>> | undefined;
+  /** The running statistics along the fit, at log-spaced batches (see trajectory.ts). */
+  readonly trajectory?: TrajectoryRecord | undefined;
 }
 
 /** Settings of a new layer; unset ones take PyTorch's defaults. */

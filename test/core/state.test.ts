@@ -98,7 +98,7 @@ describe('state JSON', () => {
   });
 
   test('ignores fields it does not know', () => {
-    const doc = { ...JSON.parse(formatState(base())), trajectory: [1, 2], comment: 'hi' };
+    const doc = { ...JSON.parse(formatState(base())), provenance: [1, 2], comment: 'hi' };
     expect(parseState(JSON.stringify(doc))).toEqual(base());
   });
 
