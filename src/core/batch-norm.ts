@@ -72,6 +72,14 @@ function nonFiniteError(state: BatchNormState, batch: Batch, channel: number, in
   );
 }
 
+/** Throws the NaN/±Infinity error of the first valid non-finite value of the batch, if any (the error policy's check, done early). */
+export function assertFinite(state: BatchNormState, batch: Batch, options: StepOptions = {}): void {
+  batch.columns.forEach((column, c) => {
+    const bad = firstNonFinite(column);
+    if (bad >= 0) throw nonFiniteError(state, batch, c, bad, options);
+  });
+}
+
 /** Index of the first valid non-finite value, or -1. */
 function firstNonFinite(column: ColumnData): number {
   const { values, valid } = column;

@@ -67,7 +67,8 @@ export function concatColumns(parts: readonly ColumnData[]): ColumnData {
     rows += columnRows(part);
     anyNull ||= part.valid !== undefined;
   }
-  const values = new Float64Array(size);
+  // Float32 parts stay float32 (exact, half the memory); any float64 part makes it float64.
+  const values = parts.every((p) => p.values instanceof Float32Array) ? new Float32Array(size) : new Float64Array(size);
   const valid = anyNull ? new Uint8Array(size) : undefined;
   const offsets = first.offsets ? new Int32Array(rows + 1) : undefined;
   let at = 0;

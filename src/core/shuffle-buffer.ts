@@ -9,24 +9,36 @@ import { type Chunk, sliceChunk } from './batcher.js';
 import { type ColumnData, concatColumns, valueRange } from './column.js';
 import { permutation, type Random } from './random.js';
 
-/** The rows `order` of a column, in that order (copied). */
+/** out[i] = from[order[i]], one function per array type so that each loop sees one element kind. */
+function gather64(from: Float64Array, order: Uint32Array): Float64Array {
+  const out = new Float64Array(order.length);
+  for (let i = 0; i < order.length; i++) out[i] = from[order[i]!]!;
+  return out;
+}
+function gather32(from: Float32Array, order: Uint32Array): Float32Array {
+  const out = new Float32Array(order.length);
+  for (let i = 0; i < order.length; i++) out[i] = from[order[i]!]!;
+  return out;
+}
+function gather8(from: Uint8Array, order: Uint32Array): Uint8Array {
+  const out = new Uint8Array(order.length);
+  for (let i = 0; i < order.length; i++) out[i] = from[order[i]!]!;
+  return out;
+}
+
+/** The rows `order` of a column, in that order (copied; float32 values stay float32). */
 export function gatherRows(column: ColumnData, order: Uint32Array): ColumnData {
   const { values, valid, listSize, offsets } = column;
   if (listSize === undefined && !offsets) {
-    const out = new Float64Array(order.length);
-    const mask = valid ? new Uint8Array(order.length) : undefined;
-    for (let i = 0; i < order.length; i++) {
-      out[i] = values[order[i]!]!;
-      if (mask) mask[i] = valid![order[i]!]!;
-    }
-    return { values: out, valid: mask };
+    const out = values instanceof Float32Array ? gather32(values, order) : gather64(values, order);
+    return { values: out, valid: valid ? gather8(valid, order) : undefined };
   }
   let size = 0;
   for (let i = 0; i < order.length; i++) {
     const [from, to] = valueRange(column, order[i]!, order[i]! + 1);
     size += to - from;
   }
-  const out = new Float64Array(size);
+  const out = values instanceof Float32Array ? new Float32Array(size) : new Float64Array(size);
   const mask = valid ? new Uint8Array(size) : undefined;
   const newOffsets = offsets ? new Int32Array(order.length + 1) : undefined;
   let at = 0;

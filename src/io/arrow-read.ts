@@ -31,11 +31,27 @@ export async function openArrowFile(path: string, name: string): Promise<Dataset
     const schema = decoder.schema;
     const numRows = footer.batches.length <= MAX_COUNTED_BATCHES ? await countRows(file, footer) : undefined;
     let closed = false;
+    // Random access decodes with its own decoder, which holds every dictionary.
+    let random: Promise<BatchDecoder> | undefined;
+    const randomDecoder = async () => {
+      const d = new BatchDecoder(schemaMessage, true);
+      for (const block of footer.dictionaries) d.addDictionary(ofKind(await file.readMessage(block), MessageType.DictionaryBatch));
+      return d;
+    };
     return {
       name,
       format: 'arrow',
       schema,
       numRows,
+      chunkCount: footer.batches.length,
+      async readChunk(index: number, columns?: readonly string[]): Promise<RecordBatch> {
+        try {
+          const d = await (random ??= randomDecoder());
+          return projectBatch(d.decode(ofKind(await file.readMessage(footer.batches[index]!), MessageType.RecordBatch)), project(schema, columns));
+        } catch (error) {
+          throw toDataError(name, error);
+        }
+      },
       async *batches(columns?: readonly string[]): AsyncGenerator<RecordBatch> {
         const projection = project(schema, columns);
         // The first pass reuses the decoder that read the schema; later passes start afresh.

@@ -30,6 +30,13 @@ export interface DatasetReader {
    * in schema order (see projection.ts), and columns left out are not decoded.
    */
   batches(columns?: readonly string[]): AsyncIterable<RecordBatch>;
+  /**
+   * Random access, where the format allows it (Parquet row groups, Arrow IPC
+   * file record batches; not streams): the number of chunks, and chunk
+   * `index` (in file order) projected to `columns` like batches().
+   */
+  readonly chunkCount?: number | undefined;
+  readChunk?(index: number, columns?: readonly string[]): Promise<RecordBatch>;
   /** Releases the file; safe to call twice. */
   close(): Promise<void>;
 }

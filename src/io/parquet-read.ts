@@ -95,12 +95,30 @@ export class ParquetReader implements DatasetReader {
     const { schema, indices } = project(this.schema, columns);
     const names = indices.map((i) => this.plans[i]!.name);
     const type = new Struct(schema.fields);
-    const groups = this.footer.metadata.row_groups.flatMap((group, g) => (Number(group.num_rows) > 0 ? [g] : []));
+    const groups = this.nonEmptyGroups();
     const decoded = this.pool && groups.length > 1 ? this.inPool(groups, names, schema) : this.inThread(groups, names);
     for await (const [g, children] of decoded) {
       const rows = Number(this.footer.metadata.row_groups[g]!.num_rows);
       yield new RecordBatch(schema, makeData({ type, length: rows, nullCount: 0, children }));
     }
+  }
+
+  /** Non-empty row groups, the chunks of random access. */
+  get chunkCount(): number {
+    return this.nonEmptyGroups().length;
+  }
+
+  /** Non-empty row group `index`, projected to `columns`. */
+  async readChunk(index: number, columns?: readonly string[]): Promise<RecordBatch> {
+    const { schema, indices } = project(this.schema, columns);
+    const g = this.nonEmptyGroups()[index]!;
+    const children = await this.decodeGroup(g, indices.map((i) => this.plans[i]!.name));
+    const rows = Number(this.footer.metadata.row_groups[g]!.num_rows);
+    return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: rows, nullCount: 0, children }));
+  }
+
+  private nonEmptyGroups(): number[] {
+    return this.footer.metadata.row_groups.flatMap((group, g) => (Number(group.num_rows) > 0 ? [g] : []));
   }
 
   /** The Data of the named columns of row group `g`, decoded on this thread. */

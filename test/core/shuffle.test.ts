@@ -12,11 +12,24 @@ const f64 = (...v: number[]) => Float64Array.from(v);
 
 describe('seeded randomness', () => {
   test('the same seed and stream give the same numbers; others differ', () => {
-    const draw = (seed: number, stream: number) => Array.from({ length: 5 }, seededRandom(seed, stream).next);
+    const draw = (seed: number, stream: number) => {
+      const random = seededRandom(seed, stream);
+      return Array.from({ length: 5 }, () => random.next());
+    };
     expect(draw(42, 0)).toEqual(draw(42, 0));
     expect(draw(42, 0)).not.toEqual(draw(42, 1));
     expect(draw(42, 0)).not.toEqual(draw(43, 0));
     for (const x of draw(7, 3)) expect(x >= 0 && x < 1).toBe(true);
+  });
+
+  test('below(n) stays in range for small and huge n', () => {
+    const random = seededRandom(11);
+    for (const n of [1, 2, 3, 1000, 2 ** 21, 2 ** 21 + 1, 3_000_000_000]) {
+      for (let i = 0; i < 200; i++) {
+        const x = random.below(n);
+        expect(Number.isInteger(x) && x >= 0 && x < n).toBe(true);
+      }
+    }
   });
 
   test('permutations are permutations, and all 6 of 3 items come out about equally often', () => {
