@@ -11,8 +11,9 @@ test('npm run bench --smoke measures every command and writes the results table'
   const out = /wrote (.*BENCHMARKS\.md)/.exec(run.stderr)?.[1];
   expect(out).toBeDefined();
   const report = readFileSync(out!, 'utf8');
-  const rows = report.split('\n').filter((line) => line.startsWith('| goals') || line.startsWith('| memory') || line.startsWith('| 3-D') || line.startsWith('| batch size'));
-  expect(rows.length).toBe(3 + 8 + 4 + 6);
+  const rows = report.split('\n').filter((line) => line.startsWith('| goals') || line.startsWith('| memory') || line.startsWith('| 3-D') || line.startsWith('| batch size') || line.startsWith('| shuffle') || line.startsWith('| report'));
+  expect(rows.length).toBe(3 + 8 + 4 + 6 + 4 + 1);
+  expect(report).toMatch(/\| shuffle \| fit --shuffle, Parquet 20K rows \| [\d.]+ \| [\d.]+–[\d.]+ \| \d+ \| bn1d fit in file order \| [\d.]+ \| \d+ \| [\d.]+x \| ≤ 256 MB: (met|missed) \|/);
   expect(report).toMatch(/\| goals \| fit, Parquet 20K rows \| [\d.]+ \| [\d.]+–[\d.]+ \| \d+ \| DuckDB avg\+var_samp \| [\d.]+ \| \d+ \| [\d.]+x \| ≤ 2\.0x: (met|missed) \|/);
   expect(report).toMatch(/^Machine: .*\d+ cores.*Node v\d+/m);
 });

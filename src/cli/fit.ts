@@ -1,8 +1,7 @@
 /** `bn1d fit`: running statistics over one or more inputs, written as a state file. */
 import { Command } from 'commander';
-import { fitBatch, type NanPolicy } from '../core/batch-norm.js';
-import { Batcher } from '../core/batcher.js';
-import { UsageError, DataError } from '../core/errors.js';
+import type { NanPolicy } from '../core/batch-norm.js';
+import { DataError, UsageError } from '../core/errors.js';
 import { type BatchNormState, createState } from '../core/state.js';
 import { StdinSource } from '../io/open-input.js';
 import { defaultFeatureNames, resolveFeatures } from '../io/select-features.js';
@@ -20,8 +19,13 @@ import {
   momentumOption,
   nanOption,
   quietOption,
+  seedOption,
+  shuffleBufferOption,
 } from './options.js';
+import { runEpochs } from './fit-epochs.js';
 import { startProgress } from './progress.js';
+import { buildReport, checkReportTarget, SampleCollector, writeReport } from './report-builder.js';
+import { randomSeed } from './shuffled-inputs.js';
 import { DataWarnings } from './warnings.js';
 import { sameFile } from './same-file.js';
 
@@ -40,19 +44,30 @@ export interface FitOptions {
   resume?: string;
   nan: NanPolicy;
   quiet?: boolean;
+  /** Visit rows in a new seeded order every epoch. */
+  shuffle?: boolean;
+  seed?: number;
+  shuffleBuffer: number;
+  /** Also write an HTML report here. */
+  report?: string;
 }
 
 const EXAMPLES = `
 Examples:
   $ bn1d fit train.parquet                          # stats.json, momentum 0.1, batches of 256
   $ bn1d fit part-*.parquet --momentum none -e 3 -s stats.json
-  $ cat data.arrows | bn1d fit - -c age,income --drop-last -s - > stats.json`;
+  $ cat data.arrows | bn1d fit - -c age,income --drop-last -s - > stats.json
+  $ bn1d fit train.parquet -e 5 --shuffle --seed 7 --report fit.html`;
 
 /** Flags that --resume takes from the state instead. */
 const FROM_STATE = ['columns', 'exclude', 'momentum', 'eps', 'affine'];
 
 async function checkTargets(inputs: readonly string[], options: FitOptions): Promise<void> {
   if (inputs.filter((i) => i === '-').length > 1) throw new UsageError("stdin ('-') can be given only once");
+  if (options.report !== undefined) {
+    if (options.report === '-' && options.state === '-') throw new UsageError('the state and the report cannot both go to stdout: give --report a file');
+    checkReportTarget(options.report, [...inputs, options.state, ...(options.resume ? [options.resume] : [])], '--report');
+  }
   if (options.state === '-') return;
   const input = inputs.find((i) => sameFile(i, options.state));
   if (input !== undefined) throw new UsageError(`the state file ${options.state} is the input ${input}: choose another --state`);
@@ -86,37 +101,12 @@ export async function runFit(inputs: string[], options: FitOptions, io: Io, expl
   const series = new InputSeries(inputs, stdin, options.epochs > 1, new DataWarnings(io));
   const progress = await startProgress(io.stderr, options.quiet ?? false, 'fitting');
   try {
-    let state = await initialState(series, options);
+    const initial = await initialState(series, options);
+    const shuffle = options.shuffle ? { seed: options.seed ?? randomSeed(), buffer: options.shuffleBuffer } : undefined;
+    const samples = options.report ? new SampleCollector(initial.features.length) : undefined;
     const { batchSize, epochs } = options;
-    const step = { nan: options.nan, describeRow: (row: number) => series.describeRow(row) };
-    let rows = 0;
-    let seen = 0;
-    let batches = 0;
-    for (let epoch = 1; epoch <= epochs; epoch++) {
-      const batcher = new Batcher({ batchSize, dropLast: options.dropLast });
-      rows = 0;
-      const counts = () => ({ rows: seen, batches, epoch, epochs });
-      const onRows = (n: number) => {
-        rows += n;
-        seen += n;
-      };
-      for await (const chunk of series.pass(state.features, onRows)) {
-        for (const batch of batcher.push(chunk)) {
-          state = fitBatch(state, batch, step);
-          batches++;
-        }
-        progress.update(counts());
-      }
-      const last = batcher.finish();
-      if (last) {
-        state = fitBatch(state, last, step);
-        batches++;
-      }
-      if (rows === 0) throw new DataError(`no rows to fit in ${series.names.join(', ')}`);
-      if (batches === 0) {
-        throw new DataError(`no batch to train on: ${rows} rows are fewer than --batch-size ${batchSize}, and --drop-last drops the short batch`);
-      }
-    }
+    const epochOptions = { batchSize, epochs, dropLast: options.dropLast ?? false, nan: options.nan, shuffle, samples };
+    const { state, rows, batches } = await runEpochs(series, initial, epochOptions, progress);
     const fit = {
       batch_size: batchSize,
       epochs,
@@ -125,9 +115,12 @@ export async function runFit(inputs: string[], options: FitOptions, io: Io, expl
       rows,
       batches,
       inputs: series.names,
+      ...(shuffle ? { shuffle } : {}),
       ...(options.resume ? { resumed_from: options.resume } : {}),
     };
-    await writeState({ ...state, fit }, options.state === '-' ? streamSink(io.stdout) : options.state);
+    const fitted = { ...state, fit };
+    await writeState(fitted, options.state === '-' ? streamSink(io.stdout) : options.state);
+    if (options.report) await writeReport(options.report === '-' ? streamSink(io.stdout) : options.report, buildReport(fitted, samples, `bn1d fit of ${series.names.join(', ')}`));
     progress.done(`fitted ${state.features.length} features over ${epochs} epoch${epochs > 1 ? 's' : ''}, ${batches} batches`);
   } catch (error) {
     progress.fail();
@@ -153,10 +146,17 @@ export function fitCommand(io: Io): Command {
     .option('--no-affine', 'weight and bias are null (torch: affine=False)')
     .option('--drop-last', 'skip a final batch shorter than --batch-size, every epoch (torch DataLoader: drop_last)')
     .option('--resume <path>', 'start from this state: features, eps, momentum and affine come from it; num_batches_tracked carries on')
+    .option('--shuffle', 'visit the rows in a new seeded order every epoch (torch DataLoader: shuffle=True)')
+    .addOption(seedOption())
+    .addOption(shuffleBufferOption())
+    .option('--report <path>', "also write an HTML report: running statistics along the fit, histograms, the final state ('-' = stdout)")
     .addOption(nanOption())
     .addOption(quietOption())
     .addHelpText('after', EXAMPLES)
     .action(async (inputs: string[], options: FitOptions, command: Command) => {
+      if (!options.shuffle && (given(command, 'seed') || given(command, 'shuffleBuffer'))) {
+        throw new UsageError('--seed and --shuffle-buffer need --shuffle');
+      }
       const explicit = new Set(FROM_STATE.filter((name) => given(command, name)));
       await runFit(inputs, options, io, explicit);
     });

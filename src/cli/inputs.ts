@@ -27,15 +27,31 @@ export class InputSeries {
     this.names = specs.map(inputName);
   }
 
-  private open(i: number): Promise<DatasetReader> {
+  private reference: Feature[] | undefined;
+
+  /** Opens input `i` (the first input's reader, opened by first(), is handed over once). */
+  async openAt(i: number): Promise<DatasetReader> {
+    if (i === 0 && this.firstReader) {
+      const reader = this.firstReader;
+      this.firstReader = undefined;
+      return reader;
+    }
     const spec = this.specs[i]!;
     const options = { threads: decodeThreads() };
     return spec === '-' ? this.stdin.open(this.rereadable, options) : openFile(spec, spec, options);
   }
 
+  /** Throws unless input `i` has the named features, with the same shapes as the first input. */
+  validate(reader: DatasetReader, names: readonly string[], i: number): Feature[] {
+    const features = this.features(reader, names, i);
+    if (this.reference && i > 0) checkSameShape(this.reference, this.names[0]!, features, reader.name);
+    if (i === 0) this.reference = features;
+    return features;
+  }
+
   /** The first input, opened (and kept for the first pass) to look at its schema. */
   async first(): Promise<DatasetReader> {
-    this.firstReader ??= await this.open(0);
+    if (!this.firstReader) this.firstReader = await this.openAt(0);
     return this.firstReader;
   }
 
@@ -43,17 +59,12 @@ export class InputSeries {
   async *pass(names: readonly string[], onRows: (rows: number) => void = () => {}): AsyncGenerator<Chunk> {
     this.starts = [];
     let row = 0;
-    let reference: Feature[] | undefined;
     for (let i = 0; i < this.specs.length; i++) {
-      const reader = i === 0 && this.firstReader ? this.firstReader : await this.open(i);
-      this.firstReader = undefined;
+      const reader = await this.openAt(i);
       try {
         // Only the features are read (and, from Parquet, decoded).
-        const features = this.features(reader, names, i);
-        const projected = project(reader.schema, names).schema;
-        const local = resolveFeatures(projected, names, reader.name);
-        if (reference) checkSameShape(reference, this.names[0]!, features, reader.name);
-        reference ??= features;
+        this.validate(reader, names, i);
+        const local = resolveFeatures(project(reader.schema, names).schema, names, reader.name);
         this.starts.push(row);
         for await (const batch of reader.batches(names)) {
           row += batch.numRows;

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import type { BatchNormState } from '../core/state.js';
 import { readStateFile } from '../io/state-file.js';
 import type { Io } from './io.js';
+import { sparkline } from './sparkline.js';
 
 const EXAMPLES = `
 Examples:
@@ -53,7 +54,19 @@ export function formatTable(state: BatchNormState): string {
   ];
   const fit = state.fit as { inputs?: string[]; rows?: number; batch_size?: number; epochs?: number } | undefined;
   if (fit?.inputs) settings.push(`fitted on ${fit.inputs.join(', ')} (${fit.rows} rows, batch ${fit.batch_size}, ${fit.epochs} epoch${fit.epochs === 1 ? '' : 's'})`);
-  return [line(header), ...body.map(line), '', settings.join(' · ')].join('\n') + '\n';
+  return [line(header), ...body.map(line), '', settings.join(' · '), ...trajectoryLines(state)].join('\n') + '\n';
+}
+
+const SPARK = 32;
+
+/** Sparklines of running_mean and running_var along the fit, when the state recorded them. */
+function trajectoryLines(state: BatchNormState): string[] {
+  const t = state.trajectory;
+  if (!t || t.batches.length < 2) return [];
+  const epochs = t.epochStarts.length;
+  const width = Math.max(...state.features.map((f) => f.length));
+  const title = `running_mean and running_var along the fit (${t.batches.at(-1)} batches${epochs > 1 ? `, ${epochs} epochs` : ''}; early batches in more detail):`;
+  return ['', title, ...state.features.map((f, c) => `${f.padEnd(width)}  ${sparkline(t.runningMean[c]!, SPARK)}  ${sparkline(t.runningVar[c]!, SPARK)}`)];
 }
 
 /** The state as JSON for scripts: exact numbers, one record per feature. */
@@ -66,6 +79,9 @@ export function formatJson(state: BatchNormState): string {
     track_running_stats: state.trackRunningStats,
     num_batches_tracked: state.numBatchesTracked,
     ...(state.fit ? { fit: state.fit } : {}),
+    ...(state.trajectory
+      ? { trajectory: { batches: state.trajectory.batches, epoch_starts: state.trajectory.epochStarts, running_mean: state.trajectory.runningMean, running_var: state.trajectory.runningVar } }
+      : {}),
   };
   return JSON.stringify(doc, null, 2) + '\n';
 }

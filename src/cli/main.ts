@@ -2,7 +2,6 @@
  * The bn1d program: wires the commands, and maps every failure to one line
  * on stderr and an exit code (0 ok, 1 bad data or a failed run, 2 bad usage).
  */
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { Bn1dError } from '../core/errors.js';
 import { runCleanup } from '../io/cleanup.js';
@@ -10,20 +9,9 @@ import { isClosedOutput } from '../io/stdout-sink.js';
 import { applyCommand } from './apply.js';
 import { fitCommand } from './fit.js';
 import { inspectCommand } from './inspect.js';
+import { reportCommand } from './report.js';
 import { type Io, processIo } from './io.js';
-
-/** The package's version: its package.json is the first one found above this file (bundled or not). */
-function packageVersion(): string {
-  for (let dir = new URL('.', import.meta.url); dir.pathname !== '/'; dir = new URL('..', dir)) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL('package.json', dir), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'bn1d' && pkg.version) return pkg.version;
-    } catch {
-      // not here: look one folder up
-    }
-  }
-  return 'unknown';
-}
+import { packageVersion } from './version.js';
 
 /** The program with its commands, writing through `io`. */
 export function program(io: Io): Command {
@@ -33,6 +21,7 @@ export function program(io: Io): Command {
     .addCommand(fitCommand(io))
     .addCommand(applyCommand(io))
     .addCommand(inspectCommand(io))
+    .addCommand(reportCommand(io))
     .addHelpText('after', '\nRun bn1d <command> --help for a command\'s options and examples.');
   const configure = (command: Command) =>
     command

@@ -58,6 +58,18 @@ export const nanOption = () =>
 export const dtypeOption = () =>
   new Option('--dtype <type>', 'type of normalized columns (default: float64 for float64 columns, float32 for all others)').choices(['float32', 'float64']);
 export const quietOption = () => new Option('-q, --quiet', 'no progress on stderr');
+export const seedOption = () =>
+  new Option('--seed <n>', 'seed of the shuffle, 0 to 4294967295 (default: a random one, recorded in the state)').argParser((value: string) => {
+    const n = Number(value.trim());
+    if (!/^\d+$/.test(value.trim()) || n >= 2 ** 32) throw new InvalidArgumentError('expected an integer from 0 to 4294967295');
+    return n;
+  });
+export const shuffleBufferOption = () =>
+  new Option('--shuffle-buffer <rows>', 'rows shuffled together; memory grows with it').argParser((value: string) => {
+    const n = positiveInteger(value);
+    if (n < 2) throw new InvalidArgumentError('expected at least 2 rows');
+    return n;
+  }).default(262_144);
 
 /** Whether the user gave an option on the command line (not its default). */
 export function given(command: Command, name: string): boolean {

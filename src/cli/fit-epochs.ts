@@ -1,0 +1,82 @@
+/**
+ * The training loop of `bn1d fit`: epochs of batches over the inputs, in
+ * order or shuffled, recording the trajectory and (for a report) a sample
+ * of the values seen.
+ */
+import { fitBatch, type NanPolicy } from '../core/batch-norm.js';
+import { Batcher, type Chunk } from '../core/batcher.js';
+import { DataError } from '../core/errors.js';
+import type { BatchNormState } from '../core/state.js';
+import { TrajectoryRecorder } from '../core/trajectory.js';
+import type { InputSeries } from './inputs.js';
+import type { Progress } from './progress.js';
+import type { SampleCollector } from './report-builder.js';
+import { type ShuffleOptions, ShuffledInputs } from './shuffled-inputs.js';
+
+/** What the loop needs besides the state. */
+export interface EpochOptions {
+  batchSize: number;
+  epochs: number;
+  dropLast: boolean;
+  nan: NanPolicy;
+  shuffle: ShuffleOptions | undefined;
+  /** Collects the first epoch's values for a report. */
+  samples: SampleCollector | undefined;
+}
+
+/** The state after the epochs, with rows per epoch and batches trained on. */
+export interface EpochsResult {
+  state: BatchNormState;
+  rows: number;
+  batches: number;
+}
+
+/** Most features a trajectory is recorded for (each adds two paths to the state file). */
+const MAX_TRAJECTORY_FEATURES = 512;
+
+/** Trains `state` over the inputs for the given epochs. */
+export async function runEpochs(series: InputSeries, initial: BatchNormState, options: EpochOptions, progress: Progress): Promise<EpochsResult> {
+  let state = initial;
+  const { batchSize, epochs, shuffle } = options;
+  const channels = state.features.length;
+  const recorder = channels <= MAX_TRAJECTORY_FEATURES ? new TrajectoryRecorder(channels, state.trajectory) : undefined;
+  const shuffled = shuffle ? new ShuffledInputs((i) => series.openAt(i), series.names.length) : undefined;
+  let rows = 0;
+  let seen = 0;
+  let batches = 0;
+  try {
+    for (let epoch = 1; epoch <= epochs; epoch++) {
+      recorder?.startEpoch(state);
+      const batcher = new Batcher({ batchSize, dropLast: options.dropLast });
+      rows = 0;
+      const onRows = (n: number) => {
+        rows += n;
+        seen += n;
+      };
+      const describeRow = shuffle ? (row: number) => `shuffled row ${row} of epoch ${epoch}` : (row: number) => series.describeRow(row);
+      const step = { nan: options.nan, describeRow };
+      const train = (batch: Parameters<typeof fitBatch>[1]) => {
+        state = fitBatch(state, batch, step);
+        recorder?.record(state);
+        batches++;
+      };
+      const source: AsyncIterable<Chunk> = shuffled
+        ? shuffled.pass(state, epoch, shuffle!, options.nan, (reader, i) => series.validate(reader, state.features, i), onRows)
+        : series.pass(state.features, onRows);
+      for await (const chunk of source) {
+        if (epoch === 1) options.samples?.add(chunk);
+        for (const batch of batcher.push(chunk)) train(batch);
+        progress.update({ rows: seen, batches, epoch, epochs });
+      }
+      const last = batcher.finish();
+      if (last) train(last);
+      if (rows === 0) throw new DataError(`no rows to fit in ${series.names.join(', ')}`);
+      if (batches === 0) {
+        throw new DataError(`no batch to train on: ${rows} rows are fewer than --batch-size ${batchSize}, and --drop-last drops the short batch`);
+      }
+    }
+  } finally {
+    await shuffled?.close();
+  }
+  return { state: recorder ? { ...state, trajectory: recorder.finish(state) } : { ...state, trajectory: undefined }, rows, batches };
+}

@@ -1,0 +1,46 @@
+/** `bn1d report`: an HTML report of a fitted state, with histograms of the values of the inputs given. */
+import { Command } from 'commander';
+import { UsageError } from '../core/errors.js';
+import { streamSink } from '../io/stdout-sink.js';
+import { StdinSource } from '../io/open-input.js';
+import { readStateFile } from '../io/state-file.js';
+import { InputSeries } from './inputs.js';
+import type { Io } from './io.js';
+import { buildReport, checkReportTarget, SampleCollector, writeReport } from './report-builder.js';
+
+const EXAMPLES = `
+Examples:
+  $ bn1d report stats.json train.parquet -o stats.html
+  $ bn1d report stats.json -o trajectory.html          # no histograms without an input`;
+
+/** Writes the report of the state at `statePath`, sampling the values of `inputs`. */
+export async function runReport(statePath: string, inputs: string[], options: { output: string }, io: Io): Promise<void> {
+  if (inputs.filter((i) => i === '-').length > 1) throw new UsageError("stdin ('-') can be given only once");
+  checkReportTarget(options.output, [statePath, ...inputs], '-o');
+  const state = await readStateFile(statePath);
+  let samples: SampleCollector | undefined;
+  if (inputs.length) {
+    const stdin = new StdinSource(io.stdin);
+    const series = new InputSeries(inputs, stdin, false);
+    samples = new SampleCollector(state.features.length);
+    try {
+      for await (const chunk of series.pass(state.features)) samples.add(chunk);
+    } finally {
+      await series.close();
+      stdin.dispose();
+    }
+  }
+  const about = inputs.length ? ` over ${inputs.map((i) => (i === '-' ? 'stdin' : i)).join(', ')}` : '';
+  await writeReport(options.output === '-' ? streamSink(io.stdout) : options.output, buildReport(state, samples, `bn1d report of ${statePath}${about}`));
+}
+
+/** The `report` command. */
+export function reportCommand(io: Io): Command {
+  return new Command('report')
+    .description('write an HTML report of a state: running statistics along the fit, histograms of the inputs\' values, the final state')
+    .argument('<state>', 'state file written by bn1d fit')
+    .argument('[input...]', "inputs whose values the histograms show ('-' = stdin)")
+    .option('-o, --output <path>', "the HTML file to write ('-' = stdout); an existing one is replaced only if bn1d wrote it", 'report.html')
+    .addHelpText('after', EXAMPLES)
+    .action((statePath: string, inputs: string[], options: { output: string }) => runReport(statePath, inputs, options, io));
+}

@@ -1,0 +1,113 @@
+/**
+ * Inputs read in a seeded random order for `fit --shuffle`: the chunks
+ * (Parquet row groups, Arrow record batches) of every input in a new order
+ * each epoch, then rows shuffled within a bounded buffer. Streams, which
+ * cannot be read out of order, are copied once to a temporary Arrow IPC
+ * file. NaN and infinity are checked before rows are shuffled, so an error
+ * still names the row group or record batch and the row in it.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { assertFinite, type NanPolicy } from '../core/batch-norm.js';
+import type { Chunk } from '../core/batcher.js';
+import { permutation, seededRandom } from '../core/random.js';
+import { ShuffleBuffer } from '../core/shuffle-buffer.js';
+import type { BatchNormState } from '../core/state.js';
+import { openArrowFile } from '../io/arrow-read.js';
+import { createArrowWriter } from '../io/arrow-write.js';
+import { createAtomicFile } from '../io/atomic-file.js';
+import { onCleanup } from '../io/cleanup.js';
+import type { DatasetReader } from '../io/dataset.js';
+import { featureChunk } from '../io/features.js';
+import { project } from '../io/projection.js';
+import { resolveFeatures } from '../io/select-features.js';
+
+/** How to shuffle: the seed, and the rows the buffer holds. */
+export interface ShuffleOptions {
+  seed: number;
+  buffer: number;
+}
+
+/** A copy of a stream's feature columns as an Arrow IPC file, removed on close or early exit. */
+async function randomAccessCopy(reader: DatasetReader, names: readonly string[]): Promise<DatasetReader> {
+  const path = join(tmpdir(), `bn1d-${process.pid}-${randomBytes(6).toString('hex')}.arrow`);
+  const file = await createAtomicFile(path);
+  const forget = onCleanup(() => {
+    if (existsSync(path)) unlinkSync(path);
+  });
+  try {
+    const writer = createArrowWriter(file, project(reader.schema, names).schema, 'file');
+    for await (const batch of reader.batches(names)) await writer.write(batch);
+    await writer.finish();
+    await file.commit();
+  } catch (error) {
+    await file.abort();
+    forget();
+    throw error;
+  } finally {
+    await reader.close();
+  }
+  const copy = await openArrowFile(path, reader.name);
+  return {
+    ...copy,
+    name: reader.name,
+    async close() {
+      await copy.close();
+      if (existsSync(path)) unlinkSync(path);
+      forget();
+    },
+  };
+}
+
+/** Readers with random access to every input, kept open across epochs. */
+export class ShuffledInputs {
+  private readers: DatasetReader[] = [];
+
+  constructor(private readonly open: (i: number) => Promise<DatasetReader>, private readonly count: number) {}
+
+  private async reader(i: number, names: readonly string[]): Promise<DatasetReader> {
+    if (!this.readers[i]) {
+      const reader = await this.open(i);
+      this.readers[i] = reader.readChunk ? reader : await randomAccessCopy(reader, names);
+    }
+    return this.readers[i]!;
+  }
+
+  /** One epoch's rows as feature chunks, in the seeded order of epoch `epoch`. */
+  async *pass(state: BatchNormState, epoch: number, shuffle: ShuffleOptions, nan: NanPolicy, check: (reader: DatasetReader, i: number) => void, onRows: (n: number) => void): AsyncGenerator<Chunk> {
+    const names = state.features;
+    const chunks: [number, number][] = [];
+    for (let i = 0; i < this.count; i++) {
+      const reader = await this.reader(i, names);
+      check(reader, i);
+      for (let j = 0; j < reader.chunkCount!; j++) chunks.push([i, j]);
+    }
+    const random = seededRandom(shuffle.seed, epoch);
+    const buffer = new ShuffleBuffer(shuffle.buffer, random);
+    for (const k of permutation(chunks.length, random)) {
+      const [i, j] = chunks[k]!;
+      const reader = this.readers[i]!;
+      const batch = await reader.readChunk!(j, names);
+      const chunk = featureChunk(batch, resolveFeatures(batch.schema, names, reader.name));
+      onRows(chunk.rows);
+      if (nan === 'error') {
+        const unit = reader.format === 'parquet' ? 'row group' : 'record batch';
+        assertFinite(state, { ...chunk, index: 0, startRow: 0 }, { describeRow: (r) => `row ${r} of ${unit} ${j} of ${reader.name}` });
+      }
+      yield* buffer.push(chunk);
+    }
+    yield* buffer.finish();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.readers.map((r) => r?.close()));
+    this.readers = [];
+  }
+}
+
+/** A seed from the system, for --shuffle without --seed (it is recorded in the state). */
+export function randomSeed(): number {
+  return randomBytes(4).readUInt32LE(0);
+}
