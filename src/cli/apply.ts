@@ -12,7 +12,7 @@ import { isSpecialFile } from '../io/atomic-file.js';
 import { inputName, openFile, StdinSource } from '../io/open-input.js';
 import { openOutput, outputFormat } from '../io/open-output.js';
 import { defaultFeatureNames, resolveFeatures } from '../io/select-features.js';
-import { readStateFile } from '../io/state-file.js';
+import { isSafetensorsFile, readStateFile } from '../io/state-file.js';
 import type { Io } from './io.js';
 import { batchSizeOption, columnsOption, dtypeOption, epsOption, excludeOption, given, nanOption, quietOption } from './options.js';
 import { startProgress } from './progress.js';
@@ -46,7 +46,8 @@ function checkUsage(input: string, options: ApplyOptions, explicit: ReadonlySet<
     throw new UsageError('--state is required in eval mode (or pass --mode train to normalize each batch with its own statistics)');
   }
   if (options.state) {
-    const clash = ['columns', 'exclude', 'eps'].find((name) => explicit.has(name));
+    // A safetensors state_dict from PyTorch names no features: --columns may name them (the reader refuses it for files that do).
+    const clash = ['columns', 'exclude', 'eps'].find((name) => explicit.has(name) && !(name === 'columns' && isSafetensorsFile(options.state!)));
     if (clash) throw new UsageError(`--${clash} cannot be combined with --state: the features and eps come from the state`);
   }
   if (options.columns && options.exclude) throw new UsageError('--exclude narrows the default selection; with --columns, list only the columns you want');
@@ -58,7 +59,7 @@ function checkUsage(input: string, options: ApplyOptions, explicit: ReadonlySet<
 }
 
 async function loadState(reader: DatasetReader, options: ApplyOptions): Promise<BatchNormState> {
-  if (options.state) return readStateFile(options.state);
+  if (options.state) return readStateFile(options.state, { features: options.columns, featuresFlag: '--columns' });
   const features = options.columns ?? defaultFeatureNames(reader.schema, options.exclude ?? [], reader.name);
   return createState({ features, eps: options.eps });
 }
@@ -133,7 +134,7 @@ export function applyCommand(io: Io): Command {
   return new Command('apply')
     .description('normalize the feature columns of a table with a fitted state (eval mode), or batch by batch (--mode train)')
     .argument('[input]', "Parquet or Arrow IPC file ('-' or absent = stdin)", '-')
-    .option('-s, --state <path>', 'state file: eval mode uses its running statistics, weight and bias')
+    .option('-s, --state <path>', 'state file: eval mode uses its running statistics, weight and bias (bn1d JSON, or safetensors; one from PyTorch names no features: give them with --columns)')
     .option('-o, --output <path>', "output file ('-' or absent = stdout, as an Arrow IPC stream)", '-')
     .addOption(new Option('--format <f>', 'output format (default: from the extension: .parquet, .arrow/.feather/.ipc, .arrows)').choices(['parquet', 'arrow', 'arrows']))
     .addOption(new Option('--mode <mode>', 'eval: running statistics; train: each batch with its own statistics').choices(['eval', 'train']).default('eval'))

@@ -8,6 +8,8 @@ import { runCleanup } from '../io/cleanup.js';
 import { isClosedOutput } from '../io/stdout-sink.js';
 import { applyCommand } from './apply.js';
 import { fitCommand } from './fit.js';
+import { exportCommand } from './export.js';
+import { importCommand } from './import.js';
 import { inspectCommand } from './inspect.js';
 import { reportCommand } from './report.js';
 import { type Io, processIo } from './io.js';
@@ -21,6 +23,8 @@ export function program(io: Io): Command {
     .addCommand(fitCommand(io))
     .addCommand(applyCommand(io))
     .addCommand(inspectCommand(io))
+    .addCommand(exportCommand(io))
+    .addCommand(importCommand(io))
     .addCommand(reportCommand(io))
     .addHelpText('after', '\nRun bn1d <command> --help for a command\'s options and examples.');
   const configure = (command: Command) =>
