@@ -10,7 +10,7 @@ import { Reservoir } from '../core/reservoir.js';
 import type { BatchNormState } from '../core/state.js';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { UsageError } from '../core/errors.js';
-import { createOutputFile, isSpecialFile } from '../io/atomic-file.js';
+import { isSpecialFile, writeWhole } from '../io/atomic-file.js';
 import type { ByteSink } from '../io/dataset.js';
 import type { FeatureReport, ReportData } from '../report/report-data.js';
 import { renderReport } from '../report/render-report.js';
@@ -114,19 +114,5 @@ export function checkReportTarget(path: string, others: readonly string[], flag:
 
 /** Renders and writes a report, complete or not at all, to a path or a sink such as stdout. */
 export async function writeReport(target: string | ByteSink, data: ReportData): Promise<void> {
-  const bytes = new TextEncoder().encode(renderReport(data));
-  if (typeof target !== 'string') {
-    await target.write(bytes);
-    await target.end();
-    return;
-  }
-  const file = await createOutputFile(target);
-  try {
-    await file.write(bytes);
-    await file.end();
-    await file.commit();
-  } catch (error) {
-    await file.abort();
-    throw error;
-  }
+  await writeWhole(new TextEncoder().encode(renderReport(data)), target);
 }

@@ -49,6 +49,24 @@ export function isSpecialFile(path: string): boolean {
   }
 }
 
+/** Writes a small output whole: to a sink such as stdout, or to a path through createOutputFile (complete or not at all). */
+export async function writeWhole(bytes: Uint8Array, target: string | ByteSink): Promise<void> {
+  if (typeof target !== 'string') {
+    await target.write(bytes);
+    await target.end();
+    return;
+  }
+  const file = await createOutputFile(target);
+  try {
+    await file.write(bytes);
+    await file.end();
+    await file.commit();
+  } catch (error) {
+    await file.abort();
+    throw error;
+  }
+}
+
 /**
  * Starts writing an output: through a temporary file renamed over `target`
  * at the end, or, when `target` is a device or FIFO, directly into it

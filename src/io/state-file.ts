@@ -4,7 +4,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { DataError } from '../core/errors.js';
 import type { BatchNormState } from '../core/state.js';
 import { formatState, parseState, STATE_FORMAT } from '../core/state-json.js';
-import { createOutputFile, isSpecialFile, reason } from './atomic-file.js';
+import { isSpecialFile, reason, writeWhole } from './atomic-file.js';
 import type { ByteSink } from './dataset.js';
 import { isSafetensorsHead } from './safetensors.js';
 import { type ExportOptions, type ImportOptions, stateFromSafetensors, stateToSafetensors } from './state-safetensors.js';
@@ -63,27 +63,11 @@ export async function isReplaceableState(path: string): Promise<boolean> {
 
 /** Writes a state atomically to a path, or to a sink such as stdout. */
 export async function writeState(state: BatchNormState, target: string | ByteSink): Promise<void> {
-  await writeBytes(new TextEncoder().encode(formatState(state)), target);
+  await writeWhole(new TextEncoder().encode(formatState(state)), target);
 }
 
 /** Writes a state as a safetensors state_dict, atomically to a path or to a sink such as stdout. */
 export async function writeStateSafetensors(state: BatchNormState, target: string | ByteSink, options: ExportOptions, source?: string): Promise<void> {
-  await writeBytes(stateToSafetensors(state, options, source), target);
+  await writeWhole(stateToSafetensors(state, options, source), target);
 }
 
-async function writeBytes(bytes: Uint8Array, target: string | ByteSink): Promise<void> {
-  if (typeof target !== 'string') {
-    await target.write(bytes);
-    await target.end();
-    return;
-  }
-  const file = await createOutputFile(target);
-  try {
-    await file.write(bytes);
-    await file.end();
-    await file.commit();
-  } catch (error) {
-    await file.abort();
-    throw error;
-  }
-}
