@@ -84,7 +84,10 @@ function problem(r) {
   if (r.rss > MAX_RSS_MB) return `peak RSS ${r.rss.toFixed(0)} MB`;
   const warningsOnly = r.stderr.split('\n').every((line) => line === '' || line.startsWith('bn1d: warning: '));
   if (r.code === 0) return warningsOnly ? undefined : `exit 0 with stderr ${JSON.stringify(r.stderr.slice(0, 200))}`;
-  if (r.code !== 1) return `exit ${r.code}: ${r.stderr.slice(0, 200)}`;
+  // A mutant safetensors file can lose bn1d's metadata and become a plain state_dict, which names no
+  // features: asking for them is a usage error (exit 2), as for any file PyTorch wrote.
+  const asksForNames = r.code === 2 && /^bn1d: error: [^\n]* does not name its features [^\n]*\n$/.test(r.stderr);
+  if (r.code !== 1 && !asksForNames) return `exit ${r.code}: ${r.stderr.slice(0, 200)}`;
   // Warnings may come first; then exactly one error line.
   const errors = r.stderr.replace(/^bn1d: warning: [^\n]*\n/gm, '');
   if (!/^bn1d: error: [^\n]+\n$/.test(errors)) return `not one error line: ${JSON.stringify(r.stderr.slice(0, 300))}`;
@@ -117,6 +120,9 @@ const table = new Table({
 });
 seeds['arrow stream'] = join(work, 'seed.arrows');
 writeFileSync(seeds['arrow stream'], tableToIPC(table, 'stream'));
+// A state as safetensors: PyTorch's format, read by apply --state, inspect and import.
+seeds.safetensors = join(work, 'seed.safetensors');
+await must(['export', seeds.state, '-o', seeds.safetensors]);
 const bytes = Object.fromEntries(Object.entries(seeds).map(([k, p]) => [k, readFileSync(p)]));
 
 // ---- Mutations.
@@ -125,6 +131,7 @@ const HUGE = [0x7fffffff, 0xffffffff, 0x40000000, 0x10000000, 0x80000000];
 function lengthSites(buf) {
   const sites = [];
   if (buf.subarray(0, 4).toString('latin1') === 'PAR1' && buf.length >= 12) sites.push(buf.length - 8);
+  if (buf[8] === 0x7b) sites.push(0); // safetensors: the header length
   for (let i = 0; i + 8 <= buf.length; i += 4) if (buf.readUInt32LE(i) === 0xffffffff) sites.push(i + 4);
   return sites;
 }
@@ -205,9 +212,10 @@ async function worker() {
     const state = join(work, `state-${c.i}.json`);
     const out = join(work, `out-${c.i}.arrows`);
     const runs = [];
-    if (c.seed === 'state') {
+    if (c.seed === 'state' || c.seed === 'safetensors') {
       runs.push(await run(['apply', wine, '-s', file, '-o', out, '-q'], undefined, TARGET));
       runs.push(await run(['inspect', file], undefined, TARGET));
+      if (c.seed === 'safetensors') runs.push(await run(['import', file, '-o', state], undefined, TARGET));
     } else {
       const fit = await run(['fit', c.stdin ? '-' : file, '-s', state, '-q'], c.stdin ? c.data : undefined, TARGET);
       runs.push(fit);

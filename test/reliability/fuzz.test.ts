@@ -8,10 +8,11 @@ import { ROOT, scratch } from '../helpers/cli.js';
 const fuzz = (...args: string[]) =>
   spawnSync(process.execPath, [join(ROOT, 'scripts', 'fuzz.mjs'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
 
-test('60 seeded mutants of Parquet, Arrow and state files: each read or refused in one line', { timeout: 300_000 }, () => {
+test('60 seeded mutants of Parquet, Arrow, state and safetensors files: each read or refused in one line', { timeout: 300_000 }, () => {
   const run = fuzz('--cases', '60', '--seed', '2026');
   expect(run.stdout).toMatch(/^60 cases \(seed 2026\) in \d+ s: 0 failed$/m);
   expect(run.stdout).toMatch(/\| state \| .* \| \d+ \| \d+ \| \d+ \| 0 \|/);
+  expect(run.stdout).toMatch(/\| safetensors \| .* \| \d+ \| \d+ \| \d+ \| 0 \|/);
   expect(run.status).toBe(0);
 });
 
