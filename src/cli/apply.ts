@@ -1,5 +1,4 @@
 /** `bn1d apply`: normalize the feature columns of a table; every other column passes through. */
-import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import type { RecordBatch } from 'apache-arrow';
 import { type NanPolicy, normalizeBatch } from '../core/batch-norm.js';
@@ -8,16 +7,15 @@ import { type BatchNormState, createState } from '../core/state.js';
 import { TrainStream } from '../core/train-stream.js';
 import type { DataFormat, DatasetReader } from '../io/dataset.js';
 import { type FeatureDtype, featureChunk, outputArray, outputSchema, replaceFeatures } from '../io/features.js';
-import { isSpecialFile } from '../io/atomic-file.js';
 import { inputName, openFile, StdinSource } from '../io/open-input.js';
 import { openOutput, outputFormat } from '../io/open-output.js';
 import { defaultFeatureNames, resolveFeatures } from '../io/select-features.js';
 import { isSafetensorsFile, readStateFile } from '../io/state-file.js';
 import type { Io } from './io.js';
-import { batchSizeOption, columnsOption, dtypeOption, epsOption, excludeOption, given, nanOption, quietOption } from './options.js';
+import { batchSizeOption, checkSelection, columnsOption, dtypeOption, epsOption, excludeOption, given, nanOption, quietOption } from './options.js';
+import { checkOutput } from './output-target.js';
 import { startProgress } from './progress.js';
 import { DataWarnings } from './warnings.js';
-import { sameFile } from './same-file.js';
 
 /** Parsed options of `bn1d apply`. */
 export interface ApplyOptions {
@@ -50,12 +48,8 @@ function checkUsage(input: string, options: ApplyOptions, explicit: ReadonlySet<
     const clash = ['columns', 'exclude', 'eps'].find((name) => explicit.has(name) && !(name === 'columns' && isSafetensorsFile(options.state!)));
     if (clash) throw new UsageError(`--${clash} cannot be combined with --state: the features and eps come from the state`);
   }
-  if (options.columns && options.exclude) throw new UsageError('--exclude narrows the default selection; with --columns, list only the columns you want');
-  const { output } = options;
-  if (output === '-') return;
-  if (sameFile(input, output)) throw new UsageError(`the output ${output} is the input: write to another file`);
-  if (options.state && sameFile(options.state, output)) throw new UsageError(`the output ${output} is the state file: write to another file`);
-  if (existsSync(output) && !isSpecialFile(output) && !options.force) throw new UsageError(`${output} exists: pass --force to overwrite it`);
+  checkSelection(options);
+  checkOutput(options.output, [[input, 'the input'], [options.state, 'the state file']], options.force);
 }
 
 async function loadState(reader: DatasetReader, options: ApplyOptions): Promise<BatchNormState> {

@@ -1,12 +1,8 @@
 /** `bn1d export`: a state as a safetensors state_dict that PyTorch's BatchNorm1d loads. */
-import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { UsageError } from '../core/errors.js';
-import { isSpecialFile } from '../io/atomic-file.js';
 import { readStateFile, writeStateSafetensors } from '../io/state-file.js';
-import { streamSink } from '../io/stdout-sink.js';
 import type { Io } from './io.js';
-import { sameFile } from './same-file.js';
+import { checkOutput, outputTarget } from './output-target.js';
 
 /** Parsed options of `bn1d export`. */
 export interface ExportCommandOptions {
@@ -29,13 +25,9 @@ bn1d import and bn1d apply --state read back.`;
 
 /** Writes the state at `input` (JSON or safetensors) as safetensors. */
 export async function runExport(input: string, options: ExportCommandOptions, io: Io): Promise<void> {
-  const { output } = options;
-  if (output !== '-') {
-    if (sameFile(input, output)) throw new UsageError(`the output ${output} is the input: write to another file`);
-    if (existsSync(output) && !isSpecialFile(output) && !options.force) throw new UsageError(`${output} exists: pass --force to overwrite it`);
-  }
+  checkOutput(options.output, [[input, 'the input']], options.force);
   const state = await readStateFile(input);
-  await writeStateSafetensors(state, output === '-' ? streamSink(io.stdout) : output, { dtype: options.dtype, prefix: options.prefix }, input);
+  await writeStateSafetensors(state, outputTarget(options.output, io), { dtype: options.dtype, prefix: options.prefix }, input);
 }
 
 /** The `export` command. */

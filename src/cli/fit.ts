@@ -6,22 +6,24 @@ import { type BatchNormState, createState } from '../core/state.js';
 import { StdinSource } from '../io/open-input.js';
 import { defaultFeatureNames, resolveFeatures } from '../io/select-features.js';
 import { isReplaceableState, readStateFile, writeState } from '../io/state-file.js';
-import { streamSink } from '../io/stdout-sink.js';
 import { InputSeries } from './inputs.js';
 import type { Io } from './io.js';
 import {
   batchSizeOption,
+  checkSelection,
   columnsOption,
   epochsOption,
   epsOption,
   excludeOption,
   given,
   momentumOption,
+  momentumValue,
   nanOption,
   quietOption,
   seedOption,
   shuffleBufferOption,
 } from './options.js';
+import { outputTarget } from './output-target.js';
 import { runEpochs } from './fit-epochs.js';
 import { startProgress } from './progress.js';
 import { buildReport, checkReportTarget, SampleCollector, writeReport } from './report-builder.js';
@@ -82,11 +84,11 @@ async function initialState(series: InputSeries, options: FitOptions): Promise<B
     if (!state.trackRunningStats) throw new DataError(`${options.resume}: the state has no running statistics to resume (track_running_stats is false)`);
     return state;
   }
-  if (options.columns && options.exclude) throw new UsageError('--exclude narrows the default selection; with --columns, list only the columns you want');
+  checkSelection(options);
   const first = await series.first();
   const features = options.columns ?? defaultFeatureNames(first.schema, options.exclude ?? [], first.name);
   resolveFeatures(first.schema, features, first.name);
-  const momentum = options.momentum === 'none' ? null : options.momentum;
+  const momentum = momentumValue(options.momentum);
   return createState({ features, eps: options.eps, momentum, affine: options.affine });
 }
 
@@ -119,8 +121,8 @@ export async function runFit(inputs: string[], options: FitOptions, io: Io, expl
       ...(options.resume ? { resumed_from: options.resume } : {}),
     };
     const fitted = { ...state, fit };
-    await writeState(fitted, options.state === '-' ? streamSink(io.stdout) : options.state);
-    if (options.report) await writeReport(options.report === '-' ? streamSink(io.stdout) : options.report, buildReport(fitted, samples, `bn1d fit of ${series.names.join(', ')}`));
+    await writeState(fitted, outputTarget(options.state, io));
+    if (options.report) await writeReport(outputTarget(options.report, io), buildReport(fitted, samples, `bn1d fit of ${series.names.join(', ')}`));
     progress.done(`fitted ${state.features.length} features over ${epochs} epoch${epochs > 1 ? 's' : ''}, ${batches} batches`);
   } catch (error) {
     progress.fail();

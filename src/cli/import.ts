@@ -2,12 +2,10 @@
 import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { UsageError } from '../core/errors.js';
-import { isSpecialFile } from '../io/atomic-file.js';
 import { isSafetensorsFile, readStateFile, writeState } from '../io/state-file.js';
-import { streamSink } from '../io/stdout-sink.js';
 import type { Io } from './io.js';
-import { columnsOption, epsOption, momentumOption } from './options.js';
-import { sameFile } from './same-file.js';
+import { columnsOption, epsOption, momentumOption, momentumValue } from './options.js';
+import { checkOutput, outputTarget } from './output-target.js';
 
 /** Parsed options of `bn1d import`. */
 export interface ImportCommandOptions {
@@ -32,15 +30,11 @@ wrote, else eps and momentum take PyTorch's defaults (1e-5 and 0.1).`;
 
 /** Reads the layer from `input` and writes it as a version-1 state file. */
 export async function runImport(input: string, options: ImportCommandOptions, io: Io): Promise<void> {
-  const { output } = options;
-  if (output !== '-') {
-    if (sameFile(input, output)) throw new UsageError(`the output ${output} is the input: write to another file`);
-    if (existsSync(output) && !isSpecialFile(output) && !options.force) throw new UsageError(`${output} exists: pass --force to overwrite it`);
-  }
+  checkOutput(options.output, [[input, 'the input']], options.force);
   if (existsSync(input) && !isSafetensorsFile(input)) throw new UsageError(`${input} is not a safetensors file (bn1d import reads a PyTorch state_dict saved as safetensors)`);
-  const momentum = options.momentum === 'none' ? null : options.momentum;
+  const momentum = momentumValue(options.momentum);
   const state = await readStateFile(input, { prefix: options.prefix, features: options.features, featuresFlag: '--features', renames: true, eps: options.eps, momentum });
-  await writeState(state, output === '-' ? streamSink(io.stdout) : output);
+  await writeState(state, outputTarget(options.output, io));
 }
 
 /** The `import` command. */

@@ -3,6 +3,7 @@
  * parser throws InvalidArgumentError, which the CLI reports as bad usage.
  */
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { UsageError } from '../core/errors.js';
 
 function positiveInteger(value: string): number {
   if (!/^\d+$/.test(value.trim()) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
@@ -43,6 +44,16 @@ function names(value: string): string[] {
 export interface SelectionOptions {
   columns?: string[];
   exclude?: string[];
+}
+
+/** --exclude narrows the default selection, so it does not go with --columns. */
+export function checkSelection(options: SelectionOptions): void {
+  if (options.columns && options.exclude) throw new UsageError('--exclude narrows the default selection; with --columns, list only the columns you want');
+}
+
+/** A --momentum value as the state holds it: 'none' (a cumulative average) is null. */
+export function momentumValue<T extends number | undefined>(momentum: T | 'none'): T | null {
+  return momentum === 'none' ? null : momentum;
 }
 
 export const columnsOption = () =>

@@ -1,11 +1,11 @@
 /** `bn1d report`: an HTML report of a fitted state, with histograms of the values of the inputs given. */
 import { Command } from 'commander';
 import { UsageError } from '../core/errors.js';
-import { streamSink } from '../io/stdout-sink.js';
 import { StdinSource } from '../io/open-input.js';
 import { readStateFile } from '../io/state-file.js';
 import { InputSeries } from './inputs.js';
 import type { Io } from './io.js';
+import { outputTarget } from './output-target.js';
 import { buildReport, checkReportTarget, SampleCollector, writeReport } from './report-builder.js';
 
 const EXAMPLES = `
@@ -31,7 +31,7 @@ export async function runReport(statePath: string, inputs: string[], options: { 
     }
   }
   const about = inputs.length ? ` over ${inputs.map((i) => (i === '-' ? 'stdin' : i)).join(', ')}` : '';
-  await writeReport(options.output === '-' ? streamSink(io.stdout) : options.output, buildReport(state, samples, `bn1d report of ${statePath}${about}`));
+  await writeReport(outputTarget(options.output, io), buildReport(state, samples, `bn1d report of ${statePath}${about}`));
 }
 
 /** The `report` command. */

@@ -7,9 +7,6 @@
  * still names the row group or record batch and the row in it.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, unlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { assertFinite, type NanPolicy } from '../core/batch-norm.js';
 import type { Chunk } from '../core/batcher.js';
 import { permutation, seededRandom } from '../core/random.js';
@@ -18,9 +15,9 @@ import type { BatchNormState } from '../core/state.js';
 import { openArrowFile } from '../io/arrow-read.js';
 import { createArrowWriter } from '../io/arrow-write.js';
 import { createAtomicFile } from '../io/atomic-file.js';
-import { onCleanup } from '../io/cleanup.js';
+import { temporaryFile } from '../io/cleanup.js';
 import type { DatasetReader } from '../io/dataset.js';
-import { featureChunk } from '../io/features.js';
+import { type Feature, featureChunk } from '../io/features.js';
 import { project } from '../io/projection.js';
 import { resolveFeatures } from '../io/select-features.js';
 
@@ -32,11 +29,8 @@ export interface ShuffleOptions {
 
 /** A copy of a stream's feature columns as an Arrow IPC file, removed on close or early exit. */
 async function randomAccessCopy(reader: DatasetReader, names: readonly string[]): Promise<DatasetReader> {
-  const path = join(tmpdir(), `bn1d-${process.pid}-${randomBytes(6).toString('hex')}.arrow`);
-  const file = await createAtomicFile(path);
-  const forget = onCleanup(() => {
-    if (existsSync(path)) unlinkSync(path);
-  });
+  const temp = temporaryFile('arrow');
+  const file = await createAtomicFile(temp.path);
   try {
     const writer = createArrowWriter(file, project(reader.schema, names).schema, 'file');
     for await (const batch of reader.batches(names)) await writer.write(batch);
@@ -44,35 +38,48 @@ async function randomAccessCopy(reader: DatasetReader, names: readonly string[])
     await file.commit();
   } catch (error) {
     await file.abort();
-    forget();
+    temp.remove();
     throw error;
   } finally {
     await reader.close();
   }
-  const copy = await openArrowFile(path, reader.name);
+  const copy = await openArrowFile(temp.path, reader.name);
   return {
     ...copy,
     name: reader.name,
     async close() {
       await copy.close();
-      if (existsSync(path)) unlinkSync(path);
-      forget();
+      temp.remove();
     },
   };
 }
 
+/** An input opened for random access, with its features resolved in the projected chunks it reads. */
+interface OpenInput {
+  reader: DatasetReader;
+  features: Feature[];
+}
+
 /** Readers with random access to every input, kept open across epochs. */
 export class ShuffledInputs {
-  private readers: DatasetReader[] = [];
+  private inputs: OpenInput[] = [];
 
   constructor(private readonly open: (i: number) => Promise<DatasetReader>, private readonly count: number) {}
 
-  private async reader(i: number, names: readonly string[]): Promise<DatasetReader> {
-    if (!this.readers[i]) {
-      const reader = await this.open(i);
-      this.readers[i] = reader.readChunk ? reader : await randomAccessCopy(reader, names);
+  /** Input `i`, opened, checked and resolved the first time it is asked for. */
+  private async input(i: number, names: readonly string[], check: (reader: DatasetReader, i: number) => void): Promise<OpenInput> {
+    if (!this.inputs[i]) {
+      const opened = await this.open(i);
+      const reader = opened.readChunk ? opened : await randomAccessCopy(opened, names);
+      try {
+        check(reader, i);
+        this.inputs[i] = { reader, features: resolveFeatures(project(reader.schema, names).schema, names, reader.name) };
+      } catch (error) {
+        await reader.close();
+        throw error;
+      }
     }
-    return this.readers[i]!;
+    return this.inputs[i]!;
   }
 
   /** One epoch's rows as feature chunks, in the seeded order of epoch `epoch`. */
@@ -80,17 +87,15 @@ export class ShuffledInputs {
     const names = state.features;
     const chunks: [number, number][] = [];
     for (let i = 0; i < this.count; i++) {
-      const reader = await this.reader(i, names);
-      check(reader, i);
+      const { reader } = await this.input(i, names, check);
       for (let j = 0; j < reader.chunkCount!; j++) chunks.push([i, j]);
     }
     const random = seededRandom(shuffle.seed, epoch);
     const buffer = new ShuffleBuffer(shuffle.buffer, random);
     for (const k of permutation(chunks.length, random)) {
       const [i, j] = chunks[k]!;
-      const reader = this.readers[i]!;
-      const batch = await reader.readChunk!(j, names);
-      const chunk = featureChunk(batch, resolveFeatures(batch.schema, names, reader.name));
+      const { reader, features } = this.inputs[i]!;
+      const chunk = featureChunk(await reader.readChunk!(j, names), features);
       onRows(chunk.rows);
       if (nan === 'error') {
         const unit = reader.format === 'parquet' ? 'row group' : 'record batch';
@@ -102,8 +107,8 @@ export class ShuffledInputs {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.readers.map((r) => r?.close()));
-    this.readers = [];
+    await Promise.all(this.inputs.map((input) => input?.reader.close()));
+    this.inputs = [];
   }
 }
 

@@ -100,7 +100,8 @@ export function sliceChunk(chunk: Chunk, start: number, end: number): Chunk {
   return { rows: end - start, columns: chunk.columns.map((c) => sliceColumn(c, start, end)) };
 }
 
-function concatChunks(parts: readonly Chunk[]): Chunk {
+/** The rows of `parts` one after another, as one chunk (the part itself when there is one). */
+export function concatChunks(parts: readonly Chunk[]): Chunk {
   if (parts.length === 1) return parts[0]!;
   const columns = parts[0]!.columns.map((_, k) => concatColumns(parts.map((p) => p.columns[k]!)));
   const rows = parts.reduce((sum, p) => sum + p.rows, 0);

@@ -5,8 +5,8 @@
  * half kept mixes with the next rows. At the end the rest comes out,
  * permuted. Deterministic for a given Random and the same chunks.
  */
-import { type Chunk, sliceChunk } from './batcher.js';
-import { type ColumnData, concatColumns, valueRange } from './column.js';
+import { type Chunk, concatChunks, sliceChunk } from './batcher.js';
+import { type ColumnData, valueRange } from './column.js';
 import { permutation, type Random } from './random.js';
 
 /** out[i] = from[order[i]], one function per array type so that each loop sees one element kind. */
@@ -93,7 +93,6 @@ export class ShuffleBuffer {
   }
 
   private shuffled(): Chunk {
-    const joined: Chunk = { rows: this.rows, columns: this.parts[0]!.columns.map((_, k) => concatColumns(this.parts.map((p) => p.columns[k]!))) };
-    return gatherChunk(joined, permutation(this.rows, this.random));
+    return gatherChunk(concatChunks(this.parts), permutation(this.rows, this.random));
   }
 }

@@ -6,7 +6,7 @@
  */
 import { type Batch, Batcher, type Chunk } from './batcher.js';
 import { type StepOptions, trainAffine, transformColumn } from './batch-norm.js';
-import { valueRange } from './column.js';
+import { sliceColumn, valueRange } from './column.js';
 import type { BatchNormState } from './state.js';
 
 interface Pending<T> {
@@ -55,8 +55,7 @@ export class TrainStream<T> {
       if (from >= to) continue;
       entry.chunk.columns.forEach((column, c) => {
         const [a, b] = valueRange(column, from, to);
-        const part = { ...column, values: column.values.subarray(a, b), valid: column.valid?.subarray(a, b) };
-        transformColumn(part, alpha[c]!, beta[c]!, entry.outs[c]!.subarray(a, b));
+        transformColumn(sliceColumn(column, from, to), alpha[c]!, beta[c]!, entry.outs[c]!.subarray(a, b));
       });
       entry.done += to - from;
     }

@@ -34,14 +34,12 @@ export class TrajectoryRecorder {
   private readonly epochStarts: number[];
   private readonly mean: number[][];
   private readonly variance: number[][];
-  private last = 0;
 
   constructor(channels: number, previous?: TrajectoryRecord) {
     this.batches = [...(previous?.batches ?? [])];
     this.epochStarts = [...(previous?.epochStarts ?? [])];
     this.mean = previous ? previous.runningMean.map((p) => [...p]) : Array.from({ length: channels }, () => []);
     this.variance = previous ? previous.runningVar.map((p) => [...p]) : Array.from({ length: channels }, () => []);
-    this.last = this.batches.at(-1) ?? 0;
   }
 
   /** Marks that the next batch starts an epoch. */
@@ -52,9 +50,8 @@ export class TrajectoryRecorder {
   /** Called after each training batch. */
   record(state: BatchNormState, force = false): void {
     const b = state.numBatchesTracked;
-    if (b === null || !state.runningMean || !state.runningVar || b <= this.last) return;
+    if (b === null || !state.runningMean || !state.runningVar || b <= (this.batches.at(-1) ?? 0)) return;
     if (!force && !keepsBatch(b)) return;
-    this.last = b;
     this.batches.push(b);
     for (let c = 0; c < this.mean.length; c++) {
       this.mean[c]!.push(round(state.runningMean[c]!));

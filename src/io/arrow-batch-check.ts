@@ -5,14 +5,13 @@
  * for its node's length, and offsets must stay inside what they index.
  * Only a constant number of values is read per column, never all of them.
  */
+import { MetadataVersion } from 'apache-arrow';
 import type { Region } from './arrow-body.js';
 import { checkUnion, checkViews } from './arrow-content-check.js';
 import { ArrowFormatError } from './arrow-format-error.js';
 import type { BatchMeta } from './arrow-message.js';
 import type { FieldInfo } from './arrow-schema-info.js';
 import { TypeId } from './arrow-types.js';
-
-const V5 = 4;
 
 /** Throws ArrowFormatError unless the batch's nodes and buffers fit the fields. */
 export function checkBatch(batch: BatchMeta, buffers: readonly Region[], body: Uint8Array, fields: readonly FieldInfo[], version: number): void {
@@ -59,7 +58,7 @@ class LayoutWalk {
     if (field.typeId === TypeId.Null) return length; // no buffers at all
     // Unions have had no validity buffer since V5; apache-arrow skips an older one unread.
     let validity: Region | null = null;
-    if (field.typeId !== TypeId.Union || this.version < V5) {
+    if (field.typeId !== TypeId.Union || this.version < MetadataVersion.V5) {
       const region = this.next();
       if (nullCount > 0 && field.typeId !== TypeId.Union) {
         need(region, Math.ceil(length / 8), 'validity');

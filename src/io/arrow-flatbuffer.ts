@@ -47,11 +47,6 @@ export class FbTable {
     return { at: this.vtable, size: this.vtableSize };
   }
 
-  /** Whether the field is present. */
-  has(field: number): boolean {
-    return this.slot(field, 0) !== 0;
-  }
-
   /** Position of a present field's value, checked to hold `size` bytes; 0 when absent. */
   private slot(field: number, size: number): number {
     const entry = 4 + 2 * field;

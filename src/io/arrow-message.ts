@@ -3,6 +3,7 @@
  * flatbuffer): version, kind, body length, and for data messages the field
  * nodes and buffer regions, each checked against the body before use.
  */
+import { MetadataVersion } from 'apache-arrow';
 import { FbTable } from './arrow-flatbuffer.js';
 import { ArrowFormatError } from './arrow-format-error.js';
 import { checkMetadata } from './arrow-types.js';
@@ -38,14 +39,11 @@ export interface MessageMeta {
   readonly dictionary: { readonly id: number; readonly isDelta: boolean } | null;
 }
 
-/** MetadataVersion values apache-arrow reads correctly: V4 (Arrow 0.8 to 0.17) and V5 (Arrow 1.0 on). */
-const V4 = 3;
-const V5 = 4;
-
 /** Returns a MetadataVersion after checking that apache-arrow reads it correctly. */
 export function checkVersion(version: number): number {
-  if (version > V5) throw new ArrowFormatError(`unknown Arrow metadata version V${version + 1}`);
-  if (version < V4) throw new ArrowFormatError(`Arrow metadata version V${version + 1} (before Arrow 0.8) is not supported`);
+  // apache-arrow reads V4 (Arrow 0.8 to 0.17) and V5 (Arrow 1.0 on) correctly.
+  if (version > MetadataVersion.V5) throw new ArrowFormatError(`unknown Arrow metadata version V${version + 1}`);
+  if (version < MetadataVersion.V4) throw new ArrowFormatError(`Arrow metadata version V${version + 1} (before Arrow 0.8) is not supported`);
   return version;
 }
 

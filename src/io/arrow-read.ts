@@ -33,9 +33,17 @@ export async function openArrowFile(path: string, name: string): Promise<Dataset
     let closed = false;
     // Random access decodes with its own decoder, which holds every dictionary.
     let random: Promise<BatchDecoder> | undefined;
+    /** Gives the decoder every dictionary of the file; false when the reader closed meanwhile. */
+    const loadDictionaries = async (d: BatchDecoder): Promise<boolean> => {
+      for (const block of footer.dictionaries) {
+        if (closed) return false;
+        d.addDictionary(ofKind(await file.readMessage(block), MessageType.DictionaryBatch));
+      }
+      return true;
+    };
     const randomDecoder = async () => {
       const d = new BatchDecoder(schemaMessage, true);
-      for (const block of footer.dictionaries) d.addDictionary(ofKind(await file.readMessage(block), MessageType.DictionaryBatch));
+      await loadDictionaries(d);
       return d;
     };
     return {
@@ -58,10 +66,7 @@ export async function openArrowFile(path: string, name: string): Promise<Dataset
         const current = decoder ?? new BatchDecoder(schemaMessage, true);
         decoder = null;
         try {
-          for (const block of footer.dictionaries) {
-            if (closed) return;
-            current.addDictionary(ofKind(await file.readMessage(block), MessageType.DictionaryBatch));
-          }
+          if (!(await loadDictionaries(current))) return;
           for (const block of footer.batches) {
             if (closed) return;
             yield projectBatch(current.decode(ofKind(await file.readMessage(block), MessageType.RecordBatch)), projection);

@@ -10,7 +10,8 @@ import { reason } from './atomic-file.js';
 import type { DatasetReader } from './dataset.js';
 import { detectFormat, SNIFF_BYTES } from './detect.js';
 import { openParquet } from './parquet-read.js';
-import { peek, type SpooledFile, spool } from './spool.js';
+import type { TemporaryFile } from './cleanup.js';
+import { peek, spool } from './spool.js';
 
 /** How an input is named in messages. */
 export function inputName(spec: string): string {
@@ -65,7 +66,7 @@ export async function openFile(path: string, name = path, options: OpenOptions =
  * the end). The copy is removed when the reader closes.
  */
 export class StdinSource {
-  private copy: SpooledFile | undefined;
+  private copy: TemporaryFile | undefined;
 
   constructor(private readonly stream: AsyncIterable<Uint8Array> & { isTTY?: boolean }) {}
 

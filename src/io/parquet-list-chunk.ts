@@ -12,7 +12,7 @@ import type { ColumnChunk, OffsetIndex } from 'hyparquet';
 import type { Writer } from 'hyparquet-writer/src/types.js';
 import { DataError } from '../core/errors.js';
 import { encodeLevels } from './parquet-levels.js';
-import { ChunkWriter, type FlatValues, isFlatValues, PAGE_BYTES } from './parquet-pages-out.js';
+import { ChunkWriter, type FlatValues, isFlatType, isFlatValues, PAGE_BYTES } from './parquet-pages-out.js';
 import { physicalValues } from './parquet-physical.js';
 import { bitWidthOf } from './parquet-rle.js';
 import type { LeafNode, ListNode } from './parquet-schema.js';
@@ -35,6 +35,7 @@ export function listChunk(column: WriteColumn, data: Data, statistics: boolean):
   if (list.kind !== 'list' || list.item.kind !== 'leaf' || list.item.maxRep !== list.rep || list.rep !== 1) return undefined;
   if (![Type.List, Type.LargeList, Type.FixedSizeList].includes(data.type.typeId)) return undefined;
   const leaf = list.item;
+  if (!isFlatType(leaf.element)) return undefined;
   const values = physicalValues(leaf.element, data.children[0]!, column.name);
   if (!isFlatValues(leaf.element, values)) return undefined;
   return { column, list, leaf, data, values, statistics };

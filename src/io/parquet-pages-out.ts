@@ -16,6 +16,11 @@ export type FlatValues = Int32Array | BigInt64Array | Float32Array | Float64Arra
 /** Uncompressed value bytes per page. */
 export const PAGE_BYTES = 1 << 20;
 
+/** Whether a leaf element's physical type can have values written from a typed array (before computing them). */
+export function isFlatType(element: SchemaElement): boolean {
+  return element.type === 'INT32' || element.type === 'INT64' || element.type === 'FLOAT' || element.type === 'DOUBLE';
+}
+
 /** Whether a leaf element and its physical values can be written from the typed array. */
 export function isFlatValues(element: SchemaElement, values: unknown): values is FlatValues {
   switch (element.type) {
@@ -161,7 +166,7 @@ function merge(a: ChunkStatistics | undefined, b: ChunkStatistics): ChunkStatist
   };
 }
 
-/** The values at the valid positions, packed (the array itself when `valid` is undefined). */
+/** The values at the valid positions of [from, to), packed into a new array of `count` values. */
 export function packValues(values: FlatValues, from: number, to: number, valid: (i: number) => boolean, count: number): FlatValues {
   const out = new (values.constructor as new (n: number) => FlatValues)(count);
   let k = 0;

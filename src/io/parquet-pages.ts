@@ -8,7 +8,7 @@ import { deltaBinaryUnpack } from 'hyparquet/src/delta.js';
 import { byteStreamSplit } from 'hyparquet/src/encoding.js';
 import { CorruptParquet } from './parquet-faults.js';
 import { readRleHybrid } from './parquet-rle.js';
-import { emptyValues, gather, numericConstructor, type PhysicalValues } from './parquet-values.js';
+import { emptyValues, gather, type NumericArray, numericConstructor, type PhysicalValues } from './parquet-values.js';
 
 /** Physical type and width of the column a page belongs to. */
 export interface ColumnType {
@@ -50,7 +50,7 @@ export function decodeValues(
       }
       need(start, end, count * column.width);
       const decoded = byteStreamSplit(reader(bytes, start, end), count, column.type, column.width);
-      if (column.type !== 'FIXED_LEN_BYTE_ARRAY') return { kind: 'numeric', data: decoded as PhysicalNumeric };
+      if (column.type !== 'FIXED_LEN_BYTE_ARRAY') return { kind: 'numeric', data: decoded as NumericArray };
       return { kind: 'fixed', width: column.width, data: joinFixed(decoded as Uint8Array[], column.width) };
     }
     case 'DELTA_BINARY_PACKED': {
@@ -75,8 +75,6 @@ export function decodeValues(
       throw new CorruptParquet(`unsupported encoding ${String(encoding)}`);
   }
 }
-
-type PhysicalNumeric = Int32Array | BigInt64Array | Float32Array | Float64Array;
 
 /** PLAIN values (also the encoding of dictionary pages). */
 export function readPlainValues(bytes: Uint8Array, start: number, end: number, column: ColumnType, count: number): PhysicalValues {

@@ -15,15 +15,16 @@ export interface DecodeRequest {
   path: string;
   name: string;
   group: number;
-  columns: readonly string[];
+  /** Indices into the reader's schema (names can repeat). */
+  columns: readonly number[];
 }
 export type DecodeAnswer = { id: number; columns: PlainData[] } | { id: number; error: string; dataError: boolean };
 
 /** Running decoder threads. */
 export interface DecodePool {
   readonly size: number;
-  /** The named columns of one row group. */
-  decode(path: string, name: string, group: number, columns: readonly string[]): Promise<PlainData[]>;
+  /** Columns `columns` (schema indices) of one row group. */
+  decode(path: string, name: string, group: number, columns: readonly number[]): Promise<PlainData[]>;
   /** Stops the threads; jobs still running fail. */
   close(): Promise<void>;
 }

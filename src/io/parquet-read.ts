@@ -76,6 +76,8 @@ export class ParquetReader implements DatasetReader {
   readonly schema: Schema;
   readonly numRows: number;
   readonly parquetColumns: ReadonlyMap<string, readonly SchemaElement[]>;
+  /** Row groups with rows: the chunks of random access. */
+  private readonly nonEmptyGroups: readonly number[];
   #closed = false;
 
   constructor(
@@ -89,14 +91,14 @@ export class ParquetReader implements DatasetReader {
     this.schema = new Schema(plans.map((plan) => plan.field));
     this.parquetColumns = new Map(plans.map((plan) => [plan.name, plan.elements]));
     this.numRows = footer.metadata.row_groups.reduce((sum, group) => sum + Number(group.num_rows), 0);
+    this.nonEmptyGroups = footer.metadata.row_groups.flatMap((group, g) => (Number(group.num_rows) > 0 ? [g] : []));
   }
 
   async *batches(columns?: readonly string[]): AsyncGenerator<RecordBatch> {
     const { schema, indices } = project(this.schema, columns);
-    const names = indices.map((i) => this.plans[i]!.name);
     const type = new Struct(schema.fields);
-    const groups = this.nonEmptyGroups();
-    const decoded = this.pool && groups.length > 1 ? this.inPool(groups, names, schema) : this.inThread(groups, names);
+    const groups = this.nonEmptyGroups;
+    const decoded = this.pool && groups.length > 1 ? this.inPool(groups, indices, schema) : this.inThread(groups, indices);
     for await (const [g, children] of decoded) {
       const rows = Number(this.footer.metadata.row_groups[g]!.num_rows);
       yield new RecordBatch(schema, makeData({ type, length: rows, nullCount: 0, children }));
@@ -105,41 +107,37 @@ export class ParquetReader implements DatasetReader {
 
   /** Non-empty row groups, the chunks of random access. */
   get chunkCount(): number {
-    return this.nonEmptyGroups().length;
+    return this.nonEmptyGroups.length;
   }
 
   /** Non-empty row group `index`, projected to `columns`. */
   async readChunk(index: number, columns?: readonly string[]): Promise<RecordBatch> {
     const { schema, indices } = project(this.schema, columns);
-    const g = this.nonEmptyGroups()[index]!;
-    const children = await this.decodeGroup(g, indices.map((i) => this.plans[i]!.name));
+    const g = this.nonEmptyGroups[index]!;
+    const children = await this.decodeGroup(g, indices);
     const rows = Number(this.footer.metadata.row_groups[g]!.num_rows);
     return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: rows, nullCount: 0, children }));
   }
 
-  private nonEmptyGroups(): number[] {
-    return this.footer.metadata.row_groups.flatMap((group, g) => (Number(group.num_rows) > 0 ? [g] : []));
-  }
-
-  /** The Data of the named columns of row group `g`, decoded on this thread. */
-  async decodeGroup(g: number, names: readonly string[]): Promise<Data[]> {
+  /** The Data of columns `columns` (indices into the schema: names can repeat) of row group `g`, decoded on this thread. */
+  async decodeGroup(g: number, columns: readonly number[]): Promise<Data[]> {
     const rows = Number(this.footer.metadata.row_groups[g]!.num_rows);
     const children: Data[] = [];
-    for (const name of names) children.push(await this.readColumn(this.plans.find((p) => p.name === name)!, g, rows));
+    for (const c of columns) children.push(await this.readColumn(this.plans[c]!, g, rows));
     return children;
   }
 
-  private async *inThread(groups: number[], names: readonly string[]): AsyncGenerator<[number, Data[]]> {
-    for (const g of groups) yield [g, await this.decodeGroup(g, names)];
+  private async *inThread(groups: readonly number[], columns: readonly number[]): AsyncGenerator<[number, Data[]]> {
+    for (const g of groups) yield [g, await this.decodeGroup(g, columns)];
   }
 
   /** Row groups decoded by the pool's threads, a few ahead, yielded in file order. */
-  private async *inPool(groups: number[], names: readonly string[], schema: Schema): AsyncGenerator<[number, Data[]]> {
+  private async *inPool(groups: readonly number[], columns: readonly number[], schema: Schema): AsyncGenerator<[number, Data[]]> {
     const pool = this.pool!;
     const ahead = pool.size + 1;
     const pending: Promise<PlainData[]>[] = [];
     const schedule = (k: number) => {
-      const job = pool.decode(this.path, this.name, groups[k]!, names);
+      const job = pool.decode(this.path, this.name, groups[k]!, columns);
       job.catch(() => undefined); // awaited below; a job left behind by an early stop must not be unhandled
       pending[k] = job;
     };

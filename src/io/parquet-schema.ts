@@ -59,9 +59,6 @@ export interface ColumnPlan {
   readonly field: Field;
   /** Schema elements of the column: its own, then its descendants in file order. */
   readonly elements: readonly SchemaElement[];
-  /** Index of the column's first leaf, and how many leaves it has. */
-  readonly firstLeaf: number;
-  readonly leafCount: number;
   readonly node?: ReadNode | undefined;
   /** Set when the column cannot be read: names the unsupported type. */
   readonly unsupported?: string | undefined;
@@ -76,18 +73,17 @@ export function planColumns(root: SchemaTree): ColumnPlan[] {
   const plans: ColumnPlan[] = [];
   let leafIndex = 0;
   for (const child of root.children) {
-    const firstLeaf = leafIndex;
-    const leafCount = countLeaves(child);
-    leafIndex += leafCount;
+    // Leaves are numbered across the whole schema, so a column that cannot be read still takes its share.
+    let next = leafIndex;
+    leafIndex += countLeaves(child);
     const elements = flatten(child);
     try {
-      let next = firstLeaf;
       const node = buildNode(child, 0, 0, false, () => next++);
-      plans.push({ name: child.element.name, field: arrowField(node), elements, firstLeaf, leafCount, node });
+      plans.push({ name: child.element.name, field: arrowField(node), elements, node });
     } catch (error) {
       if (!(error instanceof Unsupported)) throw error;
       const field = new Field(child.element.name, new Null(), true, new Map([['bn1d:unsupported', error.message]]));
-      plans.push({ name: child.element.name, field, elements, firstLeaf, leafCount, unsupported: error.message });
+      plans.push({ name: child.element.name, field, elements, unsupported: error.message });
     }
   }
   return plans;

@@ -21,7 +21,7 @@ import type { ByteSink, DatasetWriter, WriterOptions } from './dataset.js';
 import { encodeColumn, type LeafPageData } from './parquet-encode.js';
 import { type FlatChunk, writeFlatChunk } from './parquet-flat-chunk.js';
 import { listChunk, writeListChunk } from './parquet-list-chunk.js';
-import { isFlatValues } from './parquet-pages-out.js';
+import { isFlatType, isFlatValues } from './parquet-pages-out.js';
 import { physicalValues } from './parquet-physical.js';
 import { annotationOf } from './parquet-types.js';
 import { fileSchema, planWrite, type WriteColumn } from './parquet-write-plan.js';
@@ -110,7 +110,7 @@ async function writeRowGroup(parquet: ParquetWriter, columns: readonly WriteColu
 /** A flat numeric column whose typed array can be written directly, or undefined. */
 function flatChunk(column: WriteColumn, data: Data): FlatChunk | undefined {
   const { node } = column;
-  if (node.kind !== 'leaf' || node.maxRep !== 0) return undefined;
+  if (node.kind !== 'leaf' || node.maxRep !== 0 || !isFlatType(node.element)) return undefined;
   const values = physicalValues(node.element, data, column.name);
   if (!isFlatValues(node.element, values)) return undefined;
   const nulls = data.nullBitmap && data.nullCount > 0 ? data.nullCount : 0;

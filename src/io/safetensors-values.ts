@@ -1,22 +1,13 @@
 /** Tensor bytes to and from numbers: the float and integer dtypes a BatchNorm state_dict uses. */
 import { DataError } from '../core/errors.js';
-import type { SafetensorsTensor } from './safetensors.js';
-
-/** A half-precision (IEEE binary16) bit pattern as the number it denotes (exact). */
-export function halfToNumber(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exponent = (bits >> 10) & 0x1f;
-  const mantissa = bits & 0x3ff;
-  if (exponent === 0) return sign * mantissa * 2 ** -24;
-  if (exponent === 0x1f) return mantissa === 0 ? sign * Infinity : NaN;
-  return sign * (1024 + mantissa) * 2 ** (exponent - 25);
-}
+import { float16ToNumber } from '../core/to-float64.js';
+import { DTYPE_SIZES, type SafetensorsTensor } from './safetensors.js';
 
 const bfloat = new DataView(new ArrayBuffer(4));
 
 /** Reads one element of a float or integer dtype at a byte offset. */
 const READERS: Readonly<Record<string, (view: DataView, at: number) => number | bigint>> = {
-  F16: (view, at) => halfToNumber(view.getUint16(at, true)),
+  F16: (view, at) => float16ToNumber(view.getUint16(at, true)),
   // bfloat16 is the high half of a float32.
   BF16: (view, at) => {
     bfloat.setUint32(0, view.getUint16(at, true) << 16);
@@ -40,7 +31,7 @@ export function tensorNumbers(tensor: SafetensorsTensor, dtypes: readonly string
   const name = JSON.stringify(tensor.name);
   if (!dtypes.includes(tensor.dtype)) throw new DataError(`${source}: tensor ${name} has dtype ${tensor.dtype}; expected ${dtypes.join(', ')}`);
   const read = READERS[tensor.dtype]!;
-  const size = tensor.dtype === 'F64' || tensor.dtype === 'I64' ? 8 : tensor.dtype === 'F32' || tensor.dtype === 'I32' ? 4 : 2;
+  const size = DTYPE_SIZES[tensor.dtype]!;
   const view = new DataView(tensor.bytes.buffer, tensor.bytes.byteOffset, tensor.bytes.byteLength);
   const out = new Float64Array(tensor.bytes.byteLength / size);
   for (let i = 0; i < out.length; i++) {

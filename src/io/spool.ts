@@ -4,14 +4,10 @@
  * footer is at the end) or the data is read more than once, it is copied to
  * a temporary file that is removed afterwards.
  */
-import { randomBytes } from 'node:crypto';
-import { existsSync, unlinkSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DataError } from '../core/errors.js';
 import { reason, writeAll } from './atomic-file.js';
-import { onCleanup } from './cleanup.js';
+import { type TemporaryFile, temporaryFile } from './cleanup.js';
 
 /** A byte stream split into its first bytes and the rest. */
 export interface PeekedStream {
@@ -45,36 +41,19 @@ export async function peek(stream: AsyncIterable<Uint8Array>, bytes: number): Pr
   return { head, chunks: chunks() };
 }
 
-/** A temporary copy of a stream; remove() deletes it (also done on early exit). */
-export interface SpooledFile {
-  readonly path: string;
-  remove(): void;
-}
-
-/** Copies a stream to a new temporary file. */
-export async function spool(chunks: AsyncIterable<Uint8Array>, name: string): Promise<SpooledFile> {
-  const path = join(tmpdir(), `bn1d-${process.pid}-${randomBytes(6).toString('hex')}.spool`);
-  const remove = () => {
-    if (existsSync(path)) unlinkSync(path);
-  };
-  const forget = onCleanup(remove);
+/** Copies a stream to a new temporary file; remove() deletes it (also done on early exit). */
+export async function spool(chunks: AsyncIterable<Uint8Array>, name: string): Promise<TemporaryFile> {
+  const file = temporaryFile('spool');
   try {
-    const handle = await open(path, 'wx', 0o600);
+    const handle = await open(file.path, 'wx', 0o600);
     try {
       for await (const chunk of chunks) await writeAll(handle, chunk);
     } finally {
       await handle.close();
     }
   } catch (error) {
-    remove();
-    forget();
+    file.remove();
     throw new DataError(`cannot copy ${name} to a temporary file: ${reason(error)}`);
   }
-  return {
-    path,
-    remove() {
-      remove();
-      forget();
-    },
-  };
+  return file;
 }

@@ -20,8 +20,7 @@ export function groupThousands(text: string): string {
 /** "1.200e+7" -> "1.2e7", "5.00e-6" -> "5e-6": no trailing zeros, no plus sign. */
 function tidyExponential(text: string): string {
   const [mantissa = text, exponent = '0'] = text.split('e');
-  const m = mantissa.includes('.') ? mantissa.replace(/\.?0+$/, '') : mantissa;
-  return `${m}e${exponent.replace('+', '')}`;
+  return `${trimZeros(mantissa)}e${exponent.replace('+', '')}`;
 }
 
 /** Drops trailing zeros after a decimal point: "2.500" -> "2.5", "3.000" -> "3". */

@@ -26,7 +26,7 @@ body {
 main { max-width: 1240px; margin: 0 auto; padding: 32px 24px 40px; }
 a { color: var(--accent); text-decoration: none; }
 a:hover { text-decoration: underline; }
-.mono, ul.inputs, .feature-name, table.state th[scope="row"] {
+ul.inputs, .feature-name, table.state th[scope="row"] {
   font-family: ui-monospace, "SF Mono", "Cascadia Mono", "DejaVu Sans Mono", Menlo, Consolas, monospace;
 }
 .page-head { display: flex; flex-wrap: wrap; align-items: flex-end; justify-content: space-between; gap: 8px 24px; margin-bottom: 18px; }

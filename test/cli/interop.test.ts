@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { type BatchNormState } from '../../src/core/state.js';
 import { parseState } from '../../src/core/state-json.js';
 import { parseSafetensors } from '../../src/io/safetensors.js';
-import { bn1d, ROOT, scratch } from '../helpers/cli.js';
+import { fails, ok, ROOT, scratch } from '../helpers/cli.js';
 import { operandRelativeError } from '../helpers/errors.js';
 import { numbers, parquetAsArrow, readOutput } from '../helpers/tables.js';
 
@@ -69,22 +69,6 @@ function worstError(state: BatchNormState, xs: (feature: string) => ArrayLike<nu
   });
   expect(compared).toBeGreaterThan(0);
   return worst;
-}
-
-/** Runs bn1d and expects success without messages. */
-async function ok(args: string[]): Promise<Buffer> {
-  const run = await bn1d(args);
-  expect([run.code, run.stderr]).toEqual([0, '']);
-  return run.stdout;
-}
-
-/** Runs bn1d and expects one error line and this exit code. */
-async function fails(args: string[], code: 1 | 2, message: RegExp): Promise<string> {
-  const run = await bn1d(args);
-  expect(run.code).toBe(code);
-  expect(run.stderr).toMatch(/^bn1d: error: [^\n]*\n$/);
-  expect(run.stderr).toMatch(message);
-  return run.stderr;
 }
 
 describe.each(golden.torch_to_bn1d.map((g) => [g.name, g] as const))('PyTorch to bn1d: %s', (_name, g) => {

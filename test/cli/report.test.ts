@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { type BatchNormState } from '../../src/core/state.js';
 import { parseState } from '../../src/core/state-json.js';
 import { chromium } from '../helpers/chromium.js';
-import { bn1d, ROOT, scratch } from '../helpers/cli.js';
+import { bn1d, fails, ok, ROOT, scratch } from '../helpers/cli.js';
 import { query } from '../helpers/duckdb.js';
 import { numbers, parquetAsArrow } from '../helpers/tables.js';
 import { decode } from '../report/html-tree.js';
@@ -27,19 +27,6 @@ const EPOCHS = 2;
 let state: BatchNormState;
 let html: string;
 let columns: Map<string, Float64Array>;
-
-async function ok(args: string[]): Promise<Buffer> {
-  const run = await bn1d(args);
-  expect([run.code, run.stderr]).toEqual([0, '']);
-  return run.stdout;
-}
-
-async function fails(args: string[], code: number, message: RegExp): Promise<void> {
-  const run = await bn1d(args);
-  expect(run.code).toBe(code);
-  expect(run.stderr).toMatch(/^bn1d: error: [^\n]*\n$/);
-  expect(run.stderr).toMatch(message);
-}
 
 /** The feature cards of a report, by feature name. */
 function cards(page: string): Map<string, string> {
@@ -122,7 +109,9 @@ describe('fit --report', () => {
   });
 
   test('histograms of every value, raw and normalized, and the final table with exact values', () => {
-    for (const card of cards(html).values()) {
+    const found = cards(html);
+    expect([...found.keys()]).toEqual(state.features);
+    for (const card of found.values()) {
       expect(histogramTotal(card, 'raw')).toBe(178);
       expect(histogramTotal(card, 'normalized')).toBe(178);
     }
@@ -188,6 +177,7 @@ describe('bn1d report', () => {
     const viaStdin = await bn1d(['report', statePath, '-', '-o', '-'], { input: run.stdout });
     expect(viaStdin.code).toBe(0);
     const found = cards(viaStdin.stdout.toString());
+    expect([...found.keys()]).toEqual(state.features);
     for (const [feature, card] of found) {
       expect(histogramTotal(card, 'raw')).toBe(178);
       expect(trajectory(card)).toEqual(trajectory(cards(html).get(feature)!));

@@ -4,6 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BIN = join(ROOT, 'bin', 'bn1d.js');
@@ -51,4 +52,20 @@ export function bn1d(args: string[], options: RunOptions = {}): Promise<Run> {
 /** A new empty folder for a test's files. */
 export function scratch(): string {
   return mkdtempSync(join(tmpdir(), 'bn1d-cli-'));
+}
+
+/** Runs bn1d and expects success without a message; returns stdout. */
+export async function ok(args: string[], options: RunOptions = {}): Promise<Buffer> {
+  const run = await bn1d(args, options);
+  expect([run.code, run.stderr]).toEqual([0, '']);
+  return run.stdout;
+}
+
+/** Runs bn1d and expects exit `code` with exactly one `bn1d: error:` line matching `message`; returns stderr. */
+export async function fails(args: string[], code: 1 | 2, message: RegExp, options: RunOptions = {}): Promise<string> {
+  const run = await bn1d(args, options);
+  expect(run.code).toBe(code);
+  expect(run.stderr).toMatch(/^bn1d: error: [^\n]*\n$/);
+  expect(run.stderr).toMatch(message);
+  return run.stderr;
 }

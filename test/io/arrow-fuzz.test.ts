@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { FuzzOutcome } from './arrow-fuzz-child.js';
-import { ARROW_TESTING, INTEGRATION, ROOT } from './arrow-testdata.js';
+import { ROOT } from '../helpers/cli.js';
+import { ARROW_TESTING, INTEGRATION } from './arrow-testdata.js';
 
 const TIME_LIMIT_MS = 10_000;
 const MEMORY_LIMIT_MB = 256;

@@ -2,15 +2,13 @@
 import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { RecordBatch } from 'apache-arrow';
 import { afterAll } from 'vitest';
 import { openArrowFile, openArrowStream } from '../../src/io/arrow-read.js';
 import type { DatasetReader } from '../../src/io/dataset.js';
+import { SHARED } from '../helpers/cli.js';
 
-/** The project root; CI puts `shared/` beside it. */
-export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const ARROW_TESTING = join(ROOT, '..', 'shared', 'testdata', 'arrow-testing');
+export const ARROW_TESTING = join(SHARED, 'arrow-testing');
 export const INTEGRATION = join(ARROW_TESTING, 'integration');
 
 /** A new empty folder, removed after the tests of the file that asked for it (call it at the top level). */

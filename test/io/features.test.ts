@@ -22,7 +22,7 @@ import { columnData, featureShape, makeFeature, outputSchema, replaceFeatures } 
 import { defaultFeatureNames, resolveFeatures } from '../../src/io/select-features.js';
 
 function batchOf(columns: Record<string, Vector>): RecordBatch {
-  const fields = Object.entries(columns).map(([name, v]) => new Field(name, v.type, v.nullCount > 0 || true));
+  const fields = Object.entries(columns).map(([name, v]) => new Field(name, v.type, true));
   const schema = new Schema(fields);
   const data = makeData({ type: new Struct(fields), length: Object.values(columns)[0]!.length, nullCount: 0, children: Object.values(columns).map((v) => v.data[0]!) });
   return new RecordBatch(schema, data);

@@ -2,17 +2,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { type Data, type RecordBatch, type Schema, Type, Vector } from 'apache-arrow';
 import type { SchemaElement } from 'hyparquet';
 import type { WriterOptions } from '../../src/io/dataset.js';
 import { openParquet } from '../../src/io/parquet-read.js';
 import { createParquetWriter } from '../../src/io/parquet-write.js';
+import { SHARED } from '../helpers/cli.js';
 import { memorySink } from '../helpers/memory-sink.js';
 
 /** The shared third-party test data (see its README.md). */
-export const TESTDATA = fileURLToPath(new URL('../../../shared/testdata/', import.meta.url));
+export const TESTDATA = SHARED;
 /** Files of apache/parquet-testing. */
 export const PARQUET_TESTING = join(TESTDATA, 'parquet-testing');
 

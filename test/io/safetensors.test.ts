@@ -3,7 +3,8 @@ import { describe, expect, test } from 'vitest';
 import { DataError } from '../../src/core/errors.js';
 import { isSafetensorsHead, parseSafetensors, type SafetensorsTensor } from '../../src/io/safetensors.js';
 import { duplicateKey } from '../../src/io/safetensors-json.js';
-import { encodeFloats, encodeInt64, halfToNumber, tensorNumbers } from '../../src/io/safetensors-values.js';
+import { float16ToNumber } from '../../src/core/to-float64.js';
+import { encodeFloats, encodeInt64, tensorNumbers } from '../../src/io/safetensors-values.js';
 import { formatSafetensors } from '../../src/io/safetensors-write.js';
 
 /** A file from a header (object or raw text) and data bytes; `length` overrides the header length field. */
@@ -132,14 +133,14 @@ describe('duplicate keys', () => {
 
 describe('values', () => {
   test('half precision: normal, subnormal, largest, signed zero and infinity, exactly', () => {
-    expect(halfToNumber(0x3c00)).toBe(1);
-    expect(halfToNumber(0x3555)).toBe(0.333251953125);
-    expect(halfToNumber(0x0001)).toBe(2 ** -24);
-    expect(halfToNumber(0x03ff)).toBe(1023 * 2 ** -24);
-    expect(halfToNumber(0x7bff)).toBe(65504);
-    expect(Object.is(halfToNumber(0x8000), -0)).toBe(true);
-    expect(halfToNumber(0xfc00)).toBe(-Infinity);
-    expect(halfToNumber(0x7e00)).toBeNaN();
+    expect(float16ToNumber(0x3c00)).toBe(1);
+    expect(float16ToNumber(0x3555)).toBe(0.333251953125);
+    expect(float16ToNumber(0x0001)).toBe(2 ** -24);
+    expect(float16ToNumber(0x03ff)).toBe(1023 * 2 ** -24);
+    expect(float16ToNumber(0x7bff)).toBe(65504);
+    expect(Object.is(float16ToNumber(0x8000), -0)).toBe(true);
+    expect(float16ToNumber(0xfc00)).toBe(-Infinity);
+    expect(float16ToNumber(0x7e00)).toBeNaN();
   });
 
   test('every float and integer dtype reads as float64', () => {

@@ -3,18 +3,14 @@
  * streamed in batches through BatchNorm1d's training-mode update, with the
  * trajectory at log-spaced batches and a uniform sample of each feature.
  */
+import { seededRandom } from '../../src/core/random.js';
+import { keepsBatch } from '../../src/core/trajectory.js';
 import type { FeatureReport, ReportData } from '../../src/report/report-data.js';
 
-/** A seeded uniform generator in [0, 1) (mulberry32). */
+/** A seeded uniform generator in [0, 1), from the project's own seeded randomness. */
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = seededRandom(seed);
+  return () => random.next();
 }
 
 /** A standard normal draw (Box-Muller). */
@@ -23,7 +19,7 @@ function gauss(u: () => number): number {
 }
 
 /** Feature generators: name and a draw of one value. */
-export const DISTRIBUTIONS: [string, (u: () => number) => number][] = [
+const DISTRIBUTIONS: [string, (u: () => number) => number][] = [
   ['age', (u) => Math.round(38 + 12 * gauss(u))],
   ['income_usd', (u) => Math.exp(10.8 + 0.6 * gauss(u))],
   ['temperature °C', (u) => 14 + 9 * gauss(u) + 4 * Math.sin(u() * 6.28)],
@@ -31,13 +27,6 @@ export const DISTRIBUTIONS: [string, (u: () => number) => number][] = [
   ['sensor <raw> & "calibrated"', (u) => 1e8 + gauss(u)],
   ['p_value', (u) => 1e-6 * u() ** 2],
 ];
-
-/** The batches a fit keeps in its trajectory: every batch to 16, then 8 per doubling. */
-export function keeps(b: number): boolean {
-  if (b <= 16) return true;
-  const k = 31 - Math.clz32(b) - 4;
-  return b % 2 ** (k + 1) === 0;
-}
 
 /** The shape of a made-up fit; every field has a default. */
 export interface SampleOptions {
@@ -87,7 +76,7 @@ export function makeReportData(options: SampleOptions = {}): ReportData {
         variance[c] = (1 - f) * variance[c]! + f * (q / (n - 1));
       }
       const last = e === epochs - 1 && end === rows;
-      if (keeps(tracked) || last) {
+      if (keepsBatch(tracked) || last) {
         batches.push(tracked);
         for (let c = 0; c < count; c++) {
           meanPaths[c]!.push(Number(mean[c]!.toPrecision(7)));
