@@ -9,7 +9,7 @@ import type { DataFormat, DatasetReader } from '../io/dataset.js';
 import { type FeatureDtype, featureChunk, outputArray, outputSchema, replaceFeatures } from '../io/features.js';
 import { inputName, openFile, StdinSource } from '../io/open-input.js';
 import { openOutput, outputFormat } from '../io/open-output.js';
-import { defaultFeatureNames, resolveFeatures } from '../io/select-features.js';
+import { assertDistinctNames, defaultFeatureNames, resolveFeatures } from '../io/select-features.js';
 import { isSafetensorsFile, readStateFile } from '../io/state-file.js';
 import type { Io } from './io.js';
 import { batchSizeOption, checkSelection, columnsOption, dtypeOption, epsOption, excludeOption, given, nanOption, quietOption } from './options.js';
@@ -79,6 +79,7 @@ export async function runApply(input: string, options: ApplyOptions, io: Io, exp
   let output: Awaited<ReturnType<typeof openOutput>> | undefined;
   try {
     reader = input === '-' ? await stdin.open(false) : await openFile(input, inputName(input));
+    assertDistinctNames(reader.schema, reader.name);
     const state = await loadState(reader, options);
     const batchStats = options.mode === 'train' || !state.trackRunningStats;
     if (!batchStats && explicit.has('batchSize')) throw new UsageError('--batch-size applies only to --mode train (or a state without running statistics)');

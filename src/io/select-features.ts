@@ -12,6 +12,19 @@ export function listColumns(schema: Schema): string {
   return names.length > SHOWN ? `${shown}, ... (${names.length - SHOWN} more)` : shown || 'no columns';
 }
 
+/**
+ * Throws unless every column has its own name: apache-arrow merges the
+ * fields of a record batch by name, so a table that repeats one cannot be
+ * passed through without mixing up columns.
+ */
+export function assertDistinctNames(schema: Schema, input: string): void {
+  const seen = new Set<string>();
+  for (const { name } of schema.fields) {
+    if (seen.has(name)) throw new DataError(`${input}: the column name "${name}" appears twice; bn1d apply copies every column to its output, and needs distinct names`);
+    seen.add(name);
+  }
+}
+
 function describeType(schema: Schema, index: number): string {
   return String(schema.fields[index]!.type);
 }

@@ -2,7 +2,9 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { bn1d, ROOT, scratch } from '../helpers/cli.js';
+import { parseState } from '../../src/core/state-json.js';
+import { bn1d, fails, ok, ROOT, scratch } from '../helpers/cli.js';
+import { writeRepeatedNameParquet } from '../helpers/duckdb.js';
 import { operandRelativeError } from '../helpers/errors.js';
 import { fitFlags, realGolden } from '../helpers/real-goldens.js';
 import { numbers, parquetAsArrow, readOutput, realAsArrow } from '../helpers/tables.js';
@@ -148,5 +150,20 @@ describe('outputs', () => {
     const self = await bn1d(['apply', wine.parquet, '-s', statePath, '-o', wine.parquet, '--force']);
     expect(self.code).toBe(2);
     expect(self.stderr).toMatch(/is the input/);
+  });
+});
+
+describe('a column name that appears twice', () => {
+  test('apply refuses it in one line before writing anything; fit reads the other columns', async () => {
+    const repeated = join(dir, 'repeated.parquet');
+    await writeRepeatedNameParquet(repeated);
+    const state = join(dir, 'repeated.json');
+    await ok(['fit', repeated, '-c', 'x', '-s', state]);
+    expect(parseState(readFileSync(state, 'utf8')).runningMean![0]).toBeCloseTo(0.2, 12); // 0.1 * mean(0, 1, 2, 3, 4)
+    for (const format of formats) {
+      const out = join(dir, `repeated-out.${format}`);
+      await fails(['apply', repeated, '-s', state, '-o', out], 1, /repeated\.parquet: the column name "qa" appears twice; bn1d apply copies every column to its output, and needs distinct names/);
+      expect(readdirSync(dir).filter((n) => n.startsWith('repeated-out') || n.endsWith('.tmp'))).toEqual([]);
+    }
   });
 });
