@@ -71,12 +71,13 @@ export function binSample(values: readonly unknown[], maxBins = 50): Bins | null
 
   let lo: number;
   let hi: number;
-  let width: number;
+  let binCount: number;
+  let width = 0;
   if (min === max) {
     [lo, hi] = spread(min, max);
-    width = hi / 11 - lo / 11;
+    binCount = 11;
   } else if (integer && max - min <= maxBins - 1) {
-    [lo, hi, width] = [min - 0.5, max + 0.5, 1];
+    [lo, hi, width, binCount] = [min - 0.5, max + 0.5, 1, max - min + 1];
   } else {
     // Leave out far outliers: keep the central 99% when the full range is five times wider.
     let a = min;
@@ -95,19 +96,21 @@ export function binSample(values: readonly unknown[], maxBins = 50): Bins | null
     width = niceStep(((b / 2 - a / 2) / count) * 2);
     lo = Math.floor(a / width) * width;
     hi = Math.ceil(b / width) * width;
-    if (!Number.isFinite(lo) || !Number.isFinite(hi) || !(width > 0) || hi / width - lo / width > maxBins + 0.5 || hi <= lo) {
-      [lo, hi] = [a, b];
-      width = b / count - a / count;
+    binCount = Math.round(hi / width - lo / width);
+    // Round edges are out of reach (widths that underflow among subnormals, or overflow): bin [a, b] as it is.
+    if (!Number.isFinite(lo) || !Number.isFinite(hi) || !(width > 0) || !(binCount >= 1 && binCount <= maxBins) || hi <= lo) {
+      [lo, hi, binCount] = [a, b, count];
+      width = 0;
     }
   }
-  const binCount = Math.min(Math.max(Math.round(hi / width - lo / width), 1), maxBins * 3);
+  binCount = Math.min(Math.max(binCount, 1), maxBins * 3);
   const bins = binRange(sorted, lo, hi, binCount);
   return { ...bins, nonFinite, integer: integer && width === 1 };
 }
 
 /** Counts the finite values in `count` equal bins over [lo, hi] (a value within a ten-millionth of a bin below an edge counts above it, so that values on round edges land alike after an affine map). */
 export function binRange(values: readonly unknown[], lo: number, hi: number, count: number): Bins {
-  const n = Math.max(1, Math.floor(count));
+  const n = Number.isFinite(count) ? Math.max(1, Math.floor(count)) : 1;
   const counts = new Array<number>(n).fill(0);
   let below = 0;
   let above = 0;

@@ -7,6 +7,7 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { type BatchNormState } from '../../src/core/state.js';
 import { parseState } from '../../src/core/state-json.js';
@@ -197,6 +198,19 @@ describe('bn1d report', () => {
     // A report bn1d wrote is replaced, like a state file.
     await ok(['report', statePath, '-o', fitReport]);
     expect(readFileSync(fitReport, 'utf8')).toMatch(/Sample not recorded/);
+  });
+});
+
+describe('extreme values', () => {
+  test('a column of subnormal doubles gets its histograms, not a failure', async () => {
+    const tiny = join(dir, 'tiny.arrow');
+    // Two neighbouring subnormals: a round bin width between them underflows to zero.
+    const x = Float64Array.from({ length: 64 }, (_, i) => (i % 2 ? -3e-323 : -3.5e-323));
+    writeFileSync(tiny, tableToIPC(tableFromArrays({ x }), 'file'));
+    const page = (await ok(['fit', tiny, '-s', join(dir, 'tiny.json'), '--report', '-', '-q'])).toString();
+    const card = cards(page).get('x')!;
+    expect(histogramTotal(card, 'raw')).toBe(64);
+    expect(histogramTotal(card, 'normalized')).toBe(64);
   });
 });
 

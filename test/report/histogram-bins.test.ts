@@ -61,6 +61,24 @@ describe('binSample', () => {
       { numRuns: 1000 },
     );
   });
+
+  test('subnormal samples, whose round bin widths underflow to 0, still get finite bins with every value counted', () => {
+    const b = binSample([-3e-323, -3.5e-323])!;
+    expect(b.lo).toBe(-3.5e-323);
+    expect(b.hi).toBe(-3e-323);
+    expect(b.inRange).toBe(2);
+    const subnormal = fc.double({ min: -1e-320, max: 1e-320, noNaN: true });
+    fc.assert(
+      fc.property(fc.array(subnormal, { minLength: 2, maxLength: 60 }), (values) => {
+        const s = binSample(values)!;
+        expect(s.lo < s.hi).toBe(true);
+        expect(s.counts.length).toBeGreaterThanOrEqual(1);
+        expect(s.counts.length).toBeLessThanOrEqual(150);
+        expect(s.inRange + s.below + s.above).toBe(values.length);
+      }),
+      { numRuns: 1000 },
+    );
+  });
 });
 
 describe('binRange', () => {
