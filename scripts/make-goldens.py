@@ -378,22 +378,21 @@ def make_real(c):
     }
 
 
+def write_golden(directory, name, golden, label):
+    """Writes a golden as compact JSON with a final newline, and reports its size."""
+    os.makedirs(directory, exist_ok=True)
+    path = os.path.join(directory, name + '.json')
+    with open(path, 'w') as f:
+        json.dump(golden, f, allow_nan=False, separators=(',', ':'))
+        f.write('\n')
+    print(f"{label}: {os.path.getsize(path)} bytes", file=sys.stderr)
+
+
 def main():
-    os.makedirs(OUT_REAL, exist_ok=True)
     for c in REAL_CASES:
-        path = os.path.join(OUT_REAL, c['name'] + '.json')
-        with open(path, 'w') as f:
-            json.dump(make_real(c), f, allow_nan=False, separators=(',', ':'))
-            f.write('\n')
-        print(f"{c['name']} (real): {os.path.getsize(path)} bytes", file=sys.stderr)
-    os.makedirs(OUT, exist_ok=True)
+        write_golden(OUT_REAL, c['name'], make_real(c), f"{c['name']} (real)")
     for c in CASES:
-        golden = make(c)
-        path = os.path.join(OUT, c['name'] + '.json')
-        with open(path, 'w') as f:
-            json.dump(golden, f, allow_nan=False, separators=(',', ':'))
-            f.write('\n')
-        print(f"{c['name']}: {os.path.getsize(path)} bytes", file=sys.stderr)
+        write_golden(OUT, c['name'], make(c), c['name'])
 
 
 if __name__ == '__main__':

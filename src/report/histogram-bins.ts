@@ -110,7 +110,7 @@ export function binSample(values: readonly unknown[], maxBins = 50): Bins | null
 
 /** Counts the finite values in `count` equal bins over [lo, hi] (a value within a ten-millionth of a bin below an edge counts above it, so that values on round edges land alike after an affine map). */
 export function binRange(values: readonly unknown[], lo: number, hi: number, count: number): Bins {
-  const n = Number.isFinite(count) ? Math.max(1, Math.floor(count)) : 1;
+  const n = Math.max(1, Math.floor(count));
   const counts = new Array<number>(n).fill(0);
   let below = 0;
   let above = 0;
