@@ -67,17 +67,17 @@ export function binSample(values: readonly unknown[], maxBins = 50): Bins | null
   const n = sorted.length;
   const min = sorted[0]!;
   const max = sorted[n - 1]!;
-  const integer = sorted.every(Number.isSafeInteger);
+  // One bin per integer, centred on it, when the sample is a small range of integers.
+  const integer = sorted.every(Number.isSafeInteger) && max - min <= maxBins - 1 && min !== max;
 
   let lo: number;
   let hi: number;
   let binCount: number;
-  let width = 0;
   if (min === max) {
     [lo, hi] = spread(min, max);
     binCount = 11;
-  } else if (integer && max - min <= maxBins - 1) {
-    [lo, hi, width, binCount] = [min - 0.5, max + 0.5, 1, max - min + 1];
+  } else if (integer) {
+    [lo, hi, binCount] = [min - 0.5, max + 0.5, max - min + 1];
   } else {
     // Leave out far outliers: keep the central 99% when the full range is five times wider.
     let a = min;
@@ -93,19 +93,18 @@ export function binSample(values: readonly unknown[], maxBins = 50): Bins | null
     const fd = iqr > 0 ? (b / 2 - a / 2) / (iqr / Math.cbrt(n)) : NaN;
     const rough = Number.isFinite(fd) && fd > 0 ? fd : Math.sqrt(n);
     const count = Math.min(Math.max(Math.ceil(rough), Math.min(8, Math.ceil(Math.sqrt(n)) + 2)), maxBins);
-    width = niceStep(((b / 2 - a / 2) / count) * 2);
+    const width = niceStep(((b / 2 - a / 2) / count) * 2);
     lo = Math.floor(a / width) * width;
     hi = Math.ceil(b / width) * width;
     binCount = Math.round(hi / width - lo / width);
     // Round edges are out of reach (widths that underflow among subnormals, or overflow): bin [a, b] as it is.
     if (!Number.isFinite(lo) || !Number.isFinite(hi) || !(width > 0) || !(binCount >= 1 && binCount <= maxBins) || hi <= lo) {
       [lo, hi, binCount] = [a, b, count];
-      width = 0;
     }
   }
   binCount = Math.min(Math.max(binCount, 1), maxBins * 3);
   const bins = binRange(sorted, lo, hi, binCount);
-  return { ...bins, nonFinite, integer: integer && width === 1 };
+  return { ...bins, nonFinite, integer };
 }
 
 /** Counts the finite values in `count` equal bins over [lo, hi] (a value within a ten-millionth of a bin below an edge counts above it, so that values on round edges land alike after an affine map). */

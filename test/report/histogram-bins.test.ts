@@ -24,6 +24,23 @@ describe('binSample', () => {
     expect(b).toMatchObject({ lo: -0.5, hi: 5.5, counts: [1, 2, 3, 0, 0, 1], integer: true, below: 0, above: 0 });
   });
 
+  test('bins marked integer hold exactly the integer at their centre, which is what their label names', () => {
+    // 51 integers with most of the mass at 25: too many for one bin each, so the bins are not integer ones.
+    const heavy = Array.from({ length: 4000 }, (_, i) => (i % 10 < 8 ? 25 : (i * 7) % 51));
+    const samples = [heavy, [0, 1, 1, 2, 2, 2, 5], Array.from({ length: 50 }, (_, i) => i - 20)];
+    for (const values of samples) {
+      const b = binSample(values)!;
+      if (!b.integer) continue;
+      b.counts.forEach((count, i) => {
+        const centre = binEdge(b, i) + 0.5;
+        expect(Math.abs(centre - Math.round(centre))).toBeLessThan(1e-9);
+        expect(count).toBe(values.filter((v) => v === Math.round(centre)).length);
+      });
+    }
+    expect(binSample(heavy)!.integer).toBe(false);
+    expect(binSample(samples[2]!)!.integer).toBe(true);
+  });
+
   test('a constant sample gets one bar in the middle of eleven bins', () => {
     const b = binSample(new Array(100).fill(7))!;
     expect(b.counts.length).toBe(11);
