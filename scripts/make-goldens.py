@@ -27,7 +27,7 @@ torch.set_num_threads(1)
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
 OUT = os.path.join(ROOT, 'fixtures', 'goldens')
 OUT_REAL = os.path.join(ROOT, 'fixtures', 'goldens-real')
-REAL = os.path.join(ROOT, '..', 'shared', 'testdata', 'real')
+REAL = os.path.join(ROOT, 'fixtures', 'real')
 
 INT_RANGES = {
     'int8': (-128, 127), 'uint8': (0, 255), 'int16': (-32768, 32767),

@@ -36,7 +36,7 @@ import torch
 torch.set_num_threads(1)
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
 OUT = os.path.join(ROOT, 'fixtures', 'interop')
-REAL = os.path.join(ROOT, '..', 'shared', 'testdata', 'real')
+REAL = os.path.join(ROOT, 'fixtures', 'real')
 WINE = 'fixtures/real/wine.parquet'
 
 CODES = {torch.float16: 'F16', torch.bfloat16: 'BF16', torch.float32: 'F32', torch.float64: 'F64',

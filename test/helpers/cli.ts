@@ -8,7 +8,8 @@ import { expect } from 'vitest';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BIN = join(ROOT, 'bin', 'bn1d.js');
-export const SHARED = join(ROOT, '..', 'shared', 'testdata');
+/** Third-party test data (apache/parquet-testing, apache/arrow-testing): fixtures/testdata/README.md. */
+export const SHARED = join(ROOT, 'fixtures', 'testdata');
 
 export interface Run {
   code: number | null;

@@ -11,6 +11,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import {
   duckDifference, duckdb, duckTypes, PARQUET_TESTING, queryText, readParquet, removeTempDirs, tableImage, tempDir, TESTDATA, writeParquet,
 } from './parquet-helpers.js';
+import { ROOT } from '../helpers/cli.js';
 
 afterAll(removeTempDirs);
 
@@ -72,8 +73,8 @@ describe('every READ file round-trips', () => {
 
 describe('real tables (ZSTD, written by DuckDB)', () => {
   test.each(['wine', 'digits', 'breast_cancer', 'diabetes'])('%s.parquet holds exactly the values of %s.csv', async (name) => {
-    const [header, ...rows] = readFileSync(join(TESTDATA, 'real', `${name}.csv`), 'utf8').trim().split('\n').map((line) => line.split(','));
-    const { schema, batches } = await readParquet(join(TESTDATA, 'real', `${name}.parquet`));
+    const [header, ...rows] = readFileSync(join(ROOT, 'fixtures', 'real', `${name}.csv`), 'utf8').trim().split('\n').map((line) => line.split(','));
+    const { schema, batches } = await readParquet(join(ROOT, 'fixtures', 'real', `${name}.parquet`));
     expect(schema.fields.map((f) => f.name)).toEqual(header);
     schema.fields.forEach((field, c) => {
       const got = batches.flatMap((b) => Array.from(b.getChild(field.name)!.toArray() as ArrayLike<number | bigint>));

@@ -1,4 +1,4 @@
-/** Files of ../shared/testdata that bn1d must fit (all numeric columns) and apply; every other file must be refused in one line. */
+/** Files of fixtures/testdata (apache/parquet-testing, apache/arrow-testing) that bn1d must fit (all numeric columns) and apply; every other file must be refused in one line. */
 export const MUST_READ: readonly string[] = [
   'arrow-testing/integration/0.14.1/generated_nested.arrow_file',
   'arrow-testing/integration/0.14.1/generated_nested.stream',
