@@ -1,6 +1,6 @@
 /**
- * Writer of Arrow IPC files and streams. apache-arrow encodes the messages;
- * its output is collected after each batch and handed to the sink, whose
+ * Writer of Arrow IPC files and streams. apache-arrow encodes the messages
+ * (view columns first made compact, see arrow-views.ts); its output is collected after each batch and handed to the sink, whose
  * write is awaited before the next batch is taken (backpressure).
  */
 import {
@@ -13,6 +13,7 @@ import {
 } from 'apache-arrow';
 import { DataError } from '../core/errors.js';
 import type { ByteSink, DatasetWriter, WriterOptions } from './dataset.js';
+import { compactViews, holdsViews } from './arrow-views.js';
 
 /** Chunks smaller than this are joined before they go to the sink; larger ones go as they are. */
 const SMALL_CHUNK = 64 * 1024;
@@ -69,6 +70,7 @@ class FileWriter extends RecordBatchFileWriter {
 export function createArrowWriter(sink: ByteSink, schema: Schema, kind: 'file' | 'stream', _options?: WriterOptions): DatasetWriter {
   const writer = collecting(kind === 'file' ? new FileWriter() : new RecordBatchStreamWriter());
   writer.begin(schema);
+  const views = schema.fields.some((f) => holdsViews(f.type));
   let finished = false;
   const flush = async (): Promise<void> => {
     for (const part of coalesce(writer.chunks.splice(0))) await sink.write(part);
@@ -77,7 +79,7 @@ export function createArrowWriter(sink: ByteSink, schema: Schema, kind: 'file' |
     async write(batch) {
       if (finished) throw new Error('Arrow writer: write after finish');
       try {
-        writer.writeBatch(withSchema(batch, schema));
+        writer.writeBatch(withSchema(views ? compactViews(batch) : batch, schema));
       } catch (error) {
         writer.chunks.length = 0;
         throw writeError(error);
