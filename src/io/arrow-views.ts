@@ -1,6 +1,6 @@
 /**
- * Binary and string views (BinaryView, Utf8View, which Polars writes): view
- * columns rebuilt for apache-arrow's IPC writer.
+ * Binary and string views (BinaryView, Utf8View, which Polars writes): the
+ * bytes of each slot, and view columns rebuilt for apache-arrow's IPC writer.
  * That writer mishandles sliced views: Data.slice already cuts the views
  * buffer at the slice, and the writer cuts it again by the slice's offset;
  * it also writes every data buffer of the parent with each slice. So before
@@ -38,6 +38,19 @@ function validity(data: Data): (i: number) => boolean {
   const bitmap = data.nullCount > 0 ? data.nullBitmap : undefined;
   if (!bitmap) return () => true;
   return (i) => ((bitmap[(data.offset + i) >> 3]! >> ((data.offset + i) & 7)) & 1) === 1;
+}
+
+/** The bytes of every slot of a view column (null slots may read as anything, even empty). */
+export function viewValues(data: Data): Uint8Array[] {
+  const views = data.values as Uint8Array;
+  const view = viewsOf(data);
+  return Array.from({ length: data.length }, (_, i) => {
+    const size = view.getInt32(VIEW * i, true);
+    if (size <= INLINE) return views.subarray(VIEW * i + 4, VIEW * i + 4 + Math.max(0, size));
+    const buffer = data.variadicBuffers[view.getInt32(VIEW * i + 8, true)];
+    const offset = view.getInt32(VIEW * i + 12, true);
+    return buffer ? buffer.subarray(offset, offset + size) : new Uint8Array(0);
+  });
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Binary and string views through the writers and bn1d's own plumbing:
  * slices (as apply cuts them) written as valid batches that carry only their
- * own bytes, and the transfer between threads.
+ * own bytes, Parquet BYTE_ARRAY values, and the transfer between threads.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +9,9 @@ import { type Data, makeVector, type RecordBatch } from 'apache-arrow';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { openArrowFile, openArrowStream } from '../../src/io/arrow-read.js';
 import { fromPlain, toPlain } from '../../src/io/data-transfer.js';
+import { createParquetWriter } from '../../src/io/parquet-write.js';
+import { query } from '../helpers/duckdb.js';
+import { memorySink } from '../helpers/memory-sink.js';
 import { polarsRead, polarsValues, viewTable } from '../helpers/polars.js';
 import { independentRead, messagesOf, writeBatches } from './arrow-ipc-bytes.js';
 import { INTEGRATION, once, readAll, scratchDir } from './arrow-testdata.js';
@@ -60,6 +63,19 @@ describe('slices of view columns', () => {
 });
 
 describe('views elsewhere', () => {
+  test('to Parquet: binary views as BYTE_ARRAY, string views as UTF8 strings, every value as DuckDB reads it', async () => {
+    const sink = memorySink();
+    const writer = createParquetWriter(sink, cpp.schema);
+    for (const part of slices(cpp, [0, 100, 101, 256])) await writer.write(part);
+    await writer.finish();
+    const path = join(dir, 'views.parquet');
+    writeFileSync(path, sink.bytes());
+    const types = await query(`SELECT name, type, converted_type FROM parquet_schema('${path}') WHERE name IN ('bv', 'sv')`);
+    expect(types).toEqual([{ name: 'bv', type: 'BYTE_ARRAY', converted_type: null }, { name: 'sv', type: 'BYTE_ARRAY', converted_type: 'UTF8' }]);
+    const read = await query(`SELECT lower(hex(bv)) AS bv, sv FROM read_parquet('${path}')`);
+    expect(read).toEqual(rows([cpp]));
+  });
+
   test('the transfer between threads keeps the data buffers of views', () => {
     const values = (data: Data) => [...makeVector(data)].map((v: string | Uint8Array | null) => (v === null ? null : Buffer.from(v).toString('hex')));
     for (const data of cpp.data.children) {
