@@ -35,20 +35,25 @@ export interface OpenOptions {
   threads?: number;
 }
 
+/** The first SNIFF_BYTES bytes of a file (fewer if it is shorter); fs errors as they are. */
+export async function readHead(path: string): Promise<Uint8Array> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(SNIFF_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, SNIFF_BYTES, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Opens a file by its first bytes. */
 export async function openFile(path: string, name = path, options: OpenOptions = {}): Promise<DatasetReader> {
   let head: Uint8Array;
   try {
     const info = await stat(path);
     if (info.isDirectory()) throw new DataError(`${name}: is a directory, not a data file`);
-    const handle = await open(path, 'r');
-    try {
-      const buffer = Buffer.alloc(SNIFF_BYTES);
-      const { bytesRead } = await handle.read(buffer, 0, SNIFF_BYTES, 0);
-      head = buffer.subarray(0, bytesRead);
-    } finally {
-      await handle.close();
-    }
+    head = await readHead(path);
   } catch (error) {
     if (error instanceof DataError) throw error;
     throw new DataError(`cannot read ${name}: ${reason(error)}`);
