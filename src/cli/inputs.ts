@@ -10,7 +10,7 @@ import type { DatasetReader } from '../io/dataset.js';
 import type { ExpandedInputs } from '../io/expand-inputs.js';
 import type { DataWarnings } from './warnings.js';
 import { type Feature, featureChunk } from '../io/features.js';
-import { decodeThreads, inputName, openFile, type StdinSource } from '../io/open-input.js';
+import { decodeThreads, inputName, openFile, type OpenOptions, type StdinSource } from '../io/open-input.js';
 import { project } from '../io/projection.js';
 import { RowOrigins } from '../io/row-origins.js';
 import { checkSameShape, listColumns, resolveFeatures } from '../io/select-features.js';
@@ -42,14 +42,13 @@ export class InputSeries {
   private reference: Feature[] | undefined;
 
   /** Opens file `i` (the first file's reader, opened by first(), is handed over once). */
-  async openAt(i: number): Promise<DatasetReader> {
+  async openAt(i: number, options: OpenOptions = { threads: decodeThreads() }): Promise<DatasetReader> {
     if (i === 0 && this.firstReader) {
       const reader = this.firstReader;
       this.firstReader = undefined;
       return reader;
     }
     const file = this.files[i]!;
-    const options = { threads: decodeThreads() };
     return file === '-' ? this.stdin.open(this.rereadable, options) : openFile(file, file, options);
   }
 
