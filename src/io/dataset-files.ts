@@ -87,12 +87,12 @@ export async function listFolder(path: string): Promise<Dirent[]> {
 }
 
 /** Whether a regular file belongs to a dataset: not a checksum, then by its extension, else by its first bytes. */
-export async function isDataFile(path: string): Promise<boolean> {
+export function isDataFile(path: string): boolean {
   const lower = path.toLowerCase();
   if (lower.endsWith('.crc')) return false;
   if (DATA_EXTENSIONS.some((ext) => lower.endsWith(ext))) return true;
   try {
-    return recognizeFormat(await readHead(path)) !== undefined;
+    return recognizeFormat(readHead(path)) !== undefined;
   } catch (error) {
     throw new DataError(`cannot read ${path}: ${reason(error)}`);
   }
@@ -113,9 +113,9 @@ export async function datasetFiles(folder: string): Promise<string[]> {
       const child = below(path, entry.name);
       const kind = await entryKind(child, entry);
       if (kind.kind === 'folder' && !ancestors.has(kind.id)) await walk(child, new Set(ancestors).add(kind.id));
-      else if (kind.kind === 'file' && (await isDataFile(child))) files.push(child);
+      else if (kind.kind === 'file') files.push(child);
     }
   }
   await walk(folder, await enclosingFolders(folder));
-  return sortPaths(files);
+  return sortPaths(files.filter(isDataFile));
 }

@@ -58,7 +58,7 @@ async function patternFiles(pattern: string): Promise<string[]> {
   const files = new Set<string>();
   for (const [path, kind] of await globMatches(pattern)) {
     if (kind === 'folder') for (const file of await datasetFiles(path)) files.add(file);
-    else if (kind === 'file' && (await isDataFile(path))) files.add(path);
+    else if (kind === 'file' && isDataFile(path)) files.add(path);
   }
   if (files.size === 0) throw new UsageError(`no Parquet or Arrow file matches ${pattern}`);
   return sortPaths([...files]);
