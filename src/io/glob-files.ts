@@ -14,7 +14,7 @@ async function kindIfExists(path: string): Promise<EntryKind | undefined> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    return entryKind(path); // says why it cannot be read
+    return entryKind(path || '.'); // says why it cannot be read
   }
 }
 
