@@ -6,7 +6,9 @@ import { UsageError } from '../core/errors.js';
 import { type BatchNormState, createState } from '../core/state.js';
 import { TrainStream } from '../core/train-stream.js';
 import type { DataFormat, DatasetReader } from '../io/dataset.js';
+import { expandInputs } from '../io/expand-inputs.js';
 import { type FeatureDtype, featureChunk, outputArray, outputSchema, replaceFeatures } from '../io/features.js';
+import { FileSequence } from '../io/file-sequence.js';
 import { inputName, openFile, StdinSource } from '../io/open-input.js';
 import { openOutput, outputFormat } from '../io/open-output.js';
 import { assertDistinctNames, defaultFeatureNames, resolveFeatures } from '../io/select-features.js';
@@ -36,10 +38,11 @@ export interface ApplyOptions {
 const EXAMPLES = `
 Examples:
   $ bn1d apply data.parquet --state stats.json -o normalized.parquet
+  $ bn1d apply dataset/ --state stats.json -o normalized.parquet   # every file below, in path order
   $ cat part.arrows | bn1d apply --state stats.json | next-step
   $ bn1d apply data.arrow --mode train -b 512 -c x,y -o batchwise.arrow`;
 
-function checkUsage(input: string, options: ApplyOptions, explicit: ReadonlySet<string>): void {
+function checkUsage(options: ApplyOptions, explicit: ReadonlySet<string>): void {
   if (options.mode === 'eval' && !options.state) {
     throw new UsageError('--state is required in eval mode (or pass --mode train to normalize each batch with its own statistics)');
   }
@@ -49,7 +52,6 @@ function checkUsage(input: string, options: ApplyOptions, explicit: ReadonlySet<
     if (clash) throw new UsageError(`--${clash} cannot be combined with --state: the features and eps come from the state`);
   }
   checkSelection(options);
-  checkOutput(options.output, [[input, 'the input'], [options.state, 'the state file']], options.force);
 }
 
 async function loadState(reader: DatasetReader, options: ApplyOptions): Promise<BatchNormState> {
@@ -71,14 +73,18 @@ async function* sliced(batches: AsyncIterable<RecordBatch>, rows: number): Async
 
 /** Normalizes `input` ('-' = stdin) into `options.output`. */
 export async function runApply(input: string, options: ApplyOptions, io: Io, explicit: ReadonlySet<string> = new Set()): Promise<void> {
-  checkUsage(input, options, explicit);
+  checkUsage(options, explicit);
+  const { files } = await expandInputs([input]);
+  const own = files.map((file) => [file, file === input ? 'the input' : `the input ${file}`] as const);
+  checkOutput(options.output, [...own, [options.state, 'the state file']], options.force);
   const format = outputFormat(options.output, options.format);
   const stdin = new StdinSource(io.stdin);
   const progress = await startProgress(io.stderr, options.quiet ?? false, 'normalizing');
-  let reader: DatasetReader | undefined;
+  let reader: FileSequence | undefined;
   let output: Awaited<ReturnType<typeof openOutput>> | undefined;
   try {
-    reader = input === '-' ? await stdin.open(false) : await openFile(input, inputName(input));
+    // A folder or glob is one table: every file is checked against the first before the output opens.
+    reader = await FileSequence.open(files, inputName(input), (file) => (file === '-' ? stdin.open(false) : openFile(file, file)));
     assertDistinctNames(reader.schema, reader.name);
     const state = await loadState(reader, options);
     const batchStats = options.mode === 'train' || !state.trackRunningStats;
@@ -86,8 +92,8 @@ export async function runApply(input: string, options: ApplyOptions, io: Io, exp
     const features = resolveFeatures(reader.schema, state.features, reader.name, options.dtype);
     const schema = outputSchema(reader.schema, features);
     output = await openOutput(options.output, format, schema, io.stdout, { parquetColumns: reader.parquetColumns });
-    const name = reader.name;
-    const step = { nan: options.nan, describeRow: (row: number) => `row ${row} of ${name}` };
+    const sequence = reader;
+    const step = { nan: options.nan, describeRow: (row: number) => sequence.describeRow(row) };
     const write = (batch: RecordBatch, outs: (Float32Array | Float64Array)[]) => output!.writer.write(replaceFeatures(batch, schema, features, outs));
     const stream = batchStats
       ? new TrainStream<[RecordBatch, (Float32Array | Float64Array)[]]>(state, options.batchSize, {
@@ -128,7 +134,7 @@ export async function runApply(input: string, options: ApplyOptions, io: Io, exp
 export function applyCommand(io: Io): Command {
   return new Command('apply')
     .description('normalize the feature columns of a table with a fitted state (eval mode), or batch by batch (--mode train)')
-    .argument('[input]', "Parquet or Arrow IPC file ('-' or absent = stdin)", '-')
+    .argument('[input]', "Parquet or Arrow IPC file, or a dataset folder or quoted glob read as one table ('-' or absent = stdin)", '-')
     .option('-s, --state <path>', 'state file: eval mode uses its running statistics, weight and bias (bn1d JSON, or safetensors; one from PyTorch names no features: give them with --columns)')
     .option('-o, --output <path>', "output file ('-' or absent = stdout, as an Arrow IPC stream)", '-')
     .addOption(new Option('--format <f>', 'output format (default: from the extension: .parquet, .arrow/.feather/.ipc, .arrows)').choices(['parquet', 'arrow', 'arrows']))

@@ -40,7 +40,8 @@ export async function runEpochs(series: InputSeries, initial: BatchNormState, op
   const { batchSize, epochs, shuffle } = options;
   const channels = state.features.length;
   const recorder = channels <= MAX_TRAJECTORY_FEATURES ? new TrajectoryRecorder(channels, state.trajectory) : undefined;
-  const shuffled = shuffle ? new ShuffledInputs((i) => series.openAt(i), series.names.length) : undefined;
+  // Shuffled reads decode one row group at a time on this thread (readChunk): decoder threads would only sit idle, per file.
+  const shuffled = shuffle ? new ShuffledInputs((i) => series.openAt(i, { threads: 0 }), series.count) : undefined;
   let rows = 0;
   let seen = 0;
   let batches = 0;

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import type { NanPolicy } from '../core/batch-norm.js';
 import { DataError, UsageError } from '../core/errors.js';
 import { type BatchNormState, createState } from '../core/state.js';
+import { expandInputs } from '../io/expand-inputs.js';
 import { StdinSource } from '../io/open-input.js';
 import { defaultFeatureNames, resolveFeatures } from '../io/select-features.js';
 import { isReplaceableState, readStateFile, writeState } from '../io/state-file.js';
@@ -58,6 +59,8 @@ const EXAMPLES = `
 Examples:
   $ bn1d fit train.parquet                          # stats.json, momentum 0.1, batches of 256
   $ bn1d fit part-*.parquet --momentum none -e 3 -s stats.json
+  $ bn1d fit dataset/ -s stats.json                 # every data file below, sorted by path
+  $ bn1d fit 'events/date=2024-*/*.parquet' -s stats.json
   $ cat data.arrows | bn1d fit - -c age,income --drop-last -s - > stats.json
   $ bn1d fit train.parquet -e 5 --shuffle --seed 7 --report fit.html`;
 
@@ -98,9 +101,10 @@ export async function runFit(inputs: string[], options: FitOptions, io: Io, expl
   if (options.resume && clash) {
     throw new UsageError(`--${clash === 'affine' ? 'no-affine' : clash} cannot be combined with --resume: the resumed state's setting is used`);
   }
-  await checkTargets(inputs, options);
+  const expanded = await expandInputs(inputs);
+  await checkTargets(expanded.files, options);
   const stdin = new StdinSource(io.stdin);
-  const series = new InputSeries(inputs, stdin, options.epochs > 1, new DataWarnings(io));
+  const series = new InputSeries(expanded, stdin, options.epochs > 1, new DataWarnings(io));
   const progress = await startProgress(io.stderr, options.quiet ?? false, 'fitting');
   try {
     const initial = await initialState(series, options);
@@ -117,6 +121,8 @@ export async function runFit(inputs: string[], options: FitOptions, io: Io, expl
       rows,
       batches,
       inputs: series.names,
+      // A folder or a glob does not say how many files it held at the time.
+      ...(expanded.expanded ? { files: series.count } : {}),
       ...(shuffle ? { shuffle } : {}),
       ...(options.resume ? { resumed_from: options.resume } : {}),
     };
@@ -137,7 +143,7 @@ export async function runFit(inputs: string[], options: FitOptions, io: Io, expl
 export function fitCommand(io: Io): Command {
   return new Command('fit')
     .description('fit BatchNorm1d running statistics over the inputs (training mode) and write them to a state file')
-    .argument('<input...>', "Parquet or Arrow IPC files, read as one stream in this order ('-' = stdin)")
+    .argument('<input...>', "Parquet or Arrow IPC files, dataset folders or quoted globs ('data/*.parquet'), read as one stream in this order ('-' = stdin)")
     .option('-s, --state <path>', "state file to write ('-' = stdout)", 'stats.json')
     .addOption(columnsOption())
     .addOption(excludeOption())

@@ -1,6 +1,7 @@
 /** `bn1d report`: an HTML report of a fitted state, with histograms of the values of the inputs given. */
 import { Command } from 'commander';
 import { UsageError } from '../core/errors.js';
+import { expandInputs } from '../io/expand-inputs.js';
 import { StdinSource } from '../io/open-input.js';
 import { readStateFile } from '../io/state-file.js';
 import { InputSeries } from './inputs.js';
@@ -16,12 +17,13 @@ Examples:
 /** Writes the report of the state at `statePath`, sampling the values of `inputs`. */
 export async function runReport(statePath: string, inputs: string[], options: { output: string }, io: Io): Promise<void> {
   if (inputs.filter((i) => i === '-').length > 1) throw new UsageError("stdin ('-') can be given only once");
-  checkReportTarget(options.output, [statePath, ...inputs], '-o');
+  const expanded = await expandInputs(inputs);
+  checkReportTarget(options.output, [statePath, ...expanded.files], '-o');
   const state = await readStateFile(statePath);
   let samples: SampleCollector | undefined;
   if (inputs.length) {
     const stdin = new StdinSource(io.stdin);
-    const series = new InputSeries(inputs, stdin, false);
+    const series = new InputSeries(expanded, stdin, false);
     samples = new SampleCollector(state.features.length);
     try {
       for await (const chunk of series.pass(state.features)) samples.add(chunk);
@@ -39,7 +41,7 @@ export function reportCommand(io: Io): Command {
   return new Command('report')
     .description('write an HTML report of a state: running statistics along the fit, histograms of the inputs\' values, the final state')
     .argument('<state>', 'state file written by bn1d fit')
-    .argument('[input...]', "inputs whose values the histograms show ('-' = stdin)")
+    .argument('[input...]', "inputs whose values the histograms show: files, dataset folders or quoted globs ('-' = stdin)")
     .option('-o, --output <path>', "the HTML file to write ('-' = stdout); an existing one is replaced only if bn1d wrote it", 'report.html')
     .addHelpText('after', EXAMPLES)
     .action((statePath: string, inputs: string[], options: { output: string }) => runReport(statePath, inputs, options, io));

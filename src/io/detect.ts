@@ -6,13 +6,13 @@ import type { DataFormat } from './dataset.js';
 export const SNIFF_BYTES = 8;
 
 /**
- * The format of a file that starts with `head`: "PAR1" (or "PARE", an
- * encrypted Parquet file, refused by the Parquet reader) is Parquet,
- * "ARROW1" an Arrow IPC file, and a message length prefix an Arrow IPC
- * stream (with the 0xFFFFFFFF continuation marker, or the pre-1.0 framing).
+ * The format of a file that starts with `head`, or undefined when it is no
+ * data file: "PAR1" (or "PARE", an encrypted Parquet file, refused by the
+ * Parquet reader) is Parquet, "ARROW1" an Arrow IPC file, and a message
+ * length prefix an Arrow IPC stream (with the 0xFFFFFFFF continuation
+ * marker, or the pre-1.0 framing).
  */
-export function detectFormat(head: Uint8Array, name: string): DataFormat {
-  if (head.length === 0) throw new DataError(`${name}: the input is empty (expected Parquet or Arrow IPC data)`);
+export function recognizeFormat(head: Uint8Array): DataFormat | undefined {
   const text = (n: number) => String.fromCharCode(...head.subarray(0, n));
   if (text(4) === 'PAR1' || text(4) === 'PARE') return 'parquet';
   if (text(6) === 'ARROW1') return 'arrow';
@@ -25,6 +25,14 @@ export function detectFormat(head: Uint8Array, name: string): DataFormat {
     const root = view.getInt32(4, true);
     if (first > 0 && first < 1 << 24 && root > 0 && root < first) return 'arrows';
   }
+  return undefined;
+}
+
+/** The format of a file that starts with `head` (see recognizeFormat); any other file is a DataError naming it. */
+export function detectFormat(head: Uint8Array, name: string): DataFormat {
+  if (head.length === 0) throw new DataError(`${name}: the input is empty (expected Parquet or Arrow IPC data)`);
+  const format = recognizeFormat(head);
+  if (format) return format;
   throw new DataError(`${name}: not a Parquet or Arrow IPC file (it starts with ${describeHead(head)})${textHint(head)}`);
 }
 

@@ -1,5 +1,5 @@
 /** Every error a user can cause: one line on stderr, the SPEC's exit code, nothing written. */
-import { readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { bn1d, ROOT, scratch } from '../helpers/cli.js';
@@ -20,6 +20,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'data.csv'), 'x,y\n1,2\n');
   writeFileSync(join(dir, 'zero.parquet'), '');
   writeFileSync(join(dir, 'not-state.json'), '{"hello": 1}');
+  mkdirSync(join(dir, 'no-data'));
 });
 
 /** Runs bn1d and checks the exit code and that stderr is exactly one `bn1d: error:` line matching `message`. */
@@ -65,7 +66,7 @@ describe('bad usage exits 2', () => {
 describe('bad data exits 1', () => {
   test.each([
     [['fit', 'missing.parquet'], 'bn1d: error: cannot read missing.parquet: no such file or directory'],
-    [['fit', '.'], 'bn1d: error: .: is a directory, not a data file'],
+    [['fit', 'no-data'], /^bn1d: error: no-data: no Parquet or Arrow file in this folder or below/],
     [['fit', 'zero.parquet'], 'bn1d: error: zero.parquet: the input is empty (expected Parquet or Arrow IPC data)'],
     [['fit', 'data.csv'], /data.csv: not a Parquet or Arrow IPC file .*for CSV, convert it first/],
     [['fit', wine, '-c', 'nope'], /has no column "nope" \(have: alcohol, malic_acid/],
