@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import type { RecordBatch } from 'apache-arrow';
 import { type NanPolicy, normalizeBatch } from '../core/batch-norm.js';
 import { UsageError } from '../core/errors.js';
+import { countOf } from '../core/format-count.js';
 import { type BatchNormState, createState } from '../core/state.js';
 import { TrainStream } from '../core/train-stream.js';
 import type { DataFormat, DatasetReader } from '../io/dataset.js';
@@ -74,12 +75,13 @@ export async function runApply(input: string, options: ApplyOptions, io: Io, exp
   checkUsage(input, options, explicit);
   const format = outputFormat(options.output, options.format);
   const stdin = new StdinSource(io.stdin);
-  const progress = await startProgress(io.stderr, options.quiet ?? false, 'normalizing');
+  const progress = startProgress(io.stderr, options.quiet ?? false, 'normalizing');
   let reader: DatasetReader | undefined;
   let output: Awaited<ReturnType<typeof openOutput>> | undefined;
   try {
     reader = input === '-' ? await stdin.open(false) : await openFile(input, inputName(input));
     assertDistinctNames(reader.schema, reader.name);
+    progress.setTotal(reader.numRows);
     const state = await loadState(reader, options);
     const batchStats = options.mode === 'train' || !state.trackRunningStats;
     if (!batchStats && explicit.has('batchSize')) throw new UsageError('--batch-size applies only to --mode train (or a state without running statistics)');
@@ -97,7 +99,7 @@ export async function runApply(input: string, options: ApplyOptions, io: Io, exp
       : undefined;
     let rows = 0;
     let index = 0;
-    const warnings = new DataWarnings(io);
+    const warnings = new DataWarnings(progress);
     for await (const batch of sliced(reader.batches(), SLICE_ROWS)) {
       warnings.check(batch, features, reader.name);
       const chunk = featureChunk(batch, features);
@@ -113,7 +115,7 @@ export async function runApply(input: string, options: ApplyOptions, io: Io, exp
     }
     if (stream) for (const [done, doneOuts] of stream.finish()) await write(done, doneOuts);
     await output.finish();
-    progress.done(`normalized ${features.length} features`);
+    progress.done(`normalized ${countOf(features.length, 'feature')}`);
   } catch (error) {
     progress.fail();
     await output?.abort();
