@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import type { RecordBatch } from 'apache-arrow';
 import { type NanPolicy, normalizeBatch } from '../core/batch-norm.js';
 import { UsageError } from '../core/errors.js';
-import { countOf } from '../core/format-count.js';
+import { countOf, formatCount } from '../core/format-count.js';
 import { type BatchNormState, createState } from '../core/state.js';
 import { TrainStream } from '../core/train-stream.js';
 import type { DataFormat, DatasetReader } from '../io/dataset.js';
@@ -89,7 +89,7 @@ export async function runApply(input: string, options: ApplyOptions, io: Io, exp
     const schema = outputSchema(reader.schema, features);
     output = await openOutput(options.output, format, schema, io.stdout, { parquetColumns: reader.parquetColumns });
     const name = reader.name;
-    const step = { nan: options.nan, describeRow: (row: number) => `row ${row} of ${name}` };
+    const step = { nan: options.nan, describeRow: (row: number) => `row ${formatCount(row)} of ${name}` };
     const write = (batch: RecordBatch, outs: (Float32Array | Float64Array)[]) => output!.writer.write(replaceFeatures(batch, schema, features, outs));
     const stream = batchStats
       ? new TrainStream<[RecordBatch, (Float32Array | Float64Array)[]]>(state, options.batchSize, {

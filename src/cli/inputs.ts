@@ -5,6 +5,7 @@
  */
 import type { Chunk } from '../core/batcher.js';
 import { DataError } from '../core/errors.js';
+import { formatCount } from '../core/format-count.js';
 import type { DatasetReader } from '../io/dataset.js';
 import type { DataWarnings } from './warnings.js';
 import { type Feature, featureChunk } from '../io/features.js';
@@ -113,7 +114,7 @@ export class InputSeries {
   describeRow(row: number): string {
     let i = this.starts.length - 1;
     while (i > 0 && this.starts[i]! > row) i--;
-    return i < 0 ? `row ${row}` : `row ${row - this.starts[i]!} of ${this.names[i]}`;
+    return i < 0 ? `row ${formatCount(row)}` : `row ${formatCount(row - this.starts[i]!)} of ${this.names[i]}`;
   }
 
   /** Closes what is still open. */

@@ -2,6 +2,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { DataError } from '../core/errors.js';
+import { formatCount } from '../core/format-count.js';
 import type { BatchNormState } from '../core/state.js';
 import { formatState, parseState, STATE_FORMAT } from '../core/state-json.js';
 import { isSpecialFile, reason, writeWhole } from './atomic-file.js';
@@ -21,7 +22,7 @@ export async function readStateFile(path: string, options: ImportOptions = {}): 
   try {
     const info = await stat(path);
     if (info.isDirectory()) throw new DataError(`${path}: is a directory, not a state file`);
-    if (info.size > MAX_STATE_BYTES) throw new DataError(`${path}: ${info.size} bytes is too large for a state file`);
+    if (info.size > MAX_STATE_BYTES) throw new DataError(`${path}: ${formatCount(info.size)} bytes is too large for a state file`);
     bytes = await readFile(path);
   } catch (error) {
     if (error instanceof DataError) throw error;

@@ -226,7 +226,7 @@ describe('usage and refusals', () => {
     bytes.writeBigUInt64LE(2n ** 40n, 0);
     const bad = join(dir, 'fuzzed.safetensors');
     writeFileSync(bad, bytes);
-    const message = /fuzzed\.safetensors: the safetensors header claims 1099511627776 bytes but only \d+ follow the length/;
+    const message = /fuzzed\.safetensors: the safetensors header claims 1,099,511,627,776 bytes but only [\d,]+ follow the length/;
     await fails(['import', bad, '-o', join(dir, 'never.json')], 1, message);
     await fails(['apply', 'fixtures/real/wine.parquet', '-s', bad], 1, message);
     await fails(['inspect', bad], 1, message);

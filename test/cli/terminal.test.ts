@@ -33,7 +33,7 @@ function after(count: number, act: (terminal: Terminal) => void, from = () => 0)
 
 describe('progress at any terminal width', () => {
   test.each([0, 1, 20, 300])('%i columns: the fit ends, every line fits, the cursor never goes up, the output stays small', async (columns) => {
-    const run = await inPty(['fit', wine, '-x', 'target', '-e', '300', '-s', join(dir, `w${columns}.json`)], { columns });
+    const run = await inPty(['fit', wine, '-x', 'target', '-b', '16', '-e', '300', '-s', join(dir, `w${columns}.json`)], { columns });
     expect(run.timedOut).toBe(false);
     expect(run.code).toBe(0);
     expect(run.bytes).toBeLessThan(64 << 10);
@@ -41,7 +41,7 @@ describe('progress at any terminal width', () => {
     expect(Math.max(0, ...widths(progressLines(run.output)))).toBeLessThanOrEqual((columns || 80) - 1);
     if (columns >= 20) expect(progressLines(run.output)[0]).toMatch(/^fitting: /);
     expect(run.output).not.toMatch(/\x1b\[\d*A/);
-    expect(run.output).toMatch(/fitted 13 features over 300 epochs, 300 batches in \d+\.\d s \([\d,]+ rows\/s\)\r?\n/);
+    expect(run.output).toMatch(/fitted 13 features over 300 epochs, 3,600 batches in \d+\.\d s \([\d,]+ rows\/s\)\r?\n/);
   });
 
   test('a resize from 300 to 20 columns mid-run: the lines that follow fit the new width', async () => {
