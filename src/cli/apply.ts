@@ -14,7 +14,7 @@ import { assertDistinctNames, defaultFeatureNames, resolveFeatures } from '../io
 import { isSafetensorsFile, readStateFile } from '../io/state-file.js';
 import type { Io } from './io.js';
 import { batchSizeOption, checkSelection, columnsOption, dtypeOption, epsOption, excludeOption, given, nanOption, quietOption } from './options.js';
-import { checkOutput } from './output-target.js';
+import { checkOutput, checkTerminalOutput } from './output-target.js';
 import { startProgress } from './progress.js';
 import { DataWarnings } from './warnings.js';
 
@@ -74,6 +74,7 @@ async function* sliced(batches: AsyncIterable<RecordBatch>, rows: number): Async
 export async function runApply(input: string, options: ApplyOptions, io: Io, explicit: ReadonlySet<string> = new Set()): Promise<void> {
   checkUsage(input, options, explicit);
   const format = outputFormat(options.output, options.format);
+  checkTerminalOutput(options.output, explicit.has('output'), io, format === 'parquet' ? 'Parquet data' : 'Arrow IPC data');
   const stdin = new StdinSource(io.stdin);
   const progress = startProgress(io.stderr, options.quiet ?? false, 'normalizing');
   let reader: DatasetReader | undefined;
@@ -132,7 +133,7 @@ export function applyCommand(io: Io): Command {
     .description('normalize the feature columns of a table with a fitted state (eval mode), or batch by batch (--mode train)')
     .argument('[input]', "Parquet or Arrow IPC file ('-' or absent = stdin)", '-')
     .option('-s, --state <path>', 'state file: eval mode uses its running statistics, weight and bias (bn1d JSON, or safetensors; one from PyTorch names no features: give them with --columns)')
-    .option('-o, --output <path>', "output file ('-' or absent = stdout, as an Arrow IPC stream)", '-')
+    .option('-o, --output <path>', "output file ('-' or absent = stdout, as an Arrow IPC stream; not a terminal unless -o - is given)", '-')
     .addOption(new Option('--format <f>', 'output format (default: from the extension: .parquet, .arrow/.feather/.ipc, .arrows)').choices(['parquet', 'arrow', 'arrows']))
     .addOption(new Option('--mode <mode>', 'eval: running statistics; train: each batch with its own statistics').choices(['eval', 'train']).default('eval'))
     .addOption(columnsOption())
@@ -145,7 +146,7 @@ export function applyCommand(io: Io): Command {
     .addOption(quietOption())
     .addHelpText('after', EXAMPLES)
     .action(async (input: string, options: ApplyOptions, command: Command) => {
-      const explicit = new Set(['columns', 'exclude', 'eps', 'batchSize'].filter((name) => given(command, name)));
+      const explicit = new Set(['columns', 'exclude', 'eps', 'batchSize', 'output'].filter((name) => given(command, name)));
       await runApply(input, options, io, explicit);
     });
 }

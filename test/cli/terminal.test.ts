@@ -80,3 +80,19 @@ describe('stopping a run on a terminal that reports 0 columns', () => {
     expect(run.code).toBe(143);
   });
 });
+
+describe('binary data and a terminal', () => {
+  test('apply refuses to write its output to a terminal unless -o - asks for it', async () => {
+    const refused = await inPty(['apply', wine, '-s', state], { columns: 80 });
+    expect(refused.code).toBe(2);
+    expect(refused.output.replace(/^pid=.*\r\n/, '')).toBe(
+      'bn1d: error: not writing Arrow IPC data to a terminal: give -o a file, such as -o out.parquet, or pass -o - to write it there anyway\r\n',
+    );
+    const parquet = await inPty(['apply', wine, '-s', state, '--format', 'parquet'], { columns: 80 });
+    expect([parquet.code, parquet.output]).toEqual([2, expect.stringMatching(/not writing Parquet data to a terminal/)]);
+    const forced = await inPty(['apply', wine, '-s', state, '-o', '-', '-q'], { columns: 80 });
+    expect(forced.code).toBe(0);
+    // The stream's schema names the columns: the bytes reached the terminal.
+    expect(forced.output).toContain('proline');
+  });
+});
