@@ -13,7 +13,7 @@ import { openOutput, outputFormat } from '../io/open-output.js';
 import { assertDistinctNames, defaultFeatureNames, resolveFeatures } from '../io/select-features.js';
 import { isSafetensorsFile, readStateFile } from '../io/state-file.js';
 import type { Io } from './io.js';
-import { batchSizeOption, checkSelection, columnsOption, dtypeOption, epsOption, excludeOption, given, nanOption, quietOption } from './options.js';
+import { batchSizeOption, checkColumnNames, checkSelection, columnsOption, dtypeOption, epsOption, excludeOption, given, nanOption, quietOption } from './options.js';
 import { checkOutput, checkTerminalOutput } from './output-target.js';
 import { startProgress } from './progress.js';
 import { DataWarnings } from './warnings.js';
@@ -83,6 +83,8 @@ export async function runApply(input: string, options: ApplyOptions, io: Io, exp
     reader = input === '-' ? await stdin.open(false) : await openFile(input, inputName(input));
     assertDistinctNames(reader.schema, reader.name);
     progress.setTotal(reader.numRows);
+    checkColumnNames(reader.schema, options.columns, reader.name, '--columns');
+    checkColumnNames(reader.schema, options.exclude, reader.name, '--exclude');
     const state = await loadState(reader, options);
     const batchStats = options.mode === 'train' || !state.trackRunningStats;
     if (!batchStats && explicit.has('batchSize')) throw new UsageError('--batch-size applies only to --mode train (or a state without running statistics)');

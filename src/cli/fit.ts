@@ -11,6 +11,7 @@ import { InputSeries } from './inputs.js';
 import type { Io } from './io.js';
 import {
   batchSizeOption,
+  checkColumnNames,
   checkSelection,
   columnsOption,
   epochsOption,
@@ -87,6 +88,8 @@ async function initialState(series: InputSeries, options: FitOptions): Promise<B
   }
   checkSelection(options);
   const first = await series.first();
+  checkColumnNames(first.schema, options.columns, first.name, '--columns');
+  checkColumnNames(first.schema, options.exclude, first.name, '--exclude');
   const features = options.columns ?? defaultFeatureNames(first.schema, options.exclude ?? [], first.name);
   resolveFeatures(first.schema, features, first.name);
   const momentum = momentumValue(options.momentum);
