@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { UsageError } from '../core/errors.js';
-import { isSafetensorsFile, readStateFile, writeState } from '../io/state-file.js';
+import { dataFileAt, isSafetensorsFile, readStateFile, writeState } from '../io/state-file.js';
 import type { Io } from './io.js';
 import { columnsOption, epsOption, momentumOption, momentumValue } from './options.js';
 import { checkOutput, outputTarget } from './output-target.js';
@@ -31,7 +31,10 @@ wrote, else eps and momentum take PyTorch's defaults (1e-5 and 0.1).`;
 /** Reads the layer from `input` and writes it as a version-1 state file. */
 export async function runImport(input: string, options: ImportCommandOptions, io: Io): Promise<void> {
   checkOutput(options.output, [[input, 'the input']], options.force);
-  if (existsSync(input) && !isSafetensorsFile(input)) throw new UsageError(`${input} is not a safetensors file (bn1d import reads a PyTorch state_dict saved as safetensors)`);
+  if (existsSync(input) && !isSafetensorsFile(input)) {
+    const data = dataFileAt(input);
+    throw new UsageError(`${input} is ${data ? `${data}, ` : ''}not a safetensors file (bn1d import reads a PyTorch state_dict saved as safetensors)`);
+  }
   const momentum = momentumValue(options.momentum);
   const state = await readStateFile(input, { prefix: options.prefix, features: options.features, featuresFlag: '--features', renames: true, eps: options.eps, momentum });
   await writeState(state, outputTarget(options.output, io));

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { bn1d, ROOT, scratch } from '../helpers/cli.js';
 import { query } from '../helpers/duckdb.js';
+import { realAsArrow } from '../helpers/tables.js';
 
 const dir = scratch();
 const wine = join(ROOT, 'fixtures', 'real', 'wine.parquet');
@@ -21,6 +22,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'data.csv'), 'x,y\n1,2\n');
   writeFileSync(join(dir, 'zero.parquet'), '');
   writeFileSync(join(dir, 'not-state.json'), '{"hello": 1}');
+  await realAsArrow('wine', dir);
 });
 
 /** Runs bn1d and checks the exit code and that stderr is exactly one `bn1d: error:` line matching `message`. */
@@ -63,6 +65,13 @@ describe('bad usage exits 2', () => {
     [['fit', wine, '-x', 'nope'], /^bn1d: error: --exclude: .*wine\.parquet has no column "nope"; its columns are: COLUMNS\n$/],
     [['apply', wine, '--mode', 'train', '-c', 'ash,hue,magnesum'], /--columns: .*wine\.parquet has no column "magnesum" \(did you mean "magnesium"\?\)/],
     [['apply', wine, '--mode', 'train', '-x', 'targte'], /--exclude: .*wine\.parquet has no column "targte" \(did you mean "target"\?\)/],
+    [['inspect', wine], /^bn1d: error: .*wine\.parquet is a Parquet data file, not a state: expected a bn1d state \(JSON\) or a safetensors file\n$/],
+    [['inspect', 'wine.arrow'], /^bn1d: error: wine\.arrow is an Arrow IPC data file, not a state: expected a bn1d state/],
+    [['export', 'wine.arrows', '-o', 'never.safetensors'], /^bn1d: error: wine\.arrows is an Arrow IPC data stream, not a state: expected/],
+    [['report', wine, '-o', 'never.html'], /wine\.parquet is a Parquet data file, not a state/],
+    [['apply', wine, '-s', wine, '-o', 'never.parquet'], /wine\.parquet is a Parquet data file, not a state/],
+    [['fit', wine, '--resume', 'wine.arrow', '-s', 'never.json'], /wine\.arrow is an Arrow IPC data file, not a state/],
+    [['import', wine, '-o', 'never.json'], /wine\.parquet is a Parquet data file, not a safetensors file \(bn1d import reads a PyTorch state_dict saved as safetensors\)/],
   ])('%j', async (args, message) => {
     // COLUMNS stands for every column of the wine table, in schema order.
     await fails(args.map((a) => (a === 'stats.json' ? state : a)), 2, new RegExp(message.source.replace('COLUMNS', WINE_COLUMNS)));
