@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import { UsageError } from '../core/errors.js';
 import { dataFileAt, isSafetensorsFile, readStateFile, writeState } from '../io/state-file.js';
 import type { Io } from './io.js';
-import { columnsOption, epsOption, momentumOption, momentumValue } from './options.js';
+import { columnsOption, epsOption, momentumOption, momentumValue, NAME_LISTS } from './options.js';
 import { checkOutput, outputTarget } from './output-target.js';
 
 /** Parsed options of `bn1d import`. */
@@ -52,7 +52,7 @@ export function importCommand(io: Io): Command {
     .argument('<file>', 'safetensors file (a whole model or one layer)')
     .requiredOption('-o, --output <path>', "state file to write ('-' = stdout)")
     .option('--prefix <p>', 'key prefix of the layer, such as 1. or encoder.bn. (default: the only BatchNorm layer in the file)')
-    .addOption(new Option('--features <a,b,...>', 'column names in channel order (default: from a bn1d export; required otherwise)').argParser(columnsOption().parseArg!))
+    .addOption(new Option('--features <a,b,...>', `column names in channel order (default: from a bn1d export; required otherwise; ${NAME_LISTS})`).argParser(columnsOption().parseArg!))
     .addOption(eps)
     .addOption(momentum)
     .option('--force', 'overwrite an existing output file')

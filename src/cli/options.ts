@@ -78,10 +78,10 @@ export function momentumValue<T extends number | undefined>(momentum: T | 'none'
 }
 
 /** How list flags take names with commas, for their help. */
-const LISTS = 'repeatable; \\, is a comma inside a name';
+export const NAME_LISTS = 'repeatable; \\, is a comma inside a name';
 export const columnsOption = () =>
-  new Option('-c, --columns <a,b,...>', `feature columns, in channel order (default: every numeric or list-of-numeric column, in schema order; ${LISTS})`).argParser(names);
-export const excludeOption = () => new Option('-x, --exclude <a,b,...>', `leave these columns out of the default selection (${LISTS})`).argParser(names);
+  new Option('-c, --columns <a,b,...>', `feature columns, in channel order (default: every numeric or list-of-numeric column, in schema order; ${NAME_LISTS})`).argParser(names);
+export const excludeOption = () => new Option('-x, --exclude <a,b,...>', `leave these columns out of the default selection (${NAME_LISTS})`).argParser(names);
 export const batchSizeOption = () => new Option('-b, --batch-size <n>', 'rows per batch').argParser(positiveInteger).default(256);
 export const epsOption = () => new Option('--eps <x>', 'added to the variance before the square root (torch: eps)').argParser(eps).default(1e-5);
 export const epochsOption = () => new Option('-e, --epochs <n>', 'passes over the inputs').argParser(positiveInteger).default(1);

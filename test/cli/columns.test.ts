@@ -31,6 +31,13 @@ test('-c and -x repeat, their lists join in order, and names may hold commas', a
   await fails(['fit', table, '-c', 'qty', '-c', 'qty'], 2, /column "qty" is listed twice/);
 });
 
+test('the help of every flag that takes names says how', async () => {
+  for (const [command, flags] of [['fit', 2], ['apply', 2], ['import', 1]] as const) {
+    const help = (await ok([command, '--help'])).toString();
+    expect(help.match(/repeatable;\s+\\,\s+is\s+a\s+comma\s+inside\s+a\s+name/g)).toHaveLength(flags);
+  }
+});
+
 test('an unknown name is bad usage: the flag, a close name, and every column, names with commas quoted', async () => {
   const message = await fails(['fit', table, '-c', 'price'], 2, /^bn1d: error: --columns: .*commas\.parquet has no column "price"; its columns are: id, "price,usd", c\\d, qty\n$/);
   expect(message).not.toMatch(/did you mean/);
