@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import type { RecordBatch } from 'apache-arrow';
 import { type NanPolicy, normalizeBatch } from '../core/batch-norm.js';
 import { UsageError } from '../core/errors.js';
+import { countOf } from '../core/format-count.js';
 import { type BatchNormState, createState } from '../core/state.js';
 import { TrainStream } from '../core/train-stream.js';
 import type { DataFormat, DatasetReader } from '../io/dataset.js';
@@ -14,8 +15,8 @@ import { openOutput, outputFormat } from '../io/open-output.js';
 import { assertDistinctNames, defaultFeatureNames, resolveFeatures } from '../io/select-features.js';
 import { isSafetensorsFile, readStateFile } from '../io/state-file.js';
 import type { Io } from './io.js';
-import { batchSizeOption, checkSelection, columnsOption, dtypeOption, epsOption, excludeOption, given, nanOption, quietOption } from './options.js';
-import { checkOutput } from './output-target.js';
+import { batchSizeOption, checkColumnNames, checkSelection, columnsOption, dtypeOption, epsOption, excludeOption, given, nanOption, quietOption } from './options.js';
+import { checkOutput, checkTerminalOutput } from './output-target.js';
 import { startProgress } from './progress.js';
 import { DataWarnings } from './warnings.js';
 
@@ -78,14 +79,18 @@ export async function runApply(input: string, options: ApplyOptions, io: Io, exp
   const own = files.map((file) => [file, file === input ? 'the input' : `the input ${file}`] as const);
   checkOutput(options.output, [...own, [options.state, 'the state file']], options.force);
   const format = outputFormat(options.output, options.format);
+  checkTerminalOutput(options.output, explicit.has('output'), io, format === 'parquet' ? 'Parquet data' : 'Arrow IPC data');
   const stdin = new StdinSource(io.stdin);
-  const progress = await startProgress(io.stderr, options.quiet ?? false, 'normalizing');
+  const progress = startProgress(io.stderr, options.quiet ?? false, 'normalizing');
   let reader: FileSequence | undefined;
   let output: Awaited<ReturnType<typeof openOutput>> | undefined;
   try {
     // A folder or glob is one table: every file is checked against the first before the output opens.
     reader = await FileSequence.open(files, inputName(input), (file) => (file === '-' ? stdin.open(false) : openFile(file, file)));
     assertDistinctNames(reader.schema, reader.name);
+    progress.setTotal(reader.numRows);
+    checkColumnNames(reader.schema, options.columns, reader.name, '--columns');
+    checkColumnNames(reader.schema, options.exclude, reader.name, '--exclude');
     const state = await loadState(reader, options);
     const batchStats = options.mode === 'train' || !state.trackRunningStats;
     if (!batchStats && explicit.has('batchSize')) throw new UsageError('--batch-size applies only to --mode train (or a state without running statistics)');
@@ -103,7 +108,7 @@ export async function runApply(input: string, options: ApplyOptions, io: Io, exp
       : undefined;
     let rows = 0;
     let index = 0;
-    const warnings = new DataWarnings(io);
+    const warnings = new DataWarnings(progress);
     for await (const batch of sliced(reader.batches(), SLICE_ROWS)) {
       warnings.check(batch, features, reader.name);
       const chunk = featureChunk(batch, features);
@@ -119,7 +124,7 @@ export async function runApply(input: string, options: ApplyOptions, io: Io, exp
     }
     if (stream) for (const [done, doneOuts] of stream.finish()) await write(done, doneOuts);
     await output.finish();
-    progress.done(`normalized ${features.length} features`);
+    progress.done(`normalized ${countOf(features.length, 'feature')}`);
   } catch (error) {
     progress.fail();
     await output?.abort();
@@ -136,7 +141,7 @@ export function applyCommand(io: Io): Command {
     .description('normalize the feature columns of a table with a fitted state (eval mode), or batch by batch (--mode train)')
     .argument('[input]', "Parquet or Arrow IPC file, or a dataset folder or quoted glob read as one table ('-' or absent = stdin)", '-')
     .option('-s, --state <path>', 'state file: eval mode uses its running statistics, weight and bias (bn1d JSON, or safetensors; one from PyTorch names no features: give them with --columns)')
-    .option('-o, --output <path>', "output file ('-' or absent = stdout, as an Arrow IPC stream)", '-')
+    .option('-o, --output <path>', "output file ('-' or absent = stdout, as an Arrow IPC stream; not a terminal unless -o - is given)", '-')
     .addOption(new Option('--format <f>', 'output format (default: from the extension: .parquet, .arrow/.feather/.ipc, .arrows)').choices(['parquet', 'arrow', 'arrows']))
     .addOption(new Option('--mode <mode>', 'eval: running statistics; train: each batch with its own statistics').choices(['eval', 'train']).default('eval'))
     .addOption(columnsOption())
@@ -149,7 +154,7 @@ export function applyCommand(io: Io): Command {
     .addOption(quietOption())
     .addHelpText('after', EXAMPLES)
     .action(async (input: string, options: ApplyOptions, command: Command) => {
-      const explicit = new Set(['columns', 'exclude', 'eps', 'batchSize'].filter((name) => given(command, name)));
+      const explicit = new Set(['columns', 'exclude', 'eps', 'batchSize', 'output'].filter((name) => given(command, name)));
       await runApply(input, options, io, explicit);
     });
 }

@@ -6,6 +6,7 @@
 import { fitBatch, type NanPolicy } from '../core/batch-norm.js';
 import { Batcher, type Chunk } from '../core/batcher.js';
 import { DataError } from '../core/errors.js';
+import { countOf, formatCount } from '../core/format-count.js';
 import type { BatchNormState } from '../core/state.js';
 import { TrajectoryRecorder } from '../core/trajectory.js';
 import type { InputSeries } from './inputs.js';
@@ -54,7 +55,7 @@ export async function runEpochs(series: InputSeries, initial: BatchNormState, op
         rows += n;
         seen += n;
       };
-      const describeRow = shuffle ? (row: number) => `shuffled row ${row} of epoch ${epoch}` : (row: number) => series.describeRow(row);
+      const describeRow = shuffle ? (row: number) => `shuffled row ${formatCount(row)} of epoch ${formatCount(epoch)}` : (row: number) => series.describeRow(row);
       const step = { nan: options.nan, describeRow };
       const train = (batch: Parameters<typeof fitBatch>[1]) => {
         state = fitBatch(state, batch, step);
@@ -73,7 +74,7 @@ export async function runEpochs(series: InputSeries, initial: BatchNormState, op
       if (last) train(last);
       if (rows === 0) throw new DataError(`no rows to fit in ${series.names.join(', ')}`);
       if (batches === 0) {
-        throw new DataError(`no batch to train on: ${rows} rows are fewer than --batch-size ${batchSize}, and --drop-last drops the short batch`);
+        throw new DataError(`no batch to train on: ${countOf(rows, 'row')} ${rows === 1 ? 'is' : 'are'} fewer than --batch-size ${formatCount(batchSize)}, and --drop-last drops the short batch`);
       }
     }
   } finally {

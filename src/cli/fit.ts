@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import type { NanPolicy } from '../core/batch-norm.js';
 import { DataError, UsageError } from '../core/errors.js';
+import { countOf } from '../core/format-count.js';
 import { type BatchNormState, createState } from '../core/state.js';
 import { expandInputs } from '../io/expand-inputs.js';
 import { StdinSource } from '../io/open-input.js';
@@ -11,6 +12,7 @@ import { InputSeries } from './inputs.js';
 import type { Io } from './io.js';
 import {
   batchSizeOption,
+  checkColumnNames,
   checkSelection,
   columnsOption,
   epochsOption,
@@ -89,6 +91,8 @@ async function initialState(series: InputSeries, options: FitOptions): Promise<B
   }
   checkSelection(options);
   const first = await series.first();
+  checkColumnNames(first.schema, options.columns, first.name, '--columns');
+  checkColumnNames(first.schema, options.exclude, first.name, '--exclude');
   const features = options.columns ?? defaultFeatureNames(first.schema, options.exclude ?? [], first.name);
   resolveFeatures(first.schema, features, first.name);
   const momentum = momentumValue(options.momentum);
@@ -104,10 +108,14 @@ export async function runFit(inputs: string[], options: FitOptions, io: Io, expl
   const expanded = await expandInputs(inputs);
   await checkTargets(expanded.files, options);
   const stdin = new StdinSource(io.stdin);
-  const series = new InputSeries(expanded, stdin, options.epochs > 1, new DataWarnings(io));
-  const progress = await startProgress(io.stderr, options.quiet ?? false, 'fitting');
+  const progress = startProgress(io.stderr, options.quiet ?? false, 'fitting');
+  const series = new InputSeries(expanded, stdin, options.epochs > 1, new DataWarnings(progress));
   try {
     const initial = await initialState(series, options);
+    if (progress.shown) {
+      const perPass = await series.rowsPerPass();
+      progress.setTotal(perPass === undefined ? undefined : perPass * options.epochs);
+    }
     const shuffle = options.shuffle ? { seed: options.seed ?? randomSeed(), buffer: options.shuffleBuffer } : undefined;
     const samples = options.report ? new SampleCollector(initial.features.length) : undefined;
     const { batchSize, epochs } = options;
@@ -129,7 +137,7 @@ export async function runFit(inputs: string[], options: FitOptions, io: Io, expl
     const fitted = { ...state, fit };
     await writeState(fitted, outputTarget(options.state, io));
     if (options.report) await writeReport(outputTarget(options.report, io), buildReport(fitted, samples, `bn1d fit of ${series.names.join(', ')}`));
-    progress.done(`fitted ${state.features.length} features over ${epochs} epoch${epochs > 1 ? 's' : ''}, ${batches} batches`);
+    progress.done(`fitted ${countOf(state.features.length, 'feature')} over ${countOf(epochs, 'epoch')}, ${countOf(batches, 'batch', 'batches')}`);
   } catch (error) {
     progress.fail();
     throw error;

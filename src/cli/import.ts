@@ -2,9 +2,9 @@
 import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { UsageError } from '../core/errors.js';
-import { isSafetensorsFile, readStateFile, writeState } from '../io/state-file.js';
+import { dataFileAt, isSafetensorsFile, readStateFile, writeState } from '../io/state-file.js';
 import type { Io } from './io.js';
-import { columnsOption, epsOption, momentumOption, momentumValue } from './options.js';
+import { columnsOption, epsOption, momentumOption, momentumValue, NAME_LISTS } from './options.js';
 import { checkOutput, outputTarget } from './output-target.js';
 
 /** Parsed options of `bn1d import`. */
@@ -31,7 +31,10 @@ wrote, else eps and momentum take PyTorch's defaults (1e-5 and 0.1).`;
 /** Reads the layer from `input` and writes it as a version-1 state file. */
 export async function runImport(input: string, options: ImportCommandOptions, io: Io): Promise<void> {
   checkOutput(options.output, [[input, 'the input']], options.force);
-  if (existsSync(input) && !isSafetensorsFile(input)) throw new UsageError(`${input} is not a safetensors file (bn1d import reads a PyTorch state_dict saved as safetensors)`);
+  if (existsSync(input) && !isSafetensorsFile(input)) {
+    const data = dataFileAt(input);
+    throw new UsageError(`${input} is ${data ? `${data}, ` : ''}not a safetensors file (bn1d import reads a PyTorch state_dict saved as safetensors)`);
+  }
   const momentum = momentumValue(options.momentum);
   const state = await readStateFile(input, { prefix: options.prefix, features: options.features, featuresFlag: '--features', renames: true, eps: options.eps, momentum });
   await writeState(state, outputTarget(options.output, io));
@@ -49,7 +52,7 @@ export function importCommand(io: Io): Command {
     .argument('<file>', 'safetensors file (a whole model or one layer)')
     .requiredOption('-o, --output <path>', "state file to write ('-' = stdout)")
     .option('--prefix <p>', 'key prefix of the layer, such as 1. or encoder.bn. (default: the only BatchNorm layer in the file)')
-    .addOption(new Option('--features <a,b,...>', 'column names in channel order (default: from a bn1d export; required otherwise)').argParser(columnsOption().parseArg!))
+    .addOption(new Option('--features <a,b,...>', `column names in channel order (default: from a bn1d export; required otherwise; ${NAME_LISTS})`).argParser(columnsOption().parseArg!))
     .addOption(eps)
     .addOption(momentum)
     .option('--force', 'overwrite an existing output file')

@@ -66,6 +66,25 @@ export class InputSeries {
     return this.firstReader;
   }
 
+  /**
+   * Rows in one pass over every input, from their footers (no data is read),
+   * or undefined when an input does not say up front (stdin, an Arrow stream).
+   */
+  async rowsPerPass(): Promise<number | undefined> {
+    if (this.files.includes('-')) return undefined;
+    let rows = 0;
+    for (let i = 0; i < this.files.length; i++) {
+      const reader = i === 0 ? await this.first() : await openFile(this.files[i]!, this.files[i]);
+      try {
+        if (reader.numRows === undefined) return undefined;
+        rows += reader.numRows;
+      } finally {
+        if (i > 0) await reader.close();
+      }
+    }
+    return rows;
+  }
+
   /** Rows of every file, as feature chunks of the named features, in order. */
   async *pass(names: readonly string[], onRows: (rows: number) => void = () => {}): AsyncGenerator<Chunk> {
     this.origins.clear();

@@ -1,5 +1,6 @@
 /** `bn1d inspect`: a state file as a readable table, or as JSON for scripts. */
 import { Command } from 'commander';
+import { countOf, formatCount } from '../core/format-count.js';
 import type { BatchNormState } from '../core/state.js';
 import { readStateFile } from '../io/state-file.js';
 import type { Io } from './io.js';
@@ -47,13 +48,15 @@ export function formatTable(state: BatchNormState): string {
   const widths = header.map((h, c) => Math.max(h.length, ...body.map((row) => row[c]!.length)));
   const line = (cells: string[]) => cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ').trimEnd();
   const settings = [
-    state.trackRunningStats ? `num_batches_tracked ${state.numBatchesTracked}` : 'no running statistics (batch statistics only)',
+    state.trackRunningStats ? `num_batches_tracked ${formatCount(state.numBatchesTracked!)}` : 'no running statistics (batch statistics only)',
     `momentum ${state.momentum ?? 'none (cumulative average)'}`,
     `eps ${state.eps}`,
     state.affine ? 'affine' : 'no affine',
   ];
   const fit = state.fit as { inputs?: string[]; rows?: number; batch_size?: number; epochs?: number } | undefined;
-  if (fit?.inputs) settings.push(`fitted on ${fit.inputs.join(', ')} (${fit.rows} rows, batch ${fit.batch_size}, ${fit.epochs} epoch${fit.epochs === 1 ? '' : 's'})`);
+  // The fit block is free-form: a hand-made state may lack a count.
+  const count = (n: number | undefined) => (n === undefined ? '?' : formatCount(n));
+  if (fit?.inputs) settings.push(`fitted on ${fit.inputs.join(', ')} (${count(fit.rows)} rows, batch ${count(fit.batch_size)}, ${count(fit.epochs)} epoch${fit.epochs === 1 ? '' : 's'})`);
   return [line(header), ...body.map(line), '', settings.join(' · '), ...trajectoryLines(state)].join('\n') + '\n';
 }
 
@@ -65,7 +68,7 @@ function trajectoryLines(state: BatchNormState): string[] {
   if (!t || t.batches.length < 2) return [];
   const epochs = t.epochStarts.length;
   const width = Math.max(...state.features.map((f) => f.length));
-  const title = `running_mean and running_var along the fit (${t.batches.at(-1)} batches${epochs > 1 ? `, ${epochs} epochs` : ''}; early batches in more detail):`;
+  const title = `running_mean and running_var along the fit (${countOf(t.batches.at(-1)!, 'batch', 'batches')}${epochs > 1 ? `, ${formatCount(epochs)} epochs` : ''}; early batches in more detail):`;
   return ['', title, ...state.features.map((f, c) => `${f.padEnd(width)}  ${sparkline(t.runningMean[c]!, SPARK)}  ${sparkline(t.runningVar[c]!, SPARK)}`)];
 }
 

@@ -2,8 +2,10 @@
  * Flags shared by several commands, defined once with their parsers. A
  * parser throws InvalidArgumentError, which the CLI reports as bad usage.
  */
+import type { Schema } from 'apache-arrow';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../core/errors.js';
+import { noSuchColumn } from '../io/select-features.js';
 
 function positiveInteger(value: string): number {
   if (!/^\d+$/.test(value.trim()) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
@@ -32,8 +34,21 @@ function momentum(value: string): number | 'none' {
   return x;
 }
 
-function names(value: string): string[] {
-  const list = value.split(',').map((s) => s.trim());
+/** Names separated by commas, where `\,` is a comma inside a name and `\\` a backslash. */
+export function splitNames(value: string): string[] {
+  const names = [''];
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i]!;
+    if (c === '\\' && (value[i + 1] === ',' || value[i + 1] === '\\')) names[names.length - 1] += value[++i];
+    else if (c === ',') names.push('');
+    else names[names.length - 1] += c;
+  }
+  return names.map((s) => s.trim());
+}
+
+/** A list flag that may be repeated: its lists join, in order. */
+function names(value: string, previous: string[] | undefined): string[] {
+  const list = [...(previous ?? []), ...splitNames(value)];
   if (list.some((s) => s === '')) throw new InvalidArgumentError('expected comma-separated column names');
   const twice = list.find((s, i) => list.indexOf(s) !== i);
   if (twice !== undefined) throw new InvalidArgumentError(`column "${twice}" is listed twice`);
@@ -51,14 +66,22 @@ export function checkSelection(options: SelectionOptions): void {
   if (options.columns && options.exclude) throw new UsageError('--exclude narrows the default selection; with --columns, list only the columns you want');
 }
 
+/** Throws a usage error naming `flag` unless every name the user gave is a column of the input. */
+export function checkColumnNames(schema: Schema, names: readonly string[] | undefined, input: string, flag: string): void {
+  const missing = names?.find((name) => !schema.fields.some((f) => f.name === name));
+  if (missing !== undefined) throw new UsageError(`${flag}: ${noSuchColumn(schema, missing, input)}`);
+}
+
 /** A --momentum value as the state holds it: 'none' (a cumulative average) is null. */
 export function momentumValue<T extends number | undefined>(momentum: T | 'none'): T | null {
   return momentum === 'none' ? null : momentum;
 }
 
+/** How list flags take names with commas, for their help. */
+export const NAME_LISTS = 'repeatable; \\, is a comma inside a name';
 export const columnsOption = () =>
-  new Option('-c, --columns <a,b,...>', 'feature columns, in channel order (default: every numeric or list-of-numeric column, in schema order)').argParser(names);
-export const excludeOption = () => new Option('-x, --exclude <a,b,...>', 'leave these columns out of the default selection').argParser(names);
+  new Option('-c, --columns <a,b,...>', `feature columns, in channel order (default: every numeric or list-of-numeric column, in schema order; ${NAME_LISTS})`).argParser(names);
+export const excludeOption = () => new Option('-x, --exclude <a,b,...>', `leave these columns out of the default selection (${NAME_LISTS})`).argParser(names);
 export const batchSizeOption = () => new Option('-b, --batch-size <n>', 'rows per batch').argParser(positiveInteger).default(256);
 export const epsOption = () => new Option('--eps <x>', 'added to the variance before the square root (torch: eps)').argParser(eps).default(1e-5);
 export const epochsOption = () => new Option('-e, --epochs <n>', 'passes over the inputs').argParser(positiveInteger).default(1);

@@ -20,6 +20,17 @@ export function checkOutput(output: string, own: readonly (readonly [path: strin
   if (existsSync(output) && !isSpecialFile(output) && !force) throw new UsageError(`${output} exists: pass --force to overwrite it`);
 }
 
+/**
+ * Refuses to send binary data to a terminal when the user did not ask for
+ * stdout (it garbles the screen, and an XOFF byte can freeze it), as gzip and
+ * zstd do; an explicit '-o -' writes anyway.
+ */
+export function checkTerminalOutput(output: string, explicit: boolean, io: Io, what: string): void {
+  if (output === '-' && !explicit && io.stdout.isTTY) {
+    throw new UsageError(`not writing ${what} to a terminal: give -o a file, such as -o out.parquet, or pass -o - to write it there anyway`);
+  }
+}
+
 /** The path, or stdout for '-'. */
 export function outputTarget(path: string, io: Io): string | ByteSink {
   return path === '-' ? streamSink(io.stdout) : path;

@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { assertFinite, type NanPolicy } from '../core/batch-norm.js';
 import type { Chunk } from '../core/batcher.js';
+import { formatCount } from '../core/format-count.js';
 import { permutation, seededRandom } from '../core/random.js';
 import { ShuffleBuffer } from '../core/shuffle-buffer.js';
 import type { BatchNormState } from '../core/state.js';
@@ -99,7 +100,7 @@ export class ShuffledInputs {
       onRows(chunk.rows);
       if (nan === 'error') {
         const unit = reader.format === 'parquet' ? 'row group' : 'record batch';
-        assertFinite(state, { ...chunk, index: 0, startRow: 0 }, { describeRow: (r) => `row ${r} of ${unit} ${j} of ${reader.name}` });
+        assertFinite(state, { ...chunk, index: 0, startRow: 0 }, { describeRow: (r) => `row ${formatCount(r)} of ${unit} ${formatCount(j)} of ${reader.name}` });
       }
       yield* buffer.push(chunk);
     }

@@ -1,19 +1,19 @@
 /** Warnings about the data: one line on stderr each, once per column; they do not change the exit code. */
 import type { RecordBatch } from 'apache-arrow';
 import { type Feature, inexactIntegers } from '../io/features.js';
-import type { Io } from './io.js';
+import type { Progress } from './progress.js';
 
-/** Checks batches for values that float64 cannot hold exactly, and says so once per column. */
+/** Checks batches for values that float64 cannot hold exactly, and says so once per column (above the progress line). */
 export class DataWarnings {
   private readonly warned = new Set<string>();
 
-  constructor(private readonly io: Io) {}
+  constructor(private readonly out: Pick<Progress, 'note'>) {}
 
   check(batch: RecordBatch, features: readonly Feature[], input: string): void {
     for (const { feature, value } of inexactIntegers(batch, features)) {
       if (this.warned.has(feature.name)) continue;
       this.warned.add(feature.name);
-      this.io.stderr.write(
+      this.out.note(
         `bn1d: warning: column "${feature.name}" of ${input} holds integers beyond 2^53 (such as ${value}); float64 rounds them, as torch's .double() does\n`,
       );
     }

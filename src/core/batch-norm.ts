@@ -28,6 +28,7 @@
 import type { Batch } from './batcher.js';
 import { type ColumnData, type FloatArray, rowOfValue } from './column.js';
 import { DataError } from './errors.js';
+import { formatCount } from './format-count.js';
 import type { BatchNormState } from './state.js';
 
 /** What to do with NaN and ±Infinity in a feature: fail (default), or leave them out like nulls. */
@@ -58,7 +59,7 @@ export interface Affine {
   readonly beta: Float64Array;
 }
 
-const defaultDescribeRow = (row: number): string => `row ${row}`;
+const defaultDescribeRow = (row: number): string => `row ${formatCount(row)}`;
 
 function nonFiniteError(state: BatchNormState, batch: Batch, channel: number, index: number, options: StepOptions): DataError {
   const column = batch.columns[channel]!;
@@ -162,7 +163,7 @@ export function batchMoments(state: BatchNormState, batch: Batch, options: StepO
 
 function overflowError(state: BatchNormState, batch: Batch, channel: number): DataError {
   return new DataError(
-    `column "${state.features[channel]}" in batch ${batch.index}: values too large for float64 statistics (their sum or squares overflow)`,
+    `column "${state.features[channel]}" in batch ${formatCount(batch.index)}: values too large for float64 statistics (their sum or squares overflow)`,
   );
 }
 
@@ -173,10 +174,10 @@ function requireTwoValues(state: BatchNormState, batch: Batch, moments: Moments,
     if (n > 1) continue;
     const describe = options.describeRow ?? defaultDescribeRow;
     const first = describe(batch.startRow);
-    const rows = batch.rows === 1 ? first : `${first} to ${batch.startRow + batch.rows - 1}`;
+    const rows = batch.rows === 1 ? first : `${first} to ${formatCount(batch.startRow + batch.rows - 1)}`;
     const has = n === 0 ? 'no usable value' : 'only 1 value';
     throw new DataError(
-      `batch ${batch.index} (${rows}) has ${has} in column "${state.features[c]}", ` +
+      `batch ${formatCount(batch.index)} (${rows}) has ${has} in column "${state.features[c]}", ` +
         'but training needs more than 1 value per channel (PyTorch: "Expected more than 1 value per channel when training"); ' +
         (options.shortBatchHint ?? 'pass --drop-last to skip a short last batch, or use a larger --batch-size'),
     );

@@ -4,6 +4,7 @@
  * num_batches_tracked) and the layer's constructor arguments.
  */
 import { DataError } from './errors.js';
+import { formatCount } from './format-count.js';
 import type { TrajectoryRecord } from './trajectory.js';
 
 /** A BatchNorm1d layer's buffers, parameters and settings. */
@@ -91,7 +92,7 @@ export function validateState(state: BatchNormState, source = 'state'): void {
       return;
     }
     if (values === null) fail(`"${name}" is missing (${because} is true)`);
-    if (values!.length !== size) fail(`"${name}" has ${values!.length} values, expected ${size} (one per feature)`);
+    if (values!.length !== size) fail(`"${name}" has ${formatCount(values!.length)} values, expected ${formatCount(size)} (one per feature)`);
     for (let i = 0; i < size; i++) {
       if (!Number.isFinite(values![i])) fail(`"${name}" of feature "${state.features[i]}" is ${values![i]}, not a finite number`);
     }

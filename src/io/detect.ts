@@ -13,19 +13,7 @@ export const SNIFF_BYTES = 8;
  * marker, or the pre-1.0 framing).
  */
 export function recognizeFormat(head: Uint8Array): DataFormat | undefined {
-  const text = (n: number) => String.fromCharCode(...head.subarray(0, n));
-  if (text(4) === 'PAR1' || text(4) === 'PARE') return 'parquet';
-  if (text(6) === 'ARROW1') return 'arrow';
-  if (head.length >= 8) {
-    const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
-    const first = view.getInt32(0, true);
-    if (first === -1 && view.getInt32(4, true) >= 0) return 'arrows';
-    // Before Arrow 0.15 a stream message starts directly with its metadata length,
-    // followed by the flatbuffer's root offset, which points inside the metadata.
-    const root = view.getInt32(4, true);
-    if (first > 0 && first < 1 << 24 && root > 0 && root < first) return 'arrows';
-  }
-  return undefined;
+  return markedFormat(head) ?? (isBareStream(head) ? 'arrows' : undefined);
 }
 
 /** The format of a file that starts with `head` (see recognizeFormat); any other file is a DataError naming it. */
@@ -34,6 +22,41 @@ export function detectFormat(head: Uint8Array, name: string): DataFormat {
   const format = recognizeFormat(head);
   if (format) return format;
   throw new DataError(`${name}: not a Parquet or Arrow IPC file (it starts with ${describeHead(head)})${textHint(head)}`);
+}
+
+/**
+ * The format of data that says what it is in its first bytes: a magic
+ * number, or a stream's continuation marker followed by its first message's
+ * length. Other files (a safetensors length gone wrong) rarely start so.
+ */
+export function markedFormat(head: Uint8Array): DataFormat | undefined {
+  const text = (n: number) => String.fromCharCode(...head.subarray(0, n));
+  if (text(4) === 'PAR1' || text(4) === 'PARE') return 'parquet';
+  if (text(6) === 'ARROW1') return 'arrow';
+  const [first, length = 0] = firstInts(head);
+  return first === -1 && length > 0 ? 'arrows' : undefined;
+}
+
+/** Whether `head` starts an Arrow IPC stream without a message after the marker: an empty stream, or the pre-1.0 framing. */
+function isBareStream(head: Uint8Array): boolean {
+  const [first, root] = firstInts(head);
+  if (first === undefined || root === undefined) return false;
+  if (first === -1) return root === 0;
+  // Before Arrow 0.15 a stream message starts directly with its metadata length,
+  // followed by the flatbuffer's root offset, which points inside the metadata.
+  return first > 0 && first < 1 << 24 && root > 0 && root < first;
+}
+
+/** The two little-endian int32 that start `head`, when it holds them. */
+function firstInts(head: Uint8Array): [number, number] | [] {
+  if (head.length < 8) return [];
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  return [view.getInt32(0, true), view.getInt32(4, true)];
+}
+
+/** "a Parquet data file", for messages about a data file given where something else belongs. */
+export function describeDataFile(format: DataFormat): string {
+  return { parquet: 'a Parquet data file', arrow: 'an Arrow IPC data file', arrows: 'an Arrow IPC data stream' }[format];
 }
 
 function describeHead(head: Uint8Array): string {

@@ -1,4 +1,6 @@
 /** Where the rows of several inputs read as one stream come from, for messages: "row 12 of b.parquet". */
+import { formatCount } from '../core/format-count.js';
+
 export class RowOrigins {
   private readonly starts: number[] = [];
   private readonly names: string[] = [];
@@ -19,6 +21,6 @@ export class RowOrigins {
   describe(row: number): string {
     let i = this.starts.length - 1;
     while (i > 0 && this.starts[i]! > row) i--;
-    return i < 0 ? `row ${row}` : `row ${row - this.starts[i]!} of ${this.names[i]}`;
+    return i < 0 ? `row ${formatCount(row)}` : `row ${formatCount(row - this.starts[i]!)} of ${this.names[i]}`;
   }
 }

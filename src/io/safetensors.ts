@@ -5,6 +5,7 @@
  * file's size before anything is allocated from it.
  */
 import { DataError } from '../core/errors.js';
+import { formatCount, groupThousands } from '../core/format-count.js';
 import { duplicateKey } from './safetensors-json.js';
 
 /** Bytes per element of every dtype safetensors defines (sub-byte and exotic types are refused). */
@@ -66,12 +67,12 @@ export function parseSafetensors(file: Uint8Array, source: string): Safetensors 
   const fail = (what: string): never => {
     throw new DataError(`${source}: ${what}`);
   };
-  if (file.length < 8) fail(`${file.length} bytes is too short for a safetensors file (it starts with an 8-byte header length)`);
+  if (file.length < 8) fail(`${formatCount(file.length)} bytes is too short for a safetensors file (it starts with an 8-byte header length)`);
   const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
   const claimed = view.getBigUint64(0, true);
-  if (claimed > BigInt(file.length - 8)) fail(`the safetensors header claims ${claimed} bytes but only ${file.length - 8} follow the length: the file is truncated or not safetensors`);
+  if (claimed > BigInt(file.length - 8)) fail(`the safetensors header claims ${groupThousands(String(claimed))} bytes but only ${formatCount(file.length - 8)} follow the length: the file is truncated or not safetensors`);
   const headerLength = Number(claimed);
-  if (headerLength > MAX_HEADER_BYTES) fail(`the safetensors header of ${headerLength} bytes is over the 100 MB limit`);
+  if (headerLength > MAX_HEADER_BYTES) fail(`the safetensors header of ${formatCount(headerLength)} bytes is over the 100 MB limit`);
   if (headerLength < 2 || file[8] !== 0x7b) fail('the safetensors header does not start with "{"');
   let text: string;
   try {
@@ -140,7 +141,7 @@ function parseEntry(name: string, entry: unknown, dataLength: number, fail: (wha
     }
   }
   if (count * size! !== span) {
-    fail(`${tensor} of dtype ${dtype} and shape [${extents.join(', ')}] needs ${partial ? 'more than ' : ''}${count * size!} bytes, but its data_offsets span ${span}`);
+    fail(`${tensor} of dtype ${dtype} and shape [${extents.join(', ')}] needs ${partial ? 'more than ' : ''}${formatCount(count * size!)} bytes, but its data_offsets span ${formatCount(span)}`);
   }
   return { dtype: dtype as string, shape: shape as number[], begin, end };
 }
@@ -157,5 +158,5 @@ function checkLayout(ranges: { name: string; begin: number; end: number }[], dat
     at = range.end;
     previous = range.name;
   }
-  if (at < dataLength) fail(`${dataLength - at} trailing bytes after the last tensor belong to no tensor`);
+  if (at < dataLength) fail(`${formatCount(dataLength - at)} trailing bytes after the last tensor belong to no tensor`);
 }

@@ -1,15 +1,22 @@
 /** Which columns of an input are the features, by name, with clear errors. */
 import type { Schema } from 'apache-arrow';
 import { DataError } from '../core/errors.js';
+import { closestName } from './closest-name.js';
 import { type Feature, type FeatureDtype, featureShape, makeFeature } from './features.js';
 
-const SHOWN = 12;
+/** A name as a list shows it: quoted when a comma or spaces at its ends would blur where it ends. */
+const listed = (name: string) => (name === '' || name.includes(',') || name.trim() !== name ? JSON.stringify(name) : name);
 
-/** "a, b, c, ... (40 more)": the columns of a schema, for messages. */
+/** "id, price, qty": every column of a schema, in schema order, for messages. */
 export function listColumns(schema: Schema): string {
-  const names = schema.fields.map((f) => f.name);
-  const shown = names.slice(0, SHOWN).join(', ');
-  return names.length > SHOWN ? `${shown}, ... (${names.length - SHOWN} more)` : shown || 'no columns';
+  return schema.fields.map((f) => listed(f.name)).join(', ') || 'no columns';
+}
+
+/** 'data.parquet has no column "prise" (did you mean "price"?); its columns are: id, price, qty'. */
+export function noSuchColumn(schema: Schema, name: string, input: string): string {
+  const near = closestName(name, schema.fields.map((f) => f.name));
+  const hint = near === undefined ? '' : ` (did you mean "${near}"?)`;
+  return `${input} has no column "${name}"${hint}; its columns are: ${listColumns(schema)}`;
 }
 
 /**
@@ -29,16 +36,11 @@ function describeType(schema: Schema, index: number): string {
   return String(schema.fields[index]!.type);
 }
 
-/** Every numeric and list-of-numeric column in schema order, minus `exclude`. */
+/** Every numeric and list-of-numeric column in schema order, minus `exclude` (names the caller has checked against the schema). */
 export function defaultFeatureNames(schema: Schema, exclude: readonly string[], input: string): string[] {
-  for (const name of exclude) {
-    if (!schema.fields.some((f) => f.name === name)) {
-      throw new DataError(`--exclude: ${input} has no column "${name}" (have: ${listColumns(schema)})`);
-    }
-  }
   const names = schema.fields.filter((f) => featureShape(f.type) !== null && !exclude.includes(f.name)).map((f) => f.name);
   if (names.length === 0) {
-    throw new DataError(`${input} has no numeric columns to normalize (have: ${listColumns(schema)})`);
+    throw new DataError(`${input} has no numeric columns to normalize; its columns are: ${listColumns(schema)}`);
   }
   return names;
 }
@@ -47,7 +49,7 @@ export function defaultFeatureNames(schema: Schema, exclude: readonly string[], 
 export function resolveFeatures(schema: Schema, names: readonly string[], input: string, dtype?: FeatureDtype): Feature[] {
   return names.map((name) => {
     const matches = schema.fields.flatMap((f, i) => (f.name === name ? [i] : []));
-    if (matches.length === 0) throw new DataError(`${input} has no column "${name}" (have: ${listColumns(schema)})`);
+    if (matches.length === 0) throw new DataError(noSuchColumn(schema, name, input));
     if (matches.length > 1) throw new DataError(`${input} has ${matches.length} columns named "${name}": cannot tell which is the feature`);
     const index = matches[0]!;
     if (!featureShape(schema.fields[index]!.type)) {

@@ -5,6 +5,7 @@
  * (which PyTorch's state_dict does not store).
  */
 import { DataError, UsageError } from '../core/errors.js';
+import { formatCount } from '../core/format-count.js';
 import { type BatchNormState, validateState } from '../core/state.js';
 import { bn1dMetadata, bn1dSettings } from './safetensors-metadata.js';
 import { parseSafetensors, type SafetensorsTensor } from './safetensors.js';
@@ -132,7 +133,7 @@ function pickPrefix(names: string[], shapes: (name: string) => readonly number[]
   if (found.length === 1) return found[0]!;
   if (found.length === 0) throw new DataError(`${source}: no BatchNorm1d tensors (running_mean, or a 1-D weight) in the file`);
   const listed = found.map((p) => JSON.stringify(p)).join(', ');
-  throw new UsageError(`${source} holds ${found.length} BatchNorm layers, with the prefixes ${listed}: choose one with bn1d import --prefix`);
+  throw new UsageError(`${source} holds ${formatCount(found.length)} BatchNorm layers, with the prefixes ${listed}: choose one with bn1d import --prefix`);
 }
 
 function featureNames(named: readonly string[] | undefined, channels: number, prefix: string, source: string, options: ImportOptions): string[] {
@@ -142,11 +143,11 @@ function featureNames(named: readonly string[] | undefined, channels: number, pr
   const features = given ?? named;
   if (!features) {
     const fix = options.featuresFlag ? `pass ${flag} with` : 'name them with bn1d import --features:';
-    throw new UsageError(`${source} does not name its features (PyTorch's state_dict has no column names): ${fix} ${channels} column names in channel order`);
+    throw new UsageError(`${source} does not name its features (PyTorch's state_dict has no column names): ${fix} ${formatCount(channels)} column names in channel order`);
   }
   if (features.length !== channels) {
     const what = given ? `${flag} lists` : 'its metadata names';
-    throw new (given ? UsageError : DataError)(`${source}: ${what} ${features.length} features, but the tensors${prefix ? ` under "${prefix}"` : ''} hold ${channels} channels`);
+    throw new (given ? UsageError : DataError)(`${source}: ${what} ${formatCount(features.length)} features, but the tensors${prefix ? ` under "${prefix}"` : ''} hold ${formatCount(channels)} channels`);
   }
   return [...features];
 }

@@ -3,7 +3,6 @@
  * reader goes away (`bn1d apply ... | head -c 100`), writes fail with a
  * ClosedOutput error, which the CLI ends quietly with exit code 0.
  */
-import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { ByteSink } from './dataset.js';
 
@@ -19,6 +18,27 @@ export class ClosedOutput extends Error {
 export function isClosedOutput(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   return error instanceof ClosedOutput || code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED';
+}
+
+/**
+ * Resolves when the stream drains or closes, rejects when it fails; every
+ * listener is removed when one of them fires, so waiting on a slow reader
+ * again and again leaves none behind.
+ */
+function drained(stream: Writable): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const settle = (error?: Error) => {
+      stream.off('drain', onDone);
+      stream.off('close', onDone);
+      stream.off('error', settle);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onDone = () => settle();
+    stream.on('drain', onDone);
+    stream.on('close', onDone);
+    stream.on('error', settle);
+  });
 }
 
 /** A sink onto a writable stream such as process.stdout. */
@@ -37,7 +57,7 @@ export function streamSink(stream: Writable): ByteSink {
       check();
       try {
         // A pipe is written synchronously on Linux: a reader that went away can make write throw.
-        if (!stream.write(bytes)) await Promise.race([once(stream, 'drain'), once(stream, 'close')]);
+        if (!stream.write(bytes)) await drained(stream);
       } catch (error) {
         throw isClosedOutput(error) ? new ClosedOutput() : error;
       }

@@ -3,19 +3,12 @@
  * 1.2e-5), axis tick labels that share one format, and exact values for
  * tooltips.
  */
+import { formatCount as formatFiniteCount, groupThousands } from '../core/format-count.js';
 
 /** Magnitudes at or above this are written with an exponent. */
 const BIG = 1e6;
 /** Non-zero magnitudes below this are written with an exponent. */
 const SMALL = 1e-3;
-
-/** Groups the integer part of a plain decimal string in thousands: "12345.5" -> "12,345.5". */
-export function groupThousands(text: string): string {
-  const match = /^(-?)(\d+)(.*)$/.exec(text);
-  if (!match) return text;
-  const [, sign, whole, rest] = match as unknown as [string, string, string, string];
-  return sign + whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',') + rest;
-}
 
 /** "1.200e+7" -> "1.2e7", "5.00e-6" -> "5e-6": no trailing zeros, no plus sign. */
 function tidyExponential(text: string): string {
@@ -52,10 +45,9 @@ export function digitsFor(value: number | null, resolution: number | null, min: 
   return Math.min(Math.max(needed, min), 15);
 }
 
-/** An integer count with thousands grouped: 12345 -> "12,345". */
+/** An integer count with thousands grouped: 12345 -> "12,345"; infinities and NaN as formatNumber writes them. */
 export function formatCount(value: number): string {
-  if (!Number.isFinite(value)) return formatNumber(value);
-  return groupThousands(Math.round(value).toFixed(0));
+  return Number.isFinite(value) ? formatFiniteCount(value) : formatNumber(value);
 }
 
 /** The shortest text that reads back to the same float64, for tooltips and titles; "—" for null. */

@@ -28,3 +28,13 @@ test('--json gives exact numbers, std = sqrt(var), and nulls without running sta
   expect(doc.features[0]).toEqual({ feature: 'ash', mean: parsed.runningMean![0], var: parsed.runningVar![0], std: Math.sqrt(parsed.runningVar![0]!), weight: 1, bias: 0 });
   expect(doc.num_batches_tracked).toBe(1);
 });
+
+test('counts people read group thousands; --json and the state file keep plain numbers', async () => {
+  const state = join(scratch(), 's.json');
+  expect((await bn1d(['fit', wine, '-c', 'hue', '-b', '2', '-e', '120', '-s', state])).code).toBe(0);
+  const text = (await bn1d(['inspect', state])).stdout.toString();
+  expect(text).toMatch(/^num_batches_tracked 10,680 · .* \(178 rows, batch 2, 120 epochs\)$/m);
+  expect(text).toMatch(/along the fit \(10,680 batches, 120 epochs;/);
+  expect(JSON.parse((await bn1d(['inspect', state, '--json'])).stdout.toString()).num_batches_tracked).toBe(10680);
+  expect(readFileSync(state, 'utf8')).toMatch(/"num_batches_tracked": 10680,/);
+});

@@ -226,7 +226,7 @@ describe('usage and refusals', () => {
     bytes.writeBigUInt64LE(2n ** 40n, 0);
     const bad = join(dir, 'fuzzed.safetensors');
     writeFileSync(bad, bytes);
-    const message = /fuzzed\.safetensors: the safetensors header claims 1099511627776 bytes but only \d+ follow the length/;
+    const message = /fuzzed\.safetensors: the safetensors header claims 1,099,511,627,776 bytes but only [\d,]+ follow the length/;
     await fails(['import', bad, '-o', join(dir, 'never.json')], 1, message);
     await fails(['apply', 'fixtures/real/wine.parquet', '-s', bad], 1, message);
     await fails(['inspect', bad], 1, message);
@@ -242,6 +242,7 @@ describe('usage and refusals', () => {
     await fails(['apply', wine, '-s', f32, '-c', 'alcohol'], 2, /--columns cannot be combined with the state .*wine-f32\.safetensors: it names its features \(alcohol, malic_acid/);
     await fails(['apply', wine, '-s', torchFile], 2, /does not name its features .*: pass --columns with 4 column names/);
     await fails(['apply', wine, '-s', torchFile, '-c', 'alcohol,ash'], 2, /--columns lists 2 features, but the tensors hold 4 channels/);
+    await fails(['apply', wine, '-s', torchFile, '-c', 'alcohol,ash,hue,prolin'], 2, /--columns: .*wine\.parquet has no column "prolin" \(did you mean "proline"\?\); its columns are: alcohol, /);
     await fails(['apply', wine, '-s', f32, '--eps', '0.1'], 2, /--eps cannot be combined with --state/);
     const table = await readOutput(await ok(['apply', wine, '-s', torchFile, '-c', 'alcohol,ash,hue,proline', '--dtype', 'float64']));
     expect(table.numRows).toBe(178);

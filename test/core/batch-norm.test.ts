@@ -93,7 +93,7 @@ describe('NaN and infinity', () => {
 describe('batches with too few values', () => {
   test('a batch of one row is an error naming batch, rows and column, pointing at --drop-last', () => {
     const batch = batchOf([{ values: f64(1) }, { values: f64(2) }], 40, 9984);
-    expect(() => fitBatch(state2(), batch)).toThrow(/batch 40 \(row 9984\) has only 1 value in column "a".*--drop-last/);
+    expect(() => fitBatch(state2(), batch)).toThrow(/batch 40 \(row 9,984\) has only 1 value in column "a".*--drop-last/);
   });
 
   test('a channel with no non-null value in a batch is an error', () => {

@@ -18,6 +18,7 @@ import {
   vectorFromArray,
 } from 'apache-arrow';
 import { describe, expect, test } from 'vitest';
+import { checkColumnNames } from '../../src/cli/options.js';
 import { columnData, featureShape, makeFeature, outputSchema, replaceFeatures } from '../../src/io/features.js';
 import { defaultFeatureNames, resolveFeatures } from '../../src/io/select-features.js';
 
@@ -42,13 +43,14 @@ describe('feature selection', () => {
   });
 
   test('refuses unknown, non-numeric and ambiguous columns with the file and the columns it has', () => {
-    expect(() => resolveFeatures(batch.schema, ['nope'], 'in.arrow')).toThrow('in.arrow has no column "nope" (have: id, name, x, l)');
+    expect(() => resolveFeatures(batch.schema, ['nope'], 'in.arrow')).toThrow('in.arrow has no column "nope"; its columns are: id, name, x, l');
     expect(() => resolveFeatures(batch.schema, ['name'], 'in.arrow')).toThrow(/column "name" of in.arrow has type Utf8: features must be integer, floating-point or decimal/);
-    expect(() => defaultFeatureNames(batch.schema, ['zz'], 'in.arrow')).toThrow(/--exclude: in.arrow has no column "zz"/);
+    // The command line checks the names of -c and -x before the selection, naming the flag.
+    expect(() => checkColumnNames(batch.schema, ['zz'], 'in.arrow', '--exclude')).toThrow(/--exclude: in.arrow has no column "zz"/);
     const twice = new Schema([new Field('a', new Float64()), new Field('a', new Float64())]);
     expect(() => resolveFeatures(twice, ['a'], 'in.arrow')).toThrow(/2 columns named "a"/);
     const none = new Schema([new Field('s', new Utf8())]);
-    expect(() => defaultFeatureNames(none, [], 'in.arrow')).toThrow('in.arrow has no numeric columns to normalize (have: s)');
+    expect(() => defaultFeatureNames(none, [], 'in.arrow')).toThrow('in.arrow has no numeric columns to normalize; its columns are: s');
   });
 
   test('outputs float64 for float64 input and float32 for the rest, unless --dtype says', () => {

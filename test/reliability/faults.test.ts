@@ -91,6 +91,22 @@ describe('a reader that goes away', () => {
   });
 });
 
+describe('a slow reader', () => {
+  test('apply | a reader that takes 16 KiB at a time: every byte arrives, and stderr stays empty', async () => {
+    // Reads a chunk, then pauses 2 ms before the next: bn1d waits for the pipe to drain hundreds of times.
+    const reader = `let n = 0; const out = []; process.stdin.on('readable', function read() {
+      const chunk = process.stdin.read(16384); if (chunk === null) return; out.push(chunk);
+      process.stdin.off('readable', read); setTimeout(() => { process.stdin.on('readable', read); read(); }, 2);
+    }); process.stdin.on('end', () => process.stdout.write(Buffer.concat(out)));`;
+    const args = `apply ${big} -s ${join(dir, 'big.json')}`;
+    const r = spawnSync('bash', ['-c', `set -o pipefail; node ${BIN} ${args} | node -e "$READER"`], { env: { ...process.env, READER: reader }, maxBuffer: 1 << 30 });
+    expect([r.status, r.stderr.toString()]).toEqual([0, '']);
+    const whole = await bn1d(['apply', big, '-s', join(dir, 'big.json')]);
+    expect(whole.stdout.length).toBeGreaterThan(4 << 20);
+    expect(r.stdout.equals(whole.stdout)).toBe(true);
+  });
+});
+
 describe('writes that fail', () => {
   test('over a file size limit: one error line, no partial file, the input untouched', () => {
     const out = scratch();

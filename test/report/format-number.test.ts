@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { digitsFor, formatCount, formatExact, formatNumber, formatTicks, groupThousands } from '../../src/report/format-number.js';
+import { groupThousands } from '../../src/core/format-count.js';
+import { digitsFor, formatCount, formatExact, formatNumber, formatTicks } from '../../src/report/format-number.js';
 
 describe('formatNumber', () => {
   test.each([
