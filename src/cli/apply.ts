@@ -79,6 +79,8 @@ export async function runApply(input: string, options: ApplyOptions, io: Io, exp
   let output: Awaited<ReturnType<typeof openOutput>> | undefined;
   try {
     reader = input === '-' ? await stdin.open(false) : await openFile(input, inputName(input));
+    const warnings = new DataWarnings(io);
+    warnings.opened(reader);
     assertDistinctNames(reader.schema, reader.name);
     const state = await loadState(reader, options);
     const batchStats = options.mode === 'train' || !state.trackRunningStats;
@@ -97,7 +99,6 @@ export async function runApply(input: string, options: ApplyOptions, io: Io, exp
       : undefined;
     let rows = 0;
     let index = 0;
-    const warnings = new DataWarnings(io);
     for await (const batch of sliced(reader.batches(), SLICE_ROWS)) {
       warnings.check(batch, features, reader.name);
       const chunk = featureChunk(batch, features);

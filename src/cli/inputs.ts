@@ -38,7 +38,9 @@ export class InputSeries {
     }
     const spec = this.specs[i]!;
     const options = { threads: decodeThreads() };
-    return spec === '-' ? this.stdin.open(this.rereadable, options) : openFile(spec, spec, options);
+    const reader = await (spec === '-' ? this.stdin.open(this.rereadable, options) : openFile(spec, spec, options));
+    this.warnings?.opened(reader);
+    return reader;
   }
 
   /** Throws unless input `i` has the named features, with the same shapes as the first input. */
