@@ -7,10 +7,14 @@
  * cannot express. A Parquet file's other entries are its Arrow schema
  * metadata, and the other way round when a Parquet file is written.
  */
-import { Message, type Schema } from 'apache-arrow';
+import {
+  type DataType, type Field, FixedSizeList, LargeList, List, Map_, Message, Schema, Struct, TimestampNanosecond, Type,
+} from 'apache-arrow';
 import type { KeyValue } from 'hyparquet';
 import { readMessageMeta, MessageType } from './arrow-message.js';
 import { readSchemaInfo } from './arrow-schema-info.js';
+import { leavesOf, type ReadNode } from './parquet-schema.js';
+import type { WriteColumn } from './parquet-write-plan.js';
 
 /** The key of the entry. */
 export const ARROW_SCHEMA_KEY = 'ARROW:schema';
@@ -73,8 +77,35 @@ export function storedSchema(entries: readonly KeyValue[] | undefined): StoredSc
   return { arrow, metadata: new Map([...(arrow?.metadata ?? []), ...own]), problem };
 }
 
-/** The key-value metadata of a Parquet file holding `schema`: its metadata, then `ARROW:schema`. */
-export function keyValueMetadata(schema: Schema): KeyValue[] {
+/**
+ * The key-value metadata of a Parquet file holding `schema` as `columns`:
+ * its metadata, then `ARROW:schema`. INT96 columns, which bn1d reads as
+ * their raw bytes, are stored as the nanosecond timestamps that other
+ * readers read them as (Polars refuses to read INT96 as bytes).
+ */
+export function keyValueMetadata(schema: Schema, columns: readonly WriteColumn[]): KeyValue[] {
   const entries = [...schema.metadata].filter(([key]) => key !== ARROW_SCHEMA_KEY).map(([key, value]) => ({ key, value }));
-  return [...entries, { key: ARROW_SCHEMA_KEY, value: encodeArrowSchema(schema) }];
+  const fields = schema.fields.map((field, i) => field.clone({ type: readersType(columns[i]!.node, field.type) }));
+  return [...entries, { key: ARROW_SCHEMA_KEY, value: encodeArrowSchema(new Schema(fields, schema.metadata)) }];
+}
+
+/** `type` with the INT96 leaves of `node` as nanosecond timestamps. */
+function readersType(node: ReadNode, type: DataType): DataType {
+  if (node.kind === 'leaf') return node.element.type === 'INT96' ? new TimestampNanosecond() : type;
+  if (!leavesOf(node).some((leaf) => leaf.element.type === 'INT96')) return type;
+  const children = type.children as Field[];
+  const nodes = node.kind === 'struct' ? node.children : [node.item];
+  const fields = children.map((child, i) => child.clone({ type: readersType(nodes[i]!, child.type) }));
+  switch (type.typeId) {
+    case Type.Struct:
+      return new Struct(fields);
+    case Type.List:
+      return new List(fields[0]!);
+    case Type.LargeList:
+      return new LargeList(fields[0]!);
+    case Type.FixedSizeList:
+      return new FixedSizeList((type as FixedSizeList).listSize, fields[0]!);
+    default:
+      return new Map_(fields[0] as Field<Struct>, (type as Map_).keysSorted);
+  }
 }

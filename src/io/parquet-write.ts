@@ -57,7 +57,7 @@ class SinkWriter extends ByteWriter {
 export function createParquetWriter(sink: ByteSink, schema: Schema, options: WriterOptions = {}): DatasetWriter {
   const columns = planWrite(schema, options.parquetColumns);
   const writer = new SinkWriter(sink);
-  const parquet = new ParquetWriter({ writer, schema: fileSchema(columns), codec: 'SNAPPY', createdBy: 'bn1d', kvMetadata: keyValueMetadata(schema) });
+  const parquet = new ParquetWriter({ writer, schema: fileSchema(columns), codec: 'SNAPPY', createdBy: 'bn1d', kvMetadata: keyValueMetadata(schema, columns) });
   let finished = false;
   return {
     async write(batch) {
