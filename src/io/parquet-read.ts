@@ -40,8 +40,8 @@ import { chunkRange, type Footer, messageOf, readFooter } from './parquet-footer
 import { type ColumnPlan, leavesOf, planColumns } from './parquet-schema.js';
 import { fromPlain, type PlainData } from './data-transfer.js';
 import { type DecodePool, startPool } from './parquet-pool.js';
-import { type Dictionaries, gatherDictionaries, hasDictionary, restoreData } from './parquet-restore.js';
-import { readSchema, type Restore } from './parquet-stored-types.js';
+import { ColumnRestorer } from './parquet-restore.js';
+import { readSchema } from './parquet-stored-types.js';
 import { project } from './projection.js';
 
 /** Options of openParquet. */
@@ -86,10 +86,8 @@ export class ParquetReader implements DatasetReader {
   readonly warnings: readonly string[];
   /** Row groups with rows: the chunks of random access. */
   private readonly nonEmptyGroups: readonly number[];
-  /** How each column's data becomes its stored Arrow type (undefined: as read). */
-  private readonly restores: readonly (Restore | undefined)[];
-  /** The dictionaries of each column with dictionary nodes, gathered over every row group on first use. */
-  private readonly dictionaries = new Map<number, Promise<Dictionaries>>();
+  /** Gives decoded columns their stored Arrow types. */
+  private readonly restorer: ColumnRestorer;
   #closed = false;
 
   constructor(
@@ -102,11 +100,15 @@ export class ParquetReader implements DatasetReader {
   ) {
     const read = readSchema(plans.map((plan) => plan.field), footer.metadata.key_value_metadata);
     this.schema = read.schema;
-    this.restores = read.restores;
     this.warnings = read.problem ? [`${name}: its ARROW:schema cannot be read (${read.problem}); reading the Parquet types instead`] : [];
     this.parquetColumns = new Map(plans.map((plan) => [plan.name, plan.elements]));
     this.numRows = footer.metadata.row_groups.reduce((sum, group) => sum + Number(group.num_rows), 0);
-    this.nonEmptyGroups = footer.metadata.row_groups.flatMap((group, g) => (Number(group.num_rows) > 0 ? [g] : []));
+    const groups = footer.metadata.row_groups.flatMap((group, g) => (Number(group.num_rows) > 0 ? [g] : []));
+    this.nonEmptyGroups = groups;
+    const decode = (g: number, c: number) => this.decodeGroup(g, [c]);
+    this.restorer = new ColumnRestorer(read.restores, async function* (c) {
+      for (const g of groups) yield (await decode(g, c))[0]!;
+    });
   }
 
   async *batches(columns?: readonly string[]): AsyncGenerator<RecordBatch> {
@@ -173,34 +175,13 @@ export class ParquetReader implements DatasetReader {
   private async restore(g: number, columns: readonly number[], children: Data[]): Promise<Data[]> {
     const out: Data[] = [];
     for (let k = 0; k < children.length; k++) {
-      const restore = this.restores[columns[k]!];
-      if (!restore) {
-        out.push(children[k]!);
-        continue;
-      }
-      const dictionaries = await this.dictionariesOf(columns[k]!, restore);
       try {
-        out.push(restoreData(children[k]!, restore, dictionaries));
+        out.push(await this.restorer.restore(columns[k]!, children[k]!));
       } catch (error) {
         throw this.columnError(error, `in column "${this.plans[columns[k]!]!.name}" (row group ${g})`);
       }
     }
     return out;
-  }
-
-  /** The dictionaries of column `c`: its values of every row group, read once. */
-  private dictionariesOf(c: number, restore: Restore): Promise<Dictionaries> {
-    let dictionaries = this.dictionaries.get(c);
-    if (!dictionaries) {
-      dictionaries = (async () => {
-        const gathered: Dictionaries = new Map();
-        if (!hasDictionary(restore)) return gathered;
-        for (const g of this.nonEmptyGroups) gatherDictionaries((await this.decodeGroup(g, [c]))[0]!, restore, gathered);
-        return gathered;
-      })();
-      this.dictionaries.set(c, dictionaries);
-    }
-    return dictionaries;
   }
 
   /** Threads decoding row groups for this reader (0: the main thread does it). */

@@ -13,17 +13,47 @@ import { validity } from './parquet-leaf.js';
 import type { Restore } from './parquet-stored-types.js';
 
 /** The dictionaries of a column's dictionary nodes. */
-export type Dictionaries = Map<Restore, DictionaryValues>;
+type Dictionaries = Map<Restore, DictionaryValues>;
+
+/**
+ * The columns of one input under their stored types. A column with
+ * dictionaries has them gathered from all of its data (`wholeColumn`, the
+ * column of every row group in turn, decoded once more) before its first
+ * batch.
+ */
+export class ColumnRestorer {
+  private readonly dictionaries = new Map<number, Promise<Dictionaries>>();
+
+  constructor(
+    private readonly restores: readonly (Restore | undefined)[],
+    private readonly wholeColumn: (column: number) => AsyncIterable<Data>,
+  ) {}
+
+  /** Column `c`'s data (as decoded) under its stored type. */
+  async restore(c: number, data: Data): Promise<Data> {
+    const restore = this.restores[c];
+    if (!restore) return data;
+    let dictionaries = this.dictionaries.get(c);
+    if (!dictionaries) this.dictionaries.set(c, (dictionaries = this.gather(c, restore)));
+    return restoreData(data, restore, await dictionaries);
+  }
+
+  private async gather(c: number, restore: Restore): Promise<Dictionaries> {
+    const dictionaries: Dictionaries = new Map();
+    if (hasDictionary(restore)) for await (const data of this.wholeColumn(c)) gatherDictionaries(data, restore, dictionaries);
+    return dictionaries;
+  }
+}
 
 /** Whether a Restore has dictionary nodes (whose values must be gathered over the whole input first). */
-export function hasDictionary(restore: Restore): boolean {
+function hasDictionary(restore: Restore): boolean {
   if (restore.kind === 'dictionary') return true;
   if (restore.kind === 'list') return hasDictionary(restore.item);
   return restore.kind === 'struct' && restore.children.some(hasDictionary);
 }
 
 /** Adds the values of one batch of the column to its dictionaries (creating them on first use). */
-export function gatherDictionaries(data: Data, restore: Restore, dictionaries: Dictionaries): void {
+function gatherDictionaries(data: Data, restore: Restore, dictionaries: Dictionaries): void {
   if (restore.kind === 'dictionary') {
     let values = dictionaries.get(restore);
     if (!values) dictionaries.set(restore, (values = new DictionaryValues(restore.type)));
@@ -36,7 +66,7 @@ export function gatherDictionaries(data: Data, restore: Restore, dictionaries: D
 }
 
 /** `data` under its stored type; `dictionaries` hold every value of the column's dictionary nodes. */
-export function restoreData(data: Data, restore: Restore, dictionaries: Dictionaries): Data {
+function restoreData(data: Data, restore: Restore, dictionaries: Dictionaries): Data {
   const { type } = restore;
   const buffers = (valueOffsets: unknown, values: unknown) => [valueOffsets, values, data.nullBitmap] as never;
   switch (restore.kind) {
