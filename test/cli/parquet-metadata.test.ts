@@ -11,7 +11,7 @@ import { Dictionary, Field, Float64, Int16, Int64, RecordBatch, Schema, Table, t
 import { beforeAll, describe, expect, test } from 'vitest';
 import { duckdb, queryText, readParquet } from '../io/parquet-helpers.js';
 import { bn1d, ok, scratch } from '../helpers/cli.js';
-import { polarsTypes, readWithPolars } from '../helpers/polars.js';
+import { polarsTypes, readWithPolars } from '../helpers/polars-table.js';
 
 let dir: string;
 

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { queryText, duckdb } from '../io/parquet-helpers.js';
 import { ok, scratch } from '../helpers/cli.js';
-import { pl, polarsTable, polarsTypes, readWithPolars, writePolarsParquet } from '../helpers/polars.js';
+import { pl, polarsTable, polarsTypes, readWithPolars, writePolarsParquet } from '../helpers/polars-table.js';
 
 const ROWS = 70_000;
 const GROUP = 30_000;

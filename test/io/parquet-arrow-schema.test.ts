@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { parquetMetadata } from 'hyparquet';
 import { afterAll, describe, expect, test } from 'vitest';
 import { decodeArrowSchema, encodeArrowSchema, storedSchema } from '../../src/io/parquet-arrow-schema.js';
-import { pl, polarsTable, polarsTypes, writePolarsParquet } from '../helpers/polars.js';
+import { pl, polarsTable, polarsTypes, writePolarsParquet } from '../helpers/polars-table.js';
 import { removeTempDirs, tempDir, writeParquet } from './parquet-helpers.js';
 
 afterAll(removeTempDirs);

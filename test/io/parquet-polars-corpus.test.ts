@@ -11,7 +11,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import { DataError } from '../../src/core/errors.js';
-import { pl, polarsTypes } from '../helpers/polars.js';
+import { pl, polarsTypes } from '../helpers/polars-table.js';
 import { PARQUET_TESTING, readParquet, removeTempDirs, tempDir, writeParquet } from './parquet-helpers.js';
 
 afterAll(removeTempDirs);

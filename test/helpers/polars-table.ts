@@ -1,4 +1,4 @@
-/** Polars as an independent writer and reader of Parquet and Arrow IPC in tests. */
+/** Polars as an independent writer and reader of Parquet and Arrow IPC in tests, and a table of most Polars types. */
 import { readFileSync } from 'node:fs';
 import pl from 'nodejs-polars';
 
