@@ -92,20 +92,13 @@ export function restoreType(natural: DataType, stored: DataType, nextDictionaryI
     if (!item) return undefined;
     return { kind: 'list', type: new Map_(item.field as Field<Struct>, (stored as Map_).keysSorted), item: item.restore };
   }
-  if (natural.typeId !== Type.List) return undefined;
+  if (natural.typeId !== Type.List || ![Type.List, Type.LargeList, Type.FixedSizeList].includes(stored.typeId)) return undefined;
   const item = child(0);
   if (!item) return undefined;
-  switch (stored.typeId) {
-    case Type.List:
-      return { kind: 'list', type: new List(item.field), item: item.restore };
-    case Type.LargeList:
-      return { kind: 'list', type: new LargeList(item.field), item: item.restore };
-    case Type.FixedSizeList:
-      if (!FIXED_WIDTH.includes(item.field.type.typeId) || item.restore.kind === 'dictionary') return undefined;
-      return { kind: 'list', type: new FixedSizeList((stored as FixedSizeList).listSize, item.field), item: item.restore };
-    default:
-      return undefined;
-  }
+  if (stored.typeId === Type.List) return { kind: 'list', type: new List(item.field), item: item.restore };
+  if (stored.typeId === Type.LargeList) return { kind: 'list', type: new LargeList(item.field), item: item.restore };
+  if (!FIXED_WIDTH.includes(item.field.type.typeId)) return undefined;
+  return { kind: 'list', type: new FixedSizeList((stored as FixedSizeList).listSize, item.field), item: item.restore };
 }
 
 /** The Restore of a primitive type, or undefined when `stored` is not a faithful view of it. */

@@ -13,9 +13,11 @@ import {
   Int8, Int16, Int32, Int64, LargeBinary, LargeList, LargeUtf8, List, Map_, RecordBatch, Schema, Struct, Table, TimeSecond,
   TimestampMillisecond, TimestampSecond, Uint32, Utf8, vectorFromArray,
 } from 'apache-arrow';
+import fc from 'fast-check';
 import { afterAll, describe, expect, test } from 'vitest';
 import { DataError } from '../../src/core/errors.js';
 import { encodeArrowSchema } from '../../src/io/parquet-arrow-schema.js';
+import { restoreType } from '../../src/io/parquet-stored-types.js';
 import { columnImage, duckdb, readParquet, removeTempDirs, tempDir, writeParquet } from './parquet-helpers.js';
 
 afterAll(removeTempDirs);
@@ -114,10 +116,15 @@ describe('a stored type that does not fit the Parquet column', () => {
   }
 
   test('is ignored for that column only', async () => {
-    const stored = new Schema([field('s', new Int64()), field('d', new DurationSecond()), field('l', new FixedSizeList(2, field('item', new Utf8())))]);
-    const path = await withStoredSchema('misfit.parquet', "SELECT 'x' AS s, 5::BIGINT AS d, ['a', 'b'] AS l", stored);
-    const { schema } = await readParquet(path);
-    expect(schema.fields.map((f) => `${f.name}: ${f.type}`)).toEqual(['s: Utf8', 'd: Duration<SECOND>', 'l: List<Utf8>']);
+    const stored = new Schema([
+      field('s', new Int64()), field('d', new DurationSecond()), field('l', new FixedSizeList(2, field('item', new Utf8()))),
+      field('n', new List(field('item', new Int32()))), field('m', new Int64()), field('st', new Struct([])),
+    ]);
+    const select = "SELECT 'x' AS s, 5::BIGINT AS d, ['a', 'b'] AS l, 1 AS n, [1] AS m, {'a': 1} AS st";
+    const { schema } = await readParquet(await withStoredSchema('misfit.parquet', select, stored));
+    expect(schema.fields.map((f) => `${f.name}: ${f.type}`)).toEqual([
+      's: Utf8', 'd: Duration<SECOND>', 'l: List<Utf8>', 'n: Int32', 'm: List<Int32>', 'st: Struct<{a:Int32}>',
+    ]);
   });
 
   test('with another number of columns, is ignored', async () => {
@@ -142,5 +149,34 @@ describe('a stored type that does not fit the Parquet column', () => {
     const stored = new Schema([field('t', new TimestampSecond())]);
     const path = await withStoredSchema('unit.parquet', "SELECT TIMESTAMP_MS '2020-01-01 00:00:00.5' AS t", stored);
     await expect(readParquet(path)).rejects.toThrow(/unit\.parquet: corrupt Parquet data in column "t".*not a whole number/);
+  });
+});
+
+describe('restoreType', () => {
+  const leaf = fc.constantFrom<DataType>(
+    new Int8(), new Int32(), new Int64(), new Uint32(), new Float16(), new Float32(), new Utf8(), new LargeUtf8(), new LargeBinary(),
+    new TimestampSecond('UTC'), new TimestampMillisecond(), new TimeSecond(), new DateMillisecond(), new DurationSecond(), new Decimal(2, 9, 128),
+  );
+  const { type } = fc.letrec<{ type: DataType }>((tie) => ({
+    type: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      leaf,
+      tie('type').map((t) => new List(field('item', t))),
+      tie('type').map((t) => new LargeList(field('item', t))),
+      fc.tuple(fc.nat(4), tie('type')).map(([n, t]) => new FixedSizeList(n, field('item', t))),
+      fc.array(tie('type'), { maxLength: 3 }).map((ts) => new Struct(ts.map((t, i) => field(`f${i}`, t)))),
+      tie('type').map((t) => new Map_(new Field('entries', new Struct([field('key', new Utf8(), false), field('value', t)]), false) as never)),
+      fc.constantFrom(new Int8(), new Uint32()).map((indices) => new Dictionary(new Utf8(), indices)),
+    ),
+  }));
+
+  test('never throws for any pair of types (a stored schema can say anything)', () => {
+    fc.assert(
+      fc.property(type, type, (natural, stored) => {
+        const restore = restoreType(natural, stored, () => 0);
+        if (restore) expect(restore.type.typeId).toBe(stored.typeId);
+      }),
+      { numRuns: 2000, seed: 11 },
+    );
   });
 });
