@@ -73,34 +73,47 @@ function compactColumn(data: Data): Data {
   }
   const held = data.variadicBuffers.reduce((sum, buffer) => sum + buffer.byteLength, 0);
   if (data.offset === 0 && referenced >= held) return data;
-  const views = data.values as Uint8Array;
-  const out = new Uint8Array(length * VIEW);
+  // Every view as it was; null ones are cleared and long ones repointed below.
+  const out = (data.values as Uint8Array).slice(0, length * VIEW);
   const target = new DataView(out.buffer);
   const buffers: Uint8Array[] = [];
   let left = referenced;
   let current = new Uint8Array(Math.min(left, MAX_BUFFER));
   let used = 0;
+  // Values that follow one another in a source buffer are copied as one run.
+  let run: Uint8Array | null = null;
+  let [runFrom, runTo, runAt] = [0, 0, 0];
+  const copyRun = (): void => {
+    if (run) current.set(run.subarray(runFrom, runTo), runAt);
+    run = null;
+  };
   for (let i = 0; i < length; i++) {
-    if (!valid(i)) continue; // a null slot keeps an all-zero view
     const at = VIEW * i;
-    const size = source.getInt32(at, true);
-    if (size <= INLINE) {
-      out.set(views.subarray(at, at + VIEW), at);
+    if (!valid(i)) {
+      out.fill(0, at, at + VIEW);
       continue;
     }
+    const size = source.getInt32(at, true);
+    if (size <= INLINE) continue;
     if (used + size > current.length) {
+      copyRun();
       buffers.push(current.subarray(0, used));
       current = new Uint8Array(Math.min(left, MAX_BUFFER));
       used = 0;
     }
+    const bytes = data.variadicBuffers[source.getInt32(at + 8, true)]!;
     const from = source.getInt32(at + 12, true);
-    current.set(data.variadicBuffers[source.getInt32(at + 8, true)]!.subarray(from, from + size), used);
-    out.set(views.subarray(at, at + 8), at); // size and prefix
+    if (bytes !== run || from !== runTo) {
+      copyRun();
+      [run, runFrom, runAt] = [bytes, from, used];
+    }
+    runTo = from + size;
     target.setInt32(at + 8, buffers.length, true);
     target.setInt32(at + 12, used, true);
     used += size;
     left -= size;
   }
+  copyRun();
   if (used > 0) buffers.push(current.subarray(0, used));
   const nullBitmap = data.nullCount > 0 ? sliceBitmap(data.nullBitmap!, data.offset, length) : undefined;
   return makeData({ type: data.type as Utf8View, length, nullBitmap, views: out, variadicBuffers: buffers });
