@@ -7,27 +7,39 @@
  */
 import { MetadataVersion } from 'apache-arrow';
 import type { Region } from './arrow-body.js';
-import { checkUnion, checkViews } from './arrow-content-check.js';
+import { checkListViews, checkUnion, checkViews } from './arrow-content-check.js';
 import { ArrowFormatError } from './arrow-format-error.js';
 import type { BatchMeta } from './arrow-message.js';
 import type { FieldInfo } from './arrow-schema-info.js';
 import { TypeId } from './arrow-types.js';
 
-/** Throws ArrowFormatError unless the batch's nodes and buffers fit the fields. */
-export function checkBatch(batch: BatchMeta, buffers: readonly Region[], body: Uint8Array, fields: readonly FieldInfo[], version: number): void {
+/** Where a field's node and buffers are in a batch, as the checks found them. */
+export interface ColumnLayout {
+  readonly field: FieldInfo;
+  readonly length: number;
+  /** Index of its field node, and of its first buffer (its validity buffer, for every type but Null and Union). */
+  readonly node: number;
+  readonly firstBuffer: number;
+  readonly children: readonly ColumnLayout[];
+}
+
+/** Throws ArrowFormatError unless the batch's nodes and buffers fit the fields; returns where each field is. */
+export function checkBatch(batch: BatchMeta, buffers: readonly Region[], body: Uint8Array, fields: readonly FieldInfo[], version: number): ColumnLayout[] {
   const walk = new LayoutWalk(batch, buffers, body, version);
-  for (const field of fields) {
-    const length = walk.visit(field);
-    if (length !== batch.length) {
-      throw new ArrowFormatError(`column "${field.path}" has ${length} rows in a batch of ${batch.length}`);
+  const layout = fields.map((field) => {
+    const column = walk.visit(field);
+    if (column.length !== batch.length) {
+      throw new ArrowFormatError(`column "${field.path}" has ${column.length} rows in a batch of ${batch.length}`);
     }
-  }
+    return column;
+  });
   if (walk.nodeCount !== batch.nodes.length || walk.bufferCount !== buffers.length) {
     throw new ArrowFormatError(
       `corrupt record batch (${batch.nodes.length} field nodes and ${buffers.length} buffers, ` +
         `the schema needs ${walk.nodeCount} and ${walk.bufferCount})`,
     );
   }
+  return layout;
 }
 
 class LayoutWalk {
@@ -45,8 +57,17 @@ class LayoutWalk {
     this.view = new DataView(body.buffer, body.byteOffset, body.byteLength);
   }
 
-  /** Checks a field's node, buffers and children; returns its length. */
-  visit(field: FieldInfo): number {
+  /** Checks a field's node, buffers and children. */
+  visit(field: FieldInfo): ColumnLayout {
+    const node = this.nodeCount;
+    const firstBuffer = this.bufferCount;
+    const children: ColumnLayout[] = [];
+    const length = this.visitField(field, children);
+    return { field, length, node, firstBuffer, children };
+  }
+
+  /** Checks a field's node, buffers and children (added to `layout`); returns its length. */
+  private visitField(field: FieldInfo, layout: ColumnLayout[]): number {
     const node = this.batch.nodes[this.nodeCount++];
     if (!node) throw new ArrowFormatError('corrupt record batch (fewer field nodes than fields)');
     const { length, nullCount } = node;
@@ -69,7 +90,12 @@ class LayoutWalk {
       need(this.next(), length * field.dictionary.indexWidth, 'index');
       return length;
     }
-    const children = (): number[] => field.children.map((child) => this.visit(child));
+    const children = (): number[] =>
+      field.children.map((child) => {
+        const column = this.visit(child);
+        layout.push(column);
+        return column.length;
+      });
     const tooShort = (what: string): never => {
       throw new ArrowFormatError(`column "${field.path}": ${what} out of range`);
     };
@@ -99,6 +125,16 @@ class LayoutWalk {
       case TypeId.LargeList: {
         const last = this.offsets(field, length, field.typeId === TypeId.LargeList, need);
         if (last > children()[0]!) tooShort('list offsets');
+        return length;
+      }
+      case TypeId.ListView:
+      case TypeId.LargeListView: {
+        const width = field.typeId === TypeId.LargeListView ? 8 : 4;
+        const offsets = this.next();
+        need(offsets, width * length, 'offsets');
+        const sizes = this.next();
+        need(sizes, width * length, 'sizes');
+        checkListViews(this.view, offsets, sizes, width, length, validity, children()[0]!, field.path);
         return length;
       }
       case TypeId.FixedSizeList:

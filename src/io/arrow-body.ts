@@ -2,7 +2,8 @@
  * Brings a data message's body into the shape apache-arrow loads without
  * copying: every buffer uncompressed and 8-byte aligned. A compressed or
  * misaligned body is rebuilt, and its metadata rewritten to match: new
- * buffer regions and body length, and no compression.
+ * buffer regions and body length, and no compression. A prepared message
+ * can also be rebuilt with other buffers and field node lengths.
  */
 import { decompressInto } from './arrow-codecs.js';
 import { ArrowFormatError } from './arrow-format-error.js';
@@ -46,7 +47,26 @@ export function prepareBody(meta: MessageMeta, metadata: Uint8Array, body: Uint8
     else if (src.length - 8 === target.length && readInt64(src) === -1n) target.set(src.subarray(8));
     else decompress(batch.codec, src.subarray(8), target);
   });
-  return { metadata: rewriteMetadata(meta, metadata, regions, total), body: out, buffers: regions };
+  return { metadata: rewriteMetadata(meta, metadata, regions, total, batch.codec !== null, new Map()), body: out, buffers: regions };
+}
+
+/** A field node's counts. */
+export interface NodeCounts {
+  readonly length: number;
+  readonly nullCount: number;
+}
+
+/** A prepared message rebuilt with these buffers (laid out aligned in a new body) and the field nodes of `nodes` changed. */
+export function replaceBuffers(meta: MessageMeta, prepared: PreparedBody, buffers: readonly Uint8Array[], nodes: ReadonlyMap<number, NodeCounts>): PreparedBody {
+  let total = 0;
+  const regions = buffers.map((buffer) => {
+    const region = { offset: total, length: buffer.length };
+    total += align8(buffer.length);
+    return region;
+  });
+  const body = new Uint8Array(total);
+  buffers.forEach((buffer, i) => body.set(buffer, regions[i]!.offset));
+  return { metadata: rewriteMetadata(meta, prepared.metadata, regions, total, false, nodes), body, buffers: regions };
 }
 
 /** A compressed buffer's size once uncompressed, from its 8-byte prefix (-1: stored uncompressed). */
@@ -75,25 +95,38 @@ function decompress(codec: number, input: Uint8Array, target: Uint8Array): void 
 }
 
 /**
- * A copy of the metadata with the new regions and body length written in
- * place. Compression is dropped by pointing the batch table at a copy of
- * its vtable, appended at the end, whose compression entry is zero: the
- * original vtable may be shared with other tables.
+ * A copy of the metadata with the new regions (no more than there were),
+ * field node counts and body length written in place. Compression is
+ * dropped by pointing the batch table at a copy of its vtable, appended at
+ * the end, whose compression entry is zero: the original vtable may be
+ * shared with other tables.
  */
-function rewriteMetadata(meta: MessageMeta, metadata: Uint8Array, regions: readonly Region[], bodyLength: number): Uint8Array {
+function rewriteMetadata(
+  meta: MessageMeta,
+  metadata: Uint8Array,
+  regions: readonly Region[],
+  bodyLength: number,
+  dropCompression: boolean,
+  nodes: ReadonlyMap<number, NodeCounts>,
+): Uint8Array {
   const batch = meta.batch!;
   const vtable = batch.table.vtableRange();
   const vtableAt = align8(metadata.length);
   const out = new Uint8Array(align8(vtableAt + vtable.size));
   out.set(metadata);
   const view = new DataView(out.buffer);
+  if (regions.length !== batch.buffers.length) view.setUint32(batch.buffersAt - 4, regions.length, true);
   regions.forEach((region, i) => {
     view.setBigInt64(batch.buffersAt + 16 * i, BigInt(region.offset), true);
     view.setBigInt64(batch.buffersAt + 16 * i + 8, BigInt(region.length), true);
   });
+  for (const [i, node] of nodes) {
+    view.setBigInt64(batch.nodesAt + 16 * i, BigInt(node.length), true);
+    view.setBigInt64(batch.nodesAt + 16 * i + 8, BigInt(node.nullCount), true);
+  }
   if (meta.bodyLengthAt !== 0) view.setBigInt64(meta.bodyLengthAt, BigInt(bodyLength), true);
   else if (bodyLength !== 0) throw new ArrowFormatError('corrupt metadata (buffers in a message without a body)');
-  if (batch.codec !== null) {
+  if (dropCompression) {
     out.set(metadata.subarray(vtable.at, vtable.at + vtable.size), vtableAt);
     const compressionEntry = 4 + 2 * 3; // RecordBatch.compression is field 3
     if (compressionEntry + 2 <= vtable.size) view.setUint16(vtableAt + compressionEntry, 0, true);

@@ -1,7 +1,7 @@
 /**
  * Per-value checks of the columns whose values point into other buffers:
- * binary/string views (buffer index, offset, size) and unions (type ids and
- * dense offsets). apache-arrow follows these pointers unchecked when a value
+ * binary/string views (buffer index, offset, size), list views (offset and
+ * size in the child) and unions (type ids and dense offsets). apache-arrow follows these pointers unchecked when a value
  * is read, so a corrupt one must be refused up front. Numeric columns are
  * never looked at value by value.
  */
@@ -25,6 +25,27 @@ export function checkViews(view: DataView, views: Region, buffers: readonly Regi
     if (size < 0 || !buffer || offset < 0 || offset + size > buffer.length) {
       throw new ArrowFormatError(`column "${path}": view ${i} points outside its data buffers`);
     }
+  }
+}
+
+/** Every non-null list view (offset and size, `width` bytes each) must lie inside the child's `childLength` values. */
+export function checkListViews(
+  view: DataView,
+  offsets: Region,
+  sizes: Region,
+  width: number,
+  length: number,
+  validity: Region | null,
+  childLength: number,
+  path: string,
+): void {
+  const read = (region: Region, i: number): number =>
+    width === 8 ? Number(view.getBigInt64(region.offset + 8 * i, true)) : view.getInt32(region.offset + 4 * i, true);
+  for (let i = 0; i < length; i++) {
+    if (isNull(view, validity, i)) continue;
+    const offset = read(offsets, i);
+    const size = read(sizes, i);
+    if (offset < 0 || size < 0 || offset + size > childLength) throw new ArrowFormatError(`column "${path}": list view ${i} lies outside its values`);
   }
 }
 

@@ -1,13 +1,14 @@
 /**
  * Turns checked IPC messages into apache-arrow record batches. Each message is
- * checked against the schema, its body prepared (uncompressed, aligned), and
- * then handed to apache-arrow's stream reader, which is fed exactly the bytes
+ * checked against the schema, its body prepared (uncompressed, aligned, list
+ * views as lists), and then handed to apache-arrow's stream reader, which is fed exactly the bytes
  * of one record batch (with the dictionaries before it) per call.
  */
 import { DataType, RecordBatchReader, type Field, type RecordBatch, type RecordBatchStreamReader, type Schema } from 'apache-arrow';
 import { checkBatch } from './arrow-batch-check.js';
 import { prepareBody } from './arrow-body.js';
 import { ArrowFormatError } from './arrow-format-error.js';
+import { listViewSchema, listViewsAsLists } from './arrow-list-views.js';
 import { MessageType } from './arrow-message.js';
 import { readSchemaInfo, type SchemaInfo } from './arrow-schema-info.js';
 import type { RawMessage } from './arrow-stream-source.js';
@@ -34,7 +35,7 @@ export class BatchDecoder {
     if (meta.bodyLength !== 0) throw new ArrowFormatError('corrupt schema message (it has a body)');
     this.info = readSchemaInfo(meta.schema);
     this.version = meta.version;
-    this.enqueue(schemaMessage.metadata, EMPTY);
+    this.enqueue(this.info.listViewTypes.length > 0 ? listViewSchema(schemaMessage.metadata, this.info) : schemaMessage.metadata, EMPTY);
     const source: Iterable<Uint8Array> = { [Symbol.iterator]: () => ({ next: () => this.pull() }) };
     this.reader = decoding('schema', () => RecordBatchReader.from(source).open() as RecordBatchStreamReader);
     this.schema = this.reader.schema;
@@ -71,8 +72,9 @@ export class BatchDecoder {
   }
 
   private check(message: RawMessage, fields: SchemaInfo['fields']): void {
-    const prepared = prepareBody(message.meta, message.metadata, message.body);
-    checkBatch(message.meta.batch!, prepared.buffers, prepared.body, fields, this.version);
+    let prepared = prepareBody(message.meta, message.metadata, message.body);
+    const layout = checkBatch(message.meta.batch!, prepared.buffers, prepared.body, fields, this.version);
+    if (this.info.listViewTypes.length > 0) prepared = listViewsAsLists(message.meta, prepared, layout);
     this.enqueue(prepared.metadata, prepared.body);
   }
 

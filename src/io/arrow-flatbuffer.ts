@@ -91,6 +91,11 @@ export class FbTable {
     return this.slot(field, 8);
   }
 
+  /** Where a uint8 field's value is stored (0 when absent), so that it can be rewritten in place. */
+  uint8Position(field: number): number {
+    return this.slot(field, 1);
+  }
+
   table(field: number): FbTable | null {
     const at = this.slot(field, 4);
     return at === 0 ? null : FbTable.at(this.view, at + uoffset(this.view, at));

@@ -20,7 +20,8 @@ export interface BatchMeta {
   readonly length: number;
   readonly nodes: readonly { readonly length: number; readonly nullCount: number }[];
   readonly buffers: readonly { readonly offset: number; readonly length: number }[];
-  /** Position of the first Buffer struct in the metadata, for rewriting the regions in place. */
+  /** Position of the first FieldNode and Buffer struct in the metadata, for rewriting them in place. */
+  readonly nodesAt: number;
   readonly buffersAt: number;
   /** Body compression: 0 LZ4_FRAME, 1 ZSTD, null for none. */
   readonly codec: number | null;
@@ -92,7 +93,7 @@ function readBatchMeta(table: FbTable, bodyLength: number): BatchMeta {
     if (compression.int8(1) !== 0) throw new ArrowFormatError('unsupported Arrow body compression method');
   }
   const variadicCounts = table.int64s(4).map((n) => toLength(n, 'variadic buffer count', bufferVector.count));
-  return { table, length, nodes, buffers, buffersAt: bufferVector.at, codec, variadicCounts };
+  return { table, length, nodes, buffers, nodesAt: nodeVector.at, buffersAt: bufferVector.at, codec, variadicCounts };
 }
 
 /** An int64 from the file as a number in [0, max]. */

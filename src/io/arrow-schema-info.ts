@@ -32,6 +32,8 @@ export interface SchemaInfo {
   readonly dictionaries: ReadonlyMap<number, FieldInfo>;
   /** The dictionary ids used inside each dictionary's values (they must arrive first). */
   readonly dependencies: ReadonlyMap<number, readonly number[]>;
+  /** Where the schema flatbuffer holds the type of each ListView or LargeListView field (see arrow-list-views.ts). */
+  readonly listViewTypes: readonly number[];
 }
 
 const MAX_FIELDS = 100_000;
@@ -41,9 +43,9 @@ const MAX_DEPTH = 64;
 export function readSchemaInfo(schema: FbTable): SchemaInfo {
   if (schema.int16(0) !== 0) throw new ArrowFormatError('big-endian Arrow IPC is not supported');
   checkMetadata(schema.tables(2));
-  const state: ParseState = { count: 0, dictionaries: new Map(), signatures: new Map(), dependencies: new Map() };
+  const state: ParseState = { count: 0, dictionaries: new Map(), signatures: new Map(), dependencies: new Map(), listViewTypes: [] };
   const fields = schema.tables(1).map((f) => readField(f, '', 0, state, []).info);
-  return { fields, dictionaries: state.dictionaries, dependencies: state.dependencies };
+  return { fields, dictionaries: state.dictionaries, dependencies: state.dependencies, listViewTypes: state.listViewTypes };
 }
 
 interface ParseState {
@@ -52,6 +54,7 @@ interface ParseState {
   /** The value type of each dictionary id, to check that columns sharing one agree. */
   signatures: Map<number, string>;
   dependencies: Map<number, number[]>;
+  listViewTypes: number[];
 }
 
 interface ParsedField {
@@ -65,6 +68,7 @@ function readField(f: FbTable, parent: string, depth: number, state: ParseState,
   if (++state.count > MAX_FIELDS) throw new ArrowFormatError(`schema has more than ${MAX_FIELDS} fields`);
   if (depth >= MAX_DEPTH) throw new ArrowFormatError(`column "${path}" is nested more than ${MAX_DEPTH} levels deep`);
   const typeId = f.uint8(2);
+  if (typeId === TypeId.ListView || typeId === TypeId.LargeListView) state.listViewTypes.push(f.uint8Position(2));
   const type = f.table(3);
   checkMetadata(f.tables(6));
   const encoding = f.table(4);
@@ -98,14 +102,14 @@ function shape(typeId: number, type: FbTable | null, path: string, children: rea
   const fail = (what: string): never => {
     throw new ArrowFormatError(`column "${path}" has an invalid ${TYPE_NAMES[typeId] ?? 'Arrow'} type (${what})`);
   };
-  if (typeId === TypeId.RunEndEncoded || typeId === TypeId.ListView || typeId === TypeId.LargeListView) {
+  if (typeId === TypeId.RunEndEncoded) {
     throw new ArrowFormatError(`unsupported Arrow type ${TYPE_NAMES[typeId]} in column "${path}"`);
   }
   if (typeId === TypeId.NONE || typeId > TypeId.LargeListView) {
     throw new ArrowFormatError(`unknown Arrow type id ${typeId} in column "${path}"`);
   }
-  const nested: readonly number[] = [TypeId.List, TypeId.LargeList, TypeId.FixedSizeList, TypeId.Map, TypeId.Struct, TypeId.Union];
-  const lists: readonly number[] = [TypeId.List, TypeId.LargeList, TypeId.FixedSizeList, TypeId.Map];
+  const lists: readonly number[] = [TypeId.List, TypeId.LargeList, TypeId.FixedSizeList, TypeId.Map, TypeId.ListView, TypeId.LargeListView];
+  const nested: readonly number[] = [...lists, TypeId.Struct, TypeId.Union];
   const wantChildren = lists.includes(typeId) ? 1 : undefined;
   if (!nested.includes(typeId) && children.length > 0) fail('children on a non-nested type');
   if (wantChildren !== undefined && children.length !== wantChildren) fail(`${children.length} children`);

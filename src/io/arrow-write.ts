@@ -1,7 +1,9 @@
 /**
- * Writer of Arrow IPC files and streams. apache-arrow encodes the messages;
- * its output is collected after each batch and handed to the sink, whose
- * write is awaited before the next batch is taken (backpressure).
+ * Writer of Arrow IPC files and streams. apache-arrow encodes the messages
+ * (view columns first made compact, see arrow-views.ts); its output for each
+ * batch is collected, checked (arrow-write-check.ts) and handed to the sink
+ * as one chunk, whose write is awaited before the next batch is taken
+ * (backpressure).
  */
 import {
   Message,
@@ -13,13 +15,13 @@ import {
 } from 'apache-arrow';
 import { DataError } from '../core/errors.js';
 import type { ByteSink, DatasetWriter, WriterOptions } from './dataset.js';
-
-/** Chunks smaller than this are joined before they go to the sink; larger ones go as they are. */
-const SMALL_CHUNK = 64 * 1024;
+import { compactViews, holdsViews } from './arrow-views.js';
+import { WrittenBatchCheck } from './arrow-write-check.js';
 
 /** The parts of apache-arrow's writers this module drives. */
 interface CollectingWriter {
-  readonly chunks: Uint8Array[];
+  /** Everything written since the last call, as one chunk. */
+  take(): Uint8Array;
   begin(schema: Schema): void;
   writeBatch(batch: RecordBatch): void;
   end(): void;
@@ -50,7 +52,7 @@ function collecting(writer: RecordBatchStreamWriter): CollectingWriter {
     return this;
   };
   return {
-    chunks,
+    take: () => Buffer.concat(chunks.splice(0)),
     begin: (schema) => void writer.reset(undefined, schema),
     writeBatch: (batch) => void internals._writeRecordBatch(batch),
     end: () => void writer.finish(),
@@ -69,26 +71,34 @@ class FileWriter extends RecordBatchFileWriter {
 export function createArrowWriter(sink: ByteSink, schema: Schema, kind: 'file' | 'stream', _options?: WriterOptions): DatasetWriter {
   const writer = collecting(kind === 'file' ? new FileWriter() : new RecordBatchStreamWriter());
   writer.begin(schema);
+  let head: Uint8Array | null = writer.take();
+  const check = new WrittenBatchCheck(head, kind === 'file');
+  const views = schema.fields.some((f) => holdsViews(f.type));
   let finished = false;
-  const flush = async (): Promise<void> => {
-    for (const part of coalesce(writer.chunks.splice(0))) await sink.write(part);
+  const send = async (bytes: Uint8Array): Promise<void> => {
+    if (head) await sink.write(head);
+    head = null;
+    if (bytes.length > 0) await sink.write(bytes);
   };
   return {
     async write(batch) {
       if (finished) throw new Error('Arrow writer: write after finish');
+      let bytes: Uint8Array;
       try {
-        writer.writeBatch(withSchema(batch, schema));
+        writer.writeBatch(withSchema(views ? compactViews(batch) : batch, schema));
+        bytes = writer.take();
       } catch (error) {
-        writer.chunks.length = 0;
+        writer.take();
         throw writeError(error);
       }
-      await flush();
+      check.check(bytes, batch.numRows);
+      await send(bytes);
     },
     async finish() {
       if (finished) return;
       finished = true;
       writer.end();
-      await flush();
+      await send(writer.take());
       await sink.end();
     },
   };
@@ -106,31 +116,6 @@ function withSchema(batch: RecordBatch, schema: Schema): RecordBatch {
   if (!fits) throw new Error('Arrow writer: the batch does not match the schema');
   if (batch.schema === schema) return batch;
   return Object.create(batch, { schema: { value: schema }, _dictionaries: { value: undefined, writable: true } }) as RecordBatch;
-}
-
-/** Joins runs of small chunks, so that the sink is not called for every few bytes of padding. */
-function coalesce(chunks: readonly Uint8Array[]): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  let run: Uint8Array[] = [];
-  let size = 0;
-  const close = (): void => {
-    if (run.length === 1) out.push(run[0]!);
-    else if (run.length > 1) out.push(Buffer.concat(run, size));
-    run = [];
-    size = 0;
-  };
-  for (const chunk of chunks) {
-    if (chunk.length >= SMALL_CHUNK) {
-      close();
-      out.push(chunk);
-    } else {
-      run.push(chunk);
-      size += chunk.length;
-      if (size >= SMALL_CHUNK) close();
-    }
-  }
-  close();
-  return out;
 }
 
 function writeError(error: unknown): Error {

@@ -14,6 +14,8 @@ export interface PlainData {
   nullCount: number;
   /** valueOffsets, values, nullBitmap, typeIds (Arrow's buffer order). */
   buffers: [Buffer, Buffer, Buffer, Buffer];
+  /** The data buffers of binary and string views. */
+  variadicBuffers: Uint8Array[];
   children: PlainData[];
 }
 
@@ -33,6 +35,7 @@ export function toPlain(data: Data, transfer: Set<ArrayBuffer>): PlainData {
     length: data.length,
     nullCount: data.nullCount,
     buffers: [owned(data.valueOffsets, transfer), owned(data.values, transfer), owned(data.nullBitmap, transfer), owned(data.typeIds, transfer)],
+    variadicBuffers: data.variadicBuffers.map((buffer) => owned(buffer, transfer) as Uint8Array),
     children: data.children.map((child) => toPlain(child, transfer)),
   };
 }
@@ -42,5 +45,5 @@ export function fromPlain(type: DataType, plain: PlainData): Data {
   const childTypes = (type.children ?? []).map((f) => f.type as DataType);
   const children = plain.children.map((child, i) => fromPlain(childTypes[i]!, child));
   const [valueOffsets, values, nullBitmap, typeIds] = plain.buffers;
-  return new Data(type, plain.offset, plain.length, plain.nullCount, [valueOffsets, values, nullBitmap, typeIds] as never, children);
+  return new Data(type, plain.offset, plain.length, plain.nullCount, [valueOffsets, values, nullBitmap, typeIds] as never, children, undefined, plain.variadicBuffers);
 }

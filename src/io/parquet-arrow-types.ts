@@ -73,9 +73,11 @@ function leafElement(type: DataType): LeafElement | undefined {
       return { type: 'BOOLEAN' };
     case Type.Utf8:
     case Type.LargeUtf8:
+    case Type.Utf8View:
       return { type: 'BYTE_ARRAY', converted_type: 'UTF8', logical_type: { type: 'STRING' } };
     case Type.Binary:
     case Type.LargeBinary:
+    case Type.BinaryView:
       return { type: 'BYTE_ARRAY' };
     case Type.FixedSizeBinary:
       return { type: 'FIXED_LEN_BYTE_ARRAY', type_length: (type as FixedSizeBinary).byteWidth };

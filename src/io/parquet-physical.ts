@@ -7,6 +7,7 @@
 import { type Data, type DataType, type Decimal, type FixedSizeBinary, Type, TimeUnit } from 'apache-arrow';
 import type { DecodedArray, SchemaElement } from 'hyparquet';
 import { DataError } from '../core/errors.js';
+import { viewValues } from './arrow-views.js';
 import { isDateDay } from './parquet-arrow-types.js';
 
 const DAY_MS = 86_400_000n;
@@ -51,6 +52,7 @@ export function physicalValues(element: SchemaElement, data: Data, column: strin
       return values.subarray(0, length);
     case 'BYTE_ARRAY': {
       if (type.typeId === Type.Decimal) return decimals(data).map((v) => bigEndian(v, minimalBytes(v)));
+      if (type.typeId === Type.Utf8View || type.typeId === Type.BinaryView) return viewValues(data);
       const offsets = data.valueOffsets as Int32Array | BigInt64Array;
       const bytes = data.values as Uint8Array;
       return Array.from({ length }, (_, i) => bytes.subarray(Number(offsets[i]!), Number(offsets[i + 1]!)));

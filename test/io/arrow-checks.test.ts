@@ -4,41 +4,11 @@ import { Dictionary, Int32, Table, tableFromArrays, tableToIPC, Utf8, vectorFrom
 import { describe, expect, test } from 'vitest';
 import { DataError } from '../../src/core/errors.js';
 import { Codec, decompressInto } from '../../src/io/arrow-codecs.js';
-import { FbTable } from '../../src/io/arrow-flatbuffer.js';
 import { ArrowFormatError } from '../../src/io/arrow-format-error.js';
-import { MessageType, readMessageMeta, type MessageMeta } from '../../src/io/arrow-message.js';
+import { MessageType } from '../../src/io/arrow-message.js';
 import { openArrowStream } from '../../src/io/arrow-read.js';
+import { bufferAt, type Located, messages, nodeAt, patched } from './arrow-ipc-bytes.js';
 import { INTEGRATION, once, readAll } from './arrow-testdata.js';
-
-interface Located {
-  /** Where the message's flatbuffer starts in the stream, and its body. */
-  metadataAt: number;
-  bodyAt: number;
-  meta: MessageMeta;
-  root: FbTable;
-}
-
-/** The messages of a stream (modern framing) with their positions. */
-function messages(bytes: Uint8Array): Located[] {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const out: Located[] = [];
-  for (let at = 0; at + 8 <= bytes.length; ) {
-    const length = view.getInt32(at + 4, true);
-    if (length === 0) break;
-    const metadata = bytes.subarray(at + 8, at + 8 + length);
-    const meta = readMessageMeta(metadata);
-    out.push({ metadataAt: at + 8, bodyAt: at + 8 + length, meta, root: FbTable.root(metadata) });
-    at += 8 + length + meta.bodyLength;
-  }
-  return out;
-}
-
-/** A copy of the stream with `patch` applied to a DataView of it and the located messages. */
-function patched(bytes: Uint8Array, patch: (view: DataView, list: Located[]) => void): Uint8Array {
-  const copy = Uint8Array.from(bytes);
-  patch(new DataView(copy.buffer), messages(copy));
-  return copy;
-}
 
 async function refusal(bytes: Uint8Array): Promise<string> {
   try {
@@ -51,9 +21,6 @@ async function refusal(bytes: Uint8Array): Promise<string> {
 }
 
 const batchOf = (list: Located[]) => list.find((m) => m.meta.type === MessageType.RecordBatch)!;
-/** Position in the stream of a record batch's buffer or node struct (16 bytes each). */
-const bufferAt = (m: Located, i: number) => m.metadataAt + m.meta.batch!.buffersAt + 16 * i;
-const nodeAt = (m: Located, i: number) => m.metadataAt + m.meta.batch!.table.structs(1, 16).at + 16 * i;
 
 describe('record batch checks', () => {
   const ints = tableToIPC(tableFromArrays({ a: Int32Array.from([1, 2, 3]) }), 'stream');

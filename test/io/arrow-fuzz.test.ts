@@ -128,7 +128,8 @@ describe('fuzz inputs', () => {
 
   test('seeded mutations of valid files end in DataErrors or complete reads', async () => {
     const bases = ['1.0.0-littleendian/generated_primitive', '1.0.0-littleendian/generated_nested_dictionary', '1.0.0-littleendian/generated_union',
-      '1.0.0-littleendian/generated_map', '2.0.0-compression/generated_lz4', '2.0.0-compression/generated_zstd', 'cpp-21.0.0/generated_binary_view'];
+      '1.0.0-littleendian/generated_map', '2.0.0-compression/generated_lz4', '2.0.0-compression/generated_zstd', 'cpp-21.0.0/generated_binary_view',
+      'cpp-21.0.0/generated_list_view'];
     const inputs = bases.flatMap((base) =>
       (['file', 'stream'] as const).flatMap((kind) =>
         Array.from({ length: 60 }, (_, seed) => `mutate-${kind}:${join(INTEGRATION, `${base}.${kind === 'file' ? 'arrow_file' : 'stream'}`)}#${seed}`),

@@ -80,6 +80,9 @@ function compareColumn(data: Data, column: Json, field: Json, at: string, dictio
     case 'binaryview':
     case 'utf8view':
       return compareViews(data, column, valid, type.name === 'utf8view', at, out);
+    case 'listview':
+    case 'largelistview':
+      return compareListViews(data, column, field, valid, at, dictionaries, out);
     case 'list':
     case 'largelist':
     case 'map':
@@ -97,6 +100,28 @@ function compareColumn(data: Data, column: Json, field: Json, at: string, dictio
       compareValues(data, column.DATA.map(expect), valid, width, decode, at, out);
     }
   }
+}
+
+/**
+ * A list view read as a list: each valid row has its size, and every value
+ * of the list's child is the golden child's value it came from (the child
+ * is the file's own when the offsets match, else gathered, for flat children).
+ */
+function compareListViews(data: Data, column: Json, field: Json, valid: (i: number) => boolean, at: string, dictionaries: Map<number, Json>, out: string[]): void {
+  const child = data.children[0]!;
+  const source = Array.from({ length: child.length }, (_, j) => j);
+  for (let i = 0; i < data.length; i++) {
+    const from = Number(data.valueOffsets[data.offset + i]);
+    const size = Number(data.valueOffsets[data.offset + i + 1]) - from;
+    const want = Number(column.SIZE[i]);
+    if (valid(i) && size !== want) out.push(`${at}[${i}]: ${size} values, ${want} expected`);
+    if (size === want) for (let k = 0; k < size; k++) source[from + k] = Number(column.OFFSET[i]) + k;
+  }
+  const golden = column.children[0];
+  const same = source.every((s, j) => s === j);
+  if (!same && golden.children?.length) out.push(`${at}: gathered nested values cannot be compared`);
+  const gathered = same ? golden : { ...golden, count: child.length, VALIDITY: source.map((s) => golden.VALIDITY[s]), DATA: source.map((s) => golden.DATA[s]) };
+  compareColumn(child, gathered, field.children[0], `${at}.${field.children[0].name}`, dictionaries, out);
 }
 
 /** Bytes per value, a decoder to the golden's notation, and the golden's value as stored, for fixed-width types. */

@@ -94,6 +94,7 @@ export const READ_DATASETS = [
   'cpp-21.0.0/generated_decimal64',
   'cpp-21.0.0/generated_dictionary',
   'cpp-21.0.0/generated_interval_mdn',
+  'cpp-21.0.0/generated_list_view',
   'cpp-21.0.0/generated_nested',
   'cpp-21.0.0/generated_primitive',
 ];
@@ -103,6 +104,5 @@ export const REFUSED_DATASETS: Readonly<Record<string, string>> = {
   '1.0.0-bigendian/generated_dictionary': 'big-endian Arrow IPC is not supported',
   '1.0.0-bigendian/generated_nested': 'big-endian Arrow IPC is not supported',
   '1.0.0-bigendian/generated_primitive': 'big-endian Arrow IPC is not supported',
-  'cpp-21.0.0/generated_list_view': 'unsupported Arrow type ListView in column "lv"',
   'cpp-21.0.0/generated_run_end_encoded': 'unsupported Arrow type RunEndEncoded in column "ree16_int32"',
 };

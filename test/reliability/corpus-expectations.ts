@@ -28,6 +28,8 @@ export const MUST_READ: readonly string[] = [
   'arrow-testing/integration/cpp-21.0.0/generated_decimal32.stream',
   'arrow-testing/integration/cpp-21.0.0/generated_decimal64.arrow_file',
   'arrow-testing/integration/cpp-21.0.0/generated_decimal64.stream',
+  'arrow-testing/integration/cpp-21.0.0/generated_list_view.arrow_file',
+  'arrow-testing/integration/cpp-21.0.0/generated_list_view.stream',
   'arrow-testing/integration/cpp-21.0.0/generated_nested.arrow_file',
   'arrow-testing/integration/cpp-21.0.0/generated_nested.stream',
   'arrow-testing/integration/cpp-21.0.0/generated_primitive.arrow_file',

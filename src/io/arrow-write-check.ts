@@ -1,0 +1,79 @@
+/**
+ * Checks what the Arrow writer produced before any of it reaches the sink:
+ * every dictionary and record batch message is parsed with bn1d's own
+ * message and flatbuffer code and goes through the checks the reader applies
+ * to inputs (arrow-batch-check.ts). A failure is a bug of the writer
+ * (bn1d's or apache-arrow's), never of the data: an internal error.
+ */
+import { DataError } from '../core/errors.js';
+import { checkBatch } from './arrow-batch-check.js';
+import { ArrowFormatError } from './arrow-format-error.js';
+import { MessageType, readMessageMeta, type MessageMeta } from './arrow-message.js';
+import { readSchemaInfo, type SchemaInfo } from './arrow-schema-info.js';
+
+/** One framed message of the writer's output. */
+interface Framed {
+  readonly meta: MessageMeta;
+  readonly body: Uint8Array;
+}
+
+/** The messages framed in `bytes` from `at` on (continuation marker, length, metadata, body). */
+function framed(bytes: Uint8Array, at: number): Framed[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out: Framed[] = [];
+  while (at < bytes.length) {
+    if (at + 8 > bytes.length || view.getInt32(at, true) !== -1) throw new ArrowFormatError(`no message at byte ${at}`);
+    const length = view.getInt32(at + 4, true);
+    const start = at + 8 + length;
+    if (length <= 0 || start > bytes.length) throw new ArrowFormatError(`message at byte ${at} is cut short`);
+    const meta = readMessageMeta(bytes.subarray(at + 8, start));
+    if (start + meta.bodyLength > bytes.length) throw new ArrowFormatError(`message body at byte ${start} is cut short`);
+    out.push({ meta, body: bytes.subarray(start, start + meta.bodyLength) });
+    at = start + meta.bodyLength;
+  }
+  return out;
+}
+
+function internal(error: unknown): DataError {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new DataError(`internal error: the Arrow writer produced an invalid batch: ${reason} (please report it)`);
+}
+
+/** The checks of one writer's output, knowing its schema. */
+export class WrittenBatchCheck {
+  private readonly info: SchemaInfo;
+  private readonly version: number;
+
+  /** `head`: what the writer wrote before any batch (an IPC file's magic, then the schema message). */
+  constructor(head: Uint8Array, file: boolean) {
+    try {
+      const messages = framed(head, file ? 8 : 0);
+      const schema = messages[0]?.meta;
+      if (messages.length !== 1 || schema?.type !== MessageType.Schema) throw new ArrowFormatError('the output does not start with one schema');
+      this.info = readSchemaInfo(schema.schema!);
+      this.version = schema.version;
+    } catch (error) {
+      throw internal(error);
+    }
+  }
+
+  /** Checks the messages written for one batch of `rows` rows: dictionary batches, then the record batch. */
+  check(bytes: Uint8Array, rows: number): void {
+    try {
+      const messages = framed(bytes, 0);
+      if (messages.at(-1)?.meta.type !== MessageType.RecordBatch) throw new ArrowFormatError('no record batch');
+      messages.forEach(({ meta, body }, i) => {
+        const last = i === messages.length - 1;
+        if (!last && meta.type !== MessageType.DictionaryBatch) throw new ArrowFormatError(`unexpected message of type ${meta.type}`);
+        const batch = meta.batch!;
+        if (batch.codec !== null) throw new ArrowFormatError('unexpected compression');
+        const values = meta.dictionary ? this.info.dictionaries.get(meta.dictionary.id) : undefined;
+        if (meta.dictionary && !values) throw new ArrowFormatError(`unknown dictionary id ${meta.dictionary.id}`);
+        checkBatch(batch, batch.buffers, body, values ? [values] : this.info.fields, this.version);
+        if (last && batch.length !== rows) throw new ArrowFormatError(`a record batch of ${batch.length} rows for ${rows}`);
+      });
+    } catch (error) {
+      throw internal(error);
+    }
+  }
+}
