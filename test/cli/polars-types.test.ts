@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { queryText, duckdb } from '../io/parquet-helpers.js';
+import { duckdb, queryText, readParquet } from '../io/parquet-helpers.js';
 import { ok, scratch } from '../helpers/cli.js';
 import { pl, polarsTable, polarsTypes, readWithPolars, writePolarsParquet } from '../helpers/polars-table.js';
 
@@ -88,6 +88,15 @@ describe.each(INPUTS)('a Polars Parquet file (%s)', (codec, _, group) => {
       const worst = got.reduce<number>((max, v, i) => Math.max(max, v === null ? 0 : Math.abs(v - expected[i]!) / Math.max(1, Math.abs(expected[i]!))), 0);
       expect(worst, name).toBeLessThan(1e-6);
     });
+  });
+
+  test("bn1d's reader reads the Parquet output with the Arrow types it reads the input with", async () => {
+    const types = async (path: string) => (await readParquet(path)).schema.fields.map((f) => `${f.name}: ${f.type}`);
+    const expected = (await types(input)).map((t) => {
+      const name = t.split(':')[0]!;
+      return FEATURES.includes(name) ? `${name}: ${{ x: 'Float32', fsl: 'FixedSizeList[3]<Float32>', li: 'LargeList<Float32>' }[name]}` : t;
+    });
+    expect(await types(join(dir, `${codec}-out.parquet`))).toEqual(expected);
   });
 
   test('the Parquet output reads in DuckDB, with the ARROW:schema in its key-value metadata', async () => {
