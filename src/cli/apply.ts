@@ -86,7 +86,13 @@ export async function runApply(input: string, options: ApplyOptions, io: Io, exp
   let output: Awaited<ReturnType<typeof openOutput>> | undefined;
   try {
     // A folder or glob is one table: every file is checked against the first before the output opens.
-    reader = await FileSequence.open(files, inputName(input), (file) => (file === '-' ? stdin.open(false) : openFile(file, file)));
+    const warnings = new DataWarnings(progress);
+    const open = async (file: string) => {
+      const opened = await (file === '-' ? stdin.open(false) : openFile(file, file));
+      warnings.opened(opened);
+      return opened;
+    };
+    reader = await FileSequence.open(files, inputName(input), open);
     assertDistinctNames(reader.schema, reader.name);
     progress.setTotal(reader.numRows);
     checkColumnNames(reader.schema, options.columns, reader.name, '--columns');
@@ -108,7 +114,6 @@ export async function runApply(input: string, options: ApplyOptions, io: Io, exp
       : undefined;
     let rows = 0;
     let index = 0;
-    const warnings = new DataWarnings(progress);
     for await (const batch of sliced(reader.batches(), SLICE_ROWS)) {
       warnings.check(batch, features, reader.name);
       const chunk = featureChunk(batch, features);

@@ -49,7 +49,9 @@ export class InputSeries {
       return reader;
     }
     const file = this.files[i]!;
-    return file === '-' ? this.stdin.open(this.rereadable, options) : openFile(file, file, options);
+    const reader = await (file === '-' ? this.stdin.open(this.rereadable, options) : openFile(file, file, options));
+    this.warnings?.opened(reader);
+    return reader;
   }
 
   /** Throws unless file `i` has the named features, with the same shapes as the first file. */

@@ -24,6 +24,8 @@ export interface DatasetReader {
    * Parquet writer can reproduce passthrough columns with their exact types.
    */
   readonly parquetColumns?: ReadonlyMap<string, readonly SchemaElement[]> | undefined;
+  /** What the user should know about the input that does not stop it being read (one line each, named after it). */
+  readonly warnings?: readonly string[] | undefined;
   /**
    * The rows as record batches, in file order, read one at a time (never the
    * whole file at once). With `columns`, the batches hold only those columns,

@@ -25,6 +25,7 @@ import type { ColumnData, FloatArray } from '../core/column.js';
 import { decimalsToFloat64 } from '../core/decimal.js';
 import { type NumericArray, toFloat64 } from '../core/to-float64.js';
 import { bitmapToBytes, sliceBitmap } from './bitmap.js';
+import { withNormalizedPandas } from './pandas-metadata.js';
 
 /** The float type a normalized column is written as. */
 export type FeatureDtype = 'float32' | 'float64';
@@ -171,14 +172,15 @@ function outputType(field: Field, feature: Feature): DataType {
   return new FixedSizeList((field.type as FixedSizeList).listSize, item);
 }
 
-/** The output schema: features replaced by their float columns, everything else as it was. */
+/** The output schema: features replaced by their float columns (and so typed in pandas metadata), everything else as it was. */
 export function outputSchema(schema: Schema, features: readonly Feature[]): Schema {
   const byIndex = new Map(features.map((f) => [f.index, f]));
   const fields = schema.fields.map((field, i) => {
     const feature = byIndex.get(i);
     return feature ? new Field(field.name, outputType(field, feature), field.nullable, field.metadata) : field;
   });
-  return new Schema(fields, schema.metadata);
+  const normalized = features.map((f) => ({ name: f.name, dtype: f.dtype, list: f.shape !== 'scalar' }));
+  return new Schema(fields, withNormalizedPandas(schema.metadata, normalized));
 }
 
 /** The normalized Data of a feature column: the input's validity and list structure, `values` as its numbers. */

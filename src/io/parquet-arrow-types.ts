@@ -91,6 +91,9 @@ function leafElement(type: DataType): LeafElement | undefined {
       const converted_type = isAdjustedToUTC && parquetUnit !== 'NANOS' ? (`TIMESTAMP_${parquetUnit}` as const) : undefined;
       return { type: 'INT64', converted_type, logical_type: { type: 'TIMESTAMP', isAdjustedToUTC, unit: parquetUnit } };
     }
+    case Type.Duration:
+      // As pyarrow writes it: the ARROW:schema of the file keeps the unit.
+      return { type: 'INT64' };
     case Type.Time: {
       const { unit } = type as Time;
       if (unit === TimeUnit.SECOND || unit === TimeUnit.MILLISECOND) {

@@ -29,7 +29,7 @@ export function physicalValues(element: SchemaElement, data: Data, column: strin
     case 'INT32': {
       if (type.typeId === Type.Decimal) return Int32Array.from(decimals(data), (v) => Number(fit(v, 32n, fail)));
       if (type.typeId === Type.Date && !isDateDay(type)) {
-        return Int32Array.from(values as ArrayLike<bigint>, (ms) => Number(floorDiv(ms, DAY_MS)));
+        return Int32Array.from(values.subarray(0, length) as BigInt64Array, (ms) => Number(floorDiv(ms, DAY_MS)));
       }
       const dense = values.subarray(0, length) as Int32Array | Uint32Array | Int8Array | Int16Array | Uint8Array | Uint16Array;
       const scale = type.typeId === Type.Time && (type as DataType & { unit: TimeUnit }).unit === TimeUnit.SECOND ? 1000 : 1;

@@ -21,8 +21,13 @@
  *   some writers store 0 there (repeated_no_annotation.parquet), so numRows
  *   is the sum of the row groups' num_rows, which is what batches() yields.
  * - Page checksums are not verified.
+ * - A file that stores its Arrow schema (ARROW:schema, as pyarrow and Polars
+ *   write) reads with the stored type of every column whose values it fits
+ *   (parquet-stored-types.ts), the stored field metadata, and the footer's
+ *   other key-value metadata as the schema's metadata. An ARROW:schema that
+ *   cannot be read is ignored, with a warning.
  */
-import { makeData, RecordBatch, Schema, Struct } from 'apache-arrow';
+import { makeData, RecordBatch, type Schema, Struct } from 'apache-arrow';
 import type { Data } from 'apache-arrow';
 import type { SchemaElement } from 'hyparquet';
 import { DataError } from '../core/errors.js';
@@ -35,6 +40,8 @@ import { chunkRange, type Footer, messageOf, readFooter } from './parquet-footer
 import { type ColumnPlan, leavesOf, planColumns } from './parquet-schema.js';
 import { fromPlain, type PlainData } from './data-transfer.js';
 import { type DecodePool, startPool } from './parquet-pool.js';
+import { ColumnRestorer } from './parquet-restore.js';
+import { readSchema } from './parquet-stored-types.js';
 import { project } from './projection.js';
 
 /** Options of openParquet. */
@@ -76,8 +83,11 @@ export class ParquetReader implements DatasetReader {
   readonly schema: Schema;
   readonly numRows: number;
   readonly parquetColumns: ReadonlyMap<string, readonly SchemaElement[]>;
+  readonly warnings: readonly string[];
   /** Row groups with rows: the chunks of random access. */
   private readonly nonEmptyGroups: readonly number[];
+  /** Gives decoded columns their stored Arrow types. */
+  private readonly restorer: ColumnRestorer;
   #closed = false;
 
   constructor(
@@ -88,20 +98,27 @@ export class ParquetReader implements DatasetReader {
     private readonly plans: ColumnPlan[],
     private readonly pool: DecodePool | undefined,
   ) {
-    this.schema = new Schema(plans.map((plan) => plan.field));
+    const read = readSchema(plans.map((plan) => plan.field), footer.metadata.key_value_metadata);
+    this.schema = read.schema;
+    this.warnings = read.problem ? [`${name}: its ARROW:schema cannot be read (${read.problem}); reading the Parquet types instead`] : [];
     this.parquetColumns = new Map(plans.map((plan) => [plan.name, plan.elements]));
     this.numRows = footer.metadata.row_groups.reduce((sum, group) => sum + Number(group.num_rows), 0);
-    this.nonEmptyGroups = footer.metadata.row_groups.flatMap((group, g) => (Number(group.num_rows) > 0 ? [g] : []));
+    const groups = footer.metadata.row_groups.flatMap((group, g) => (Number(group.num_rows) > 0 ? [g] : []));
+    this.nonEmptyGroups = groups;
+    const decode = (g: number, c: number) => this.decodeGroup(g, [c]);
+    this.restorer = new ColumnRestorer(read.restores, async function* (c) {
+      for (const g of groups) yield (await decode(g, c))[0]!;
+    });
   }
 
   async *batches(columns?: readonly string[]): AsyncGenerator<RecordBatch> {
     const { schema, indices } = project(this.schema, columns);
     const type = new Struct(schema.fields);
     const groups = this.nonEmptyGroups;
-    const decoded = this.pool && groups.length > 1 ? this.inPool(groups, indices, schema) : this.inThread(groups, indices);
+    const decoded = this.pool && groups.length > 1 ? this.inPool(groups, indices) : this.inThread(groups, indices);
     for await (const [g, children] of decoded) {
       const rows = Number(this.footer.metadata.row_groups[g]!.num_rows);
-      yield new RecordBatch(schema, makeData({ type, length: rows, nullCount: 0, children }));
+      yield new RecordBatch(schema, makeData({ type, length: rows, nullCount: 0, children: await this.restore(g, indices, children) }));
     }
   }
 
@@ -114,12 +131,16 @@ export class ParquetReader implements DatasetReader {
   async readChunk(index: number, columns?: readonly string[]): Promise<RecordBatch> {
     const { schema, indices } = project(this.schema, columns);
     const g = this.nonEmptyGroups[index]!;
-    const children = await this.decodeGroup(g, indices);
+    const children = await this.restore(g, indices, await this.decodeGroup(g, indices));
     const rows = Number(this.footer.metadata.row_groups[g]!.num_rows);
     return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: rows, nullCount: 0, children }));
   }
 
-  /** The Data of columns `columns` (indices into the schema: names can repeat) of row group `g`, decoded on this thread. */
+  /**
+   * The Data of columns `columns` (indices into the schema: names can repeat)
+   * of row group `g`, decoded on this thread, with the types Parquet maps
+   * them to (restore() gives them their stored types).
+   */
   async decodeGroup(g: number, columns: readonly number[]): Promise<Data[]> {
     const rows = Number(this.footer.metadata.row_groups[g]!.num_rows);
     const children: Data[] = [];
@@ -132,7 +153,7 @@ export class ParquetReader implements DatasetReader {
   }
 
   /** Row groups decoded by the pool's threads, a few ahead, yielded in file order. */
-  private async *inPool(groups: readonly number[], columns: readonly number[], schema: Schema): AsyncGenerator<[number, Data[]]> {
+  private async *inPool(groups: readonly number[], columns: readonly number[]): AsyncGenerator<[number, Data[]]> {
     const pool = this.pool!;
     const ahead = pool.size + 1;
     const pending: Promise<PlainData[]>[] = [];
@@ -146,8 +167,21 @@ export class ParquetReader implements DatasetReader {
       const plain = await pending[k]!;
       delete pending[k];
       if (k + ahead < groups.length) schedule(k + ahead);
-      yield [groups[k]!, plain.map((p, c) => fromPlain(schema.fields[c]!.type, p))];
+      yield [groups[k]!, plain.map((p, c) => fromPlain(this.plans[columns[c]!]!.field.type, p))];
     }
+  }
+
+  /** Decoded columns `columns` of row group `g` under their stored Arrow types. */
+  private async restore(g: number, columns: readonly number[], children: Data[]): Promise<Data[]> {
+    const out: Data[] = [];
+    for (let k = 0; k < children.length; k++) {
+      try {
+        out.push(await this.restorer.restore(columns[k]!, children[k]!));
+      } catch (error) {
+        throw this.columnError(error, `in column "${this.plans[columns[k]!]!.name}" (row group ${g})`);
+      }
+    }
+    return out;
   }
 
   /** Threads decoding row groups for this reader (0: the main thread does it). */
@@ -182,10 +216,15 @@ export class ParquetReader implements DatasetReader {
       }
       return assembleColumn(plan.node, chunks, rows);
     } catch (error) {
-      if (error instanceof DataError) throw error;
-      if (error instanceof UnsupportedParquet) throw new DataError(`${this.name}: unsupported ${error.message} ${where}`);
-      throw new DataError(`${this.name}: corrupt Parquet data ${where}: ${messageOf(error)}`);
+      throw this.columnError(error, where);
     }
+  }
+
+  /** An error met reading a column (`where` names it), as the DataError users see. */
+  private columnError(error: unknown, where: string): DataError {
+    if (error instanceof DataError) return error;
+    if (error instanceof UnsupportedParquet) return new DataError(`${this.name}: unsupported ${error.message} ${where}`);
+    return new DataError(`${this.name}: corrupt Parquet data ${where}: ${messageOf(error)}`);
   }
 }
 

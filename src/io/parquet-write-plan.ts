@@ -3,7 +3,9 @@
  * elements of the input column when the column still has the type it was
  * read with (so Parquet -> Arrow -> Parquet is lossless), the same elements
  * with FLOAT/DOUBLE leaves when only its numbers became floats (a normalized
- * feature column), and otherwise elements mapped from the Arrow type.
+ * feature column), and otherwise elements mapped from the Arrow type. A
+ * column read under its stored Arrow type (a dictionary, a fixed-size list,
+ * a timezone...) still has the type it was read with.
  */
 import { type DataType, type Field, type Schema, Type } from 'apache-arrow';
 import type { SchemaElement, SchemaTree } from 'hyparquet';
@@ -11,6 +13,7 @@ import { getSchemaPath } from 'hyparquet/src/schema.js';
 import { DataError } from '../core/errors.js';
 import { elementsForField, sameArrowType } from './parquet-arrow-types.js';
 import { planColumns, type ReadNode } from './parquet-schema.js';
+import { restoreLeaf } from './parquet-stored-types.js';
 
 /** One column as it will be written. */
 export interface WriteColumn {
@@ -98,7 +101,7 @@ const LIST_TYPES = new Set([Type.List, Type.LargeList, Type.FixedSizeList]);
 function match(node: ReadNode, type: DataType, replace: Map<SchemaElement, SchemaElement>): boolean {
   switch (node.kind) {
     case 'leaf': {
-      if (sameArrowType(node.type, type)) return true;
+      if (sameArrowType(node.type, type) || restoreLeaf(node.type, type)) return true;
       if (type.typeId !== Type.Float || !isNumeric(node.type)) return false;
       const precision = (type as DataType & { precision: number }).precision;
       if (precision === 0) return false;

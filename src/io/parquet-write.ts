@@ -10,6 +10,8 @@
  * the annotation removed (hyparquet-writer would otherwise convert values it
  * is given); the footer carries the real, annotated elements. Min/max
  * statistics are written only where the physical order is the logical one.
+ * The footer's key-value metadata is the schema's metadata and its
+ * ARROW:schema (parquet-arrow-schema.ts).
  */
 import type { Data, RecordBatch, Schema } from 'apache-arrow';
 import type { SchemaElement } from 'hyparquet';
@@ -20,6 +22,7 @@ import { DataError } from '../core/errors.js';
 import type { ByteSink, DatasetWriter, WriterOptions } from './dataset.js';
 import { encodeColumn, type LeafPageData } from './parquet-encode.js';
 import { type FlatChunk, writeFlatChunk } from './parquet-flat-chunk.js';
+import { keyValueMetadata } from './parquet-arrow-schema.js';
 import { listChunk, writeListChunk } from './parquet-list-chunk.js';
 import { isFlatType, isFlatValues } from './parquet-pages-out.js';
 import { physicalValues } from './parquet-physical.js';
@@ -54,7 +57,7 @@ class SinkWriter extends ByteWriter {
 export function createParquetWriter(sink: ByteSink, schema: Schema, options: WriterOptions = {}): DatasetWriter {
   const columns = planWrite(schema, options.parquetColumns);
   const writer = new SinkWriter(sink);
-  const parquet = new ParquetWriter({ writer, schema: fileSchema(columns), codec: 'SNAPPY', createdBy: 'bn1d' });
+  const parquet = new ParquetWriter({ writer, schema: fileSchema(columns), codec: 'SNAPPY', createdBy: 'bn1d', kvMetadata: keyValueMetadata(schema, columns) });
   let finished = false;
   return {
     async write(batch) {
