@@ -7,7 +7,7 @@
 import {
   type Data, DataType, type DenseUnion, Field, type Interval, makeData, RecordBatch, Schema, type SparseUnion, Struct, Table, Type, UnionMode, vectorFromArray,
 } from 'apache-arrow';
-import { BATCH_ROWS, isNull, ROWS, type TableColumn, tableColumns } from './columns.js';
+import { BATCH_ROWS, isNull, ROWS, type TableColumn, type TableKind, tableColumns } from './columns.js';
 
 /** The words of a two's complement integer, least significant first. */
 function words(value: bigint, count: number): number[] {
@@ -55,14 +55,14 @@ function columnData(column: TableColumn, k: number, from: number, length: number
 }
 
 /**
- * The table of `writer` ('polars' makes the Arrow table Polars reads its
- * frame from). Each batch is built on its own, except dictionaries, which
+ * The generated table of a kind ('polars' is the Arrow table Polars reads
+ * its frame from). Each batch is built on its own, except dictionaries, which
  * are slices of one column so that every batch shares one dictionary (an IPC
  * file has no replacement dictionaries). apache-arrow writes a slice of a Null
  * column with a null count of -1.
  */
-export function generatedTable(writer: 'polars' | 'arrow'): Table {
-  const columns = tableColumns(writer);
+export function generatedTable(kind: TableKind): Table {
+  const columns = tableColumns(kind);
   const whole = columns.map((c, k) => (DataType.isDictionary(c.type()) ? columnData(c, k, 0, ROWS) : null));
   const batches: Data[][] = [];
   for (let at = 0; at < ROWS; at += BATCH_ROWS) {

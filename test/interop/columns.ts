@@ -7,7 +7,7 @@
 import {
   Binary, Bool, type DataType, DateDay, DateMillisecond, Decimal, DenseUnion, Dictionary, DurationMicrosecond, DurationMillisecond,
   DurationNanosecond, DurationSecond, Field, FixedSizeBinary, FixedSizeList, Float16, Float32, Float64, Int8, Int16, Int32, Int64,
-  IntervalDayTime, IntervalMonthDayNano, IntervalYearMonth, LargeBinary, LargeUtf8, List, Map_, Null, Struct,
+  IntervalDayTime, IntervalMonthDayNano, IntervalYearMonth, LargeBinary, LargeUtf8, List, Map_, Null, SparseUnion, Struct,
   TimeMicrosecond, TimeMillisecond, TimeNanosecond, TimeSecond, TimestampMicrosecond, TimestampMillisecond, TimestampNanosecond,
   TimestampSecond, Uint8, Uint16, Uint32, Uint64, Utf8,
 } from 'apache-arrow';
@@ -42,7 +42,12 @@ export interface TableColumn {
    */
   value: (i: number) => unknown;
   raw?: true;
-  by: 'both' | 'polars' | 'arrow';
+  /**
+   * The tables that have the column: Polars' and apache-arrow's ('both'),
+   * one of them, or the apache-arrow table of types Parquet has no form for
+   * ('arrow-only', beside the features).
+   */
+  by: 'both' | 'polars' | 'arrow' | 'arrow-only';
   metadata?: Record<string, string>;
   /** Polars cannot read the type: the Polars reader leaves the column out. */
   notPolars?: true;
@@ -98,9 +103,9 @@ export const TABLE_COLUMNS: TableColumn[] = [
   { name: 'dur_ms', type: () => new DurationMillisecond(), value: (i) => BigInt(u(i, 29, 1e12)) - 5n * 10n ** 11n, raw: true, by: 'both' },
   { name: 'dur_us', type: () => new DurationMicrosecond(), value: (i) => big(i, 30) - 2n ** 52n, raw: true, by: 'both' },
   { name: 'dur_ns', type: () => new DurationNanosecond(), value: (i) => big(i, 31) * 1000n - 2n ** 62n, raw: true, by: 'both' },
-  { name: 'interval_ym', type: () => new IntervalYearMonth(), value: (i) => [i % 400 - 200], raw: true, by: 'arrow', notPolars: true },
-  { name: 'interval_dt', type: () => new IntervalDayTime(), value: (i) => [i % 1000, u(i, 32, 86_400_000)], raw: true, by: 'arrow', notPolars: true },
-  { name: 'interval_mdn', type: () => new IntervalMonthDayNano(), value: (i) => [i % 24, i % 31, u(i, 33, 2 ** 31), i % 20], raw: true, by: 'arrow', notPolars: true },
+  { name: 'interval_ym', type: () => new IntervalYearMonth(), value: (i) => [i % 400 - 200], raw: true, by: 'arrow-only', notPolars: true },
+  { name: 'interval_dt', type: () => new IntervalDayTime(), value: (i) => [i % 1000, u(i, 32, 86_400_000)], raw: true, by: 'arrow-only', notPolars: true },
+  { name: 'interval_mdn', type: () => new IntervalMonthDayNano(), value: (i) => [i % 24, i % 31, u(i, 33, 2 ** 31), i % 20], raw: true, by: 'arrow-only', notPolars: true },
   { name: 'dec9', type: () => new Decimal(2, 9, 128), value: (i) => BigInt(u(i, 34, 1999999999)) - 999999999n, raw: true, by: 'both' },
   { name: 'dec38', type: () => new Decimal(10, 38, 128), value: (i) => big(i, 35) * 10n ** 21n - 5n * 10n ** 36n + BigInt(i), raw: true, by: 'both' },
   { name: 'dec76', type: () => new Decimal(5, 76, 256), value: (i) => big(i, 36) * 10n ** 60n - BigInt(i), raw: true, by: 'arrow', notPolars: true },
@@ -110,13 +115,17 @@ export const TABLE_COLUMNS: TableColumn[] = [
   { name: 'arr', type: () => new FixedSizeList(3, f('item', new Float32())), value: (i) => items(i, 3, (j) => Math.fround(unit(i, 42 + j) * 20 - 5), 31), by: 'both' },
   { name: 'arr_i16', type: () => new FixedSizeList(2, f('item', new Int16())), value: (i) => items(i, 2, (j) => (i * (j + 1)) % 30000, 13), by: 'both' },
   { name: 'struct', type: () => new Struct([f('a', new Int32()), f('b', new Utf8())]), value: (i) => ({ a: i, b: i % 9 === 0 ? null : text(i) }), by: 'both' },
-  { name: 'map', type: () => new Map_(f('entries', new Struct([f('key', new Utf8(), false), f('value', new Int32())]), false) as never), value: (i) => new Map(items(i, i % 3, (j) => [`k${j}`, i + j]) as [string, number][]), by: 'arrow' },
-  { name: 'union_dense', type: () => new DenseUnion([0, 1], union()), value: (i) => (i % 2 ? i : text(i)), by: 'arrow', notPolars: true },
-  // No sparse union: Polars 0.54 cannot skip one (it asserts a dense union), so it could read no column of the file.
+  // Polars 0.54 reads the null maps of this IPC file as empty lists.
+  { name: 'map', type: () => new Map_(f('entries', new Struct([f('key', new Utf8(), false), f('value', new Int32())]), false) as never), value: (i) => new Map(items(i, i % 3, (j) => [`k${j}`, i + j]) as [string, number][]), by: 'arrow', notPolars: true },
+  { name: 'union_dense', type: () => new DenseUnion([0, 1], union()), value: (i) => (i % 2 ? i : text(i)), by: 'arrow-only', notPolars: true },
+  { name: 'union_sparse', type: () => new SparseUnion([0, 1], union()), value: (i) => (i % 3 ? text(i) : i), by: 'arrow-only', notPolars: true },
   { name: 'null', type: () => new Null(), value: () => null, by: 'both' },
 ];
 
-/** The columns a writer's table has, in catalogue order. */
-export function tableColumns(writer: 'polars' | 'arrow'): TableColumn[] {
-  return TABLE_COLUMNS.filter((c) => c.by === 'both' || c.by === writer);
+export type TableKind = 'polars' | 'arrow' | 'arrow-only';
+
+/** The columns of a table, in catalogue order. */
+export function tableColumns(table: TableKind): TableColumn[] {
+  if (table === 'arrow-only') return TABLE_COLUMNS.filter((c) => c.by === 'arrow-only' || (c.by === 'both' && FEATURES.includes(c.name)));
+  return TABLE_COLUMNS.filter((c) => c.by === 'both' || c.by === table);
 }
