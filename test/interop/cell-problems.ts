@@ -23,9 +23,10 @@ export interface StateFile {
  * its terms, or for float32 output the float32 rounding of such a value.
  */
 function isOutput(got: number, x: number, state: StateFile, c: number, float64: boolean): boolean {
-  const scale = (state.weight?.[c] ?? 1) / Math.sqrt(state.running_var[c]! + state.eps);
-  const want = (x - state.running_mean[c]!) * scale + (state.bias?.[c] ?? 0);
-  const slack = 1e-12 * Math.max(Math.abs(want), Math.abs(x * scale), Math.abs(state.running_mean[c]! * scale));
+  const [mean, variance, weight, bias] = [state.running_mean[c]!, state.running_var[c]!, state.weight?.[c] ?? 1, state.bias?.[c] ?? 0];
+  const want = ((x - mean) / Math.sqrt(variance + state.eps)) * weight + bias;
+  const scale = weight / Math.sqrt(variance + state.eps);
+  const slack = 1e-12 * Math.max(Math.abs(want), Math.abs(x * scale), Math.abs(mean * scale));
   return float64 ? Math.abs(got - want) <= slack : got >= Math.fround(want - slack) && got <= Math.fround(want + slack);
 }
 

@@ -1,7 +1,8 @@
 /**
  * The inputs of the writer × reader matrix: the same kind of table written by
  * Polars, DuckDB and apache-arrow in each format they write, one line per
- * input. Each is written once per run, into the folder given.
+ * input. Each is written once per run, into the folder given. DuckDB writes
+ * Parquet only: its Arrow IPC support is an extension it downloads.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
