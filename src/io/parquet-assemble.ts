@@ -125,8 +125,12 @@ function elements(node: ListNode, chunk: LeafChunk, positions: Int32Array | unde
           size++;
         }
       }
-    } else if (j < n && rep[j]! >= node.rep) {
-      throw new CorruptParquet(`a null or empty list of ${node.name} continues at level entry ${j}`);
+    } else {
+      // DuckDB writes a null fixed-size array as one level entry per slot, all below the list's
+      // element level: DuckDB and Polars read the row as null, and so does this reader.
+      for (; j < n && rep[j]! >= node.rep; j++) {
+        if (def[j]! >= node.elemDef) throw new CorruptParquet(`a null or empty list of ${node.name} has an element at level entry ${j}`);
+      }
     }
     offsets[k + 1] = size;
   }

@@ -2,7 +2,8 @@
  * A Parquet file DuckDB writes with many column types (every integer width
  * and signedness, floats with NaN, -0 and infinities, strings, blobs, dates,
  * timestamps, decimals up to 38 digits, UUIDs, intervals, nested lists,
- * structs and maps, nulls everywhere, several row groups) goes through this
+ * structs, maps and fixed-size arrays (whose null rows DuckDB writes as one
+ * level entry per slot), nulls everywhere, several row groups) goes through this
  * reader and writer and back to DuckDB unchanged. Then normalized feature
  * columns (their numbers replaced by floats) keep their names, repetition and
  * list structure.
@@ -46,7 +47,8 @@ const COLUMNS = `
   CASE WHEN i % 4 = 0 THEN NULL ELSE [i / 3, NULL, 'nan'::DOUBLE] END::DOUBLE[] AS list_d,
   CASE WHEN i % 3 = 0 THEN NULL ELSE [[i], NULL, []] END::BIGINT[][] AS list_list,
   CASE WHEN i % 4 = 1 THEN NULL ELSE {'a': CASE WHEN i % 2 = 0 THEN NULL ELSE i END, 'b': 'x' || i} END AS st,
-  CASE WHEN i % 4 = 2 THEN NULL ELSE MAP {'k' || i: i, 'z': NULL} END AS m`;
+  CASE WHEN i % 4 = 2 THEN NULL ELSE MAP {'k' || i: i, 'z': NULL} END AS m,
+  (CASE WHEN i % 6 = 2 THEN NULL ELSE [i / 4, NULL, -i] END)::FLOAT[3] AS arr3`;
 
 const ARROW_TYPES: Record<string, string> = {
   id: 'Int32', i8: 'Int8', i16: 'Int16', i32: 'Int32', i64: 'Int64', u8: 'Uint8', u16: 'Uint16', u32: 'Uint32', u64: 'Uint64',
@@ -54,7 +56,7 @@ const ARROW_TYPES: Record<string, string> = {
   ts: 'Timestamp<MICROSECOND>', ts_ms: 'Timestamp<MILLISECOND>', ts_s: 'Timestamp<MICROSECOND>', tstz: 'Timestamp<MICROSECOND, UTC>',
   t: 'Time64<MICROSECOND>', dec4: 'Decimal[4e+2]', dec9: 'Decimal[9e+3]', dec18: 'Decimal[18e+6]', dec38: 'Decimal[38e+10]',
   uuid: 'FixedSizeBinary[16]', iv: 'FixedSizeBinary[12]', list_i: 'List<Int32>', list_d: 'List<Float64>', list_list: 'List<List<Int64>>',
-  st: 'Struct<{a:Int32, b:Utf8}>', m: 'Map<{key:Utf8, value:Int32}>',
+  st: 'Struct<{a:Int32, b:Utf8}>', m: 'Map<{key:Utf8, value:Int32}>', arr3: 'List<Float32>',
 };
 
 let dir: string;
