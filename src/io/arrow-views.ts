@@ -7,8 +7,10 @@
  * a batch reaches it, every view column (inside structs, lists and
  * dictionaries too) becomes offset-0 data whose data buffers hold only the
  * bytes its views reference, with the views rewritten to match.
+ * Null-typed columns are rebuilt on the way too: a sliced one has an unknown
+ * null count (-1), which the writer would write as it is.
  */
-import { BufferType, Data, DataType, type Dictionary, makeData, RecordBatch, type Struct, Type, type Utf8View, Vector } from 'apache-arrow';
+import { BufferType, Data, DataType, type Dictionary, makeData, type Null, RecordBatch, type Struct, Type, type Utf8View, Vector } from 'apache-arrow';
 import { sliceBitmap } from './bitmap.js';
 
 const VIEW = 16;
@@ -20,9 +22,9 @@ function isView(type: DataType): boolean {
   return type.typeId === Type.Utf8View || type.typeId === Type.BinaryView;
 }
 
-/** Whether a type holds views anywhere: itself, its children, or its dictionary's values. */
+/** Whether a type holds views or Null-typed columns anywhere: itself, its children, or its dictionary's values. */
 export function holdsViews(type: DataType): boolean {
-  if (isView(type)) return true;
+  if (isView(type) || type.typeId === Type.Null) return true;
   if (DataType.isDictionary(type)) return holdsViews((type as Dictionary).dictionary);
   return (type.children ?? []).some((field) => holdsViews(field.type));
 }
@@ -133,6 +135,7 @@ function compact(data: Data): Data {
   const type = data.type as DataType;
   if (!holdsViews(type)) return data;
   if (isView(type)) return compactColumn(data);
+  if (type.typeId === Type.Null) return data.nullCount === data.length ? data : makeData({ type: type as Null, length: data.length });
   if (DataType.isDictionary(type)) {
     const dictionary = data.dictionary!;
     const chunks = dictionary.data.map(compactChunk);

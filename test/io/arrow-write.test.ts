@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Dictionary, Field, Float64, Int32, makeData, RecordBatch, Schema, Struct, Utf8, vectorFromArray } from 'apache-arrow';
+import { Dictionary, Field, Float64, Int32, makeData, Null, RecordBatch, Schema, Struct, Utf8, vectorFromArray } from 'apache-arrow';
 import { describe, expect, test } from 'vitest';
 import { openArrowFile, openArrowStream } from '../../src/io/arrow-read.js';
 import { createArrowWriter } from '../../src/io/arrow-write.js';
@@ -57,6 +57,19 @@ describe('arrow writer', () => {
     const embedded = await openArrowStream(once(bytes.subarray(8)), 'embedded');
     expect(describeSchema(embedded.schema)).toBe(describeSchema(schema));
     expect((await readAll(embedded)).map((b) => b.toArray().map((r) => r.toJSON()))).toEqual([[{ x: 1.5, n: 7 }, { x: null, n: 8 }]]);
+  });
+
+  test.each(['file', 'stream'] as const)('a sliced Null column is written with its null count (%s)', async (kind) => {
+    // apache-arrow's slice leaves a Null column's null count unknown (-1), which its writer would write as it is.
+    const nulls = new Schema([new Field('none', new Null(), true), new Field('n', new Int32(), false)]);
+    const whole = new RecordBatch(nulls, makeData({
+      type: new Struct(nulls.fields),
+      length: 6,
+      children: [makeData({ type: new Null(), length: 6 }), vectorFromArray([1, 2, 3, 4, 5, 6], new Int32()).data[0]!],
+    }));
+    const bytes = await writeBatches(nulls, [whole.slice(0, 4), whole.slice(4, 6)], kind);
+    const read = independentRead(bytes);
+    expect(read.batches.map((b) => [b.numRows, b.getChild('none')!.nullCount, b.getChild('n')!.toArray().join()])).toEqual([[4, 4, '1,2,3,4'], [2, 2, '5,6']]);
   });
 
   test('write() waits until the sink has taken the bytes', async () => {
