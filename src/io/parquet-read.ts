@@ -24,9 +24,9 @@
  */
 import { makeData, RecordBatch, Schema, Struct } from 'apache-arrow';
 import type { Data } from 'apache-arrow';
-import type { SchemaElement } from 'hyparquet';
+import type { CompressionCodec, SchemaElement } from 'hyparquet';
 import { DataError } from '../core/errors.js';
-import type { DatasetReader } from './dataset.js';
+import type { DatasetReader, ParquetLayout } from './dataset.js';
 import { type FileRange, openFileRange } from './file-range.js';
 import { assembleColumn } from './parquet-assemble.js';
 import { decodeColumnChunk, type LeafChunk } from './parquet-decode.js';
@@ -76,6 +76,7 @@ export class ParquetReader implements DatasetReader {
   readonly schema: Schema;
   readonly numRows: number;
   readonly parquetColumns: ReadonlyMap<string, readonly SchemaElement[]>;
+  readonly parquetLayout: ParquetLayout;
   /** Row groups with rows: the chunks of random access. */
   private readonly nonEmptyGroups: readonly number[];
   #closed = false;
@@ -92,6 +93,10 @@ export class ParquetReader implements DatasetReader {
     this.parquetColumns = new Map(plans.map((plan) => [plan.name, plan.elements]));
     this.numRows = footer.metadata.row_groups.reduce((sum, group) => sum + Number(group.num_rows), 0);
     this.nonEmptyGroups = footer.metadata.row_groups.flatMap((group, g) => (Number(group.num_rows) > 0 ? [g] : []));
+    this.parquetLayout = {
+      codec: commonCodec(footer),
+      rowGroupRows: this.nonEmptyGroups.map((g) => Number(footer.metadata.row_groups[g]!.num_rows)),
+    };
   }
 
   async *batches(columns?: readonly string[]): AsyncGenerator<RecordBatch> {
@@ -187,6 +192,18 @@ export class ParquetReader implements DatasetReader {
       throw new DataError(`${this.name}: corrupt Parquet data ${where}: ${messageOf(error)}`);
     }
   }
+}
+
+/** The codec most column chunks use (the first of those in a tie; SNAPPY for a file without chunks). */
+function commonCodec(footer: Footer): CompressionCodec {
+  const counts = new Map<CompressionCodec, number>();
+  for (const group of footer.metadata.row_groups) {
+    for (const chunk of group.columns) counts.set(chunk.meta_data!.codec, (counts.get(chunk.meta_data!.codec) ?? 0) + 1);
+  }
+  let best: CompressionCodec = 'SNAPPY';
+  let most = 0;
+  for (const [codec, count] of counts) if (count > most) (best = codec), (most = count);
+  return best;
 }
 
 /**
