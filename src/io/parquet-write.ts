@@ -1,11 +1,11 @@
 /**
  * The Parquet writer: batches gathered into row groups of the rows the
- * options ask for, compressed with their codec, through hyparquet-writer.
- * Its ParquetWriter frames the file (magic, page
- * indexes, footer); the column chunks are written here with its
- * writeColumn, from levels computed by parquet-encode.ts, so that every
- * layout the reader reads (legacy 2-level lists, bare repeated fields, maps,
- * structs) can be written back with its exact schema elements.
+ * options ask for, every page compressed with their codec, through
+ * hyparquet-writer. Its ParquetWriter frames the file (magic, page indexes,
+ * footer); the column chunks are written here with its writeColumn, from
+ * levels computed by parquet-encode.ts, so that every layout the reader
+ * reads (legacy 2-level lists, bare repeated fields, maps, structs) can be
+ * written back with its exact schema elements.
  *
  * Leaves are encoded as physical values under a copy of their element with
  * the annotation removed (hyparquet-writer would otherwise convert values it
@@ -31,7 +31,7 @@ import { MinMax, sortOrder, writerOrders } from './parquet-statistics.js';
 import { fileSchema, planWrite, type WriteColumn } from './parquet-write-plan.js';
 
 const PAGE_SIZE = 1 << 20;
-/** Longest min/max of a byte array in the footer; longer ones are cut (and marked inexact), as hyparquet-writer does. */
+/** Longest min/max of a byte array in the footer: hyparquet-writer cuts longer ones and marks them inexact. */
 const STATISTICS_BYTES = 64;
 
 /** A ByteWriter that hands what it holds to a ByteSink at every flush. */
