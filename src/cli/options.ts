@@ -71,7 +71,8 @@ export const nanOption = () =>
 export const dtypeOption = () =>
   new Option('--dtype <type>', 'type of normalized columns (default: float64 for float64 columns, float32 for all others)').choices(['float32', 'float64']);
 export const compressionOption = () =>
-  new Option('--compression <codec>', "codec of a Parquet output (default: the input's for Parquet input, else snappy)").choices(COMPRESSION_NAMES);
+  new Option('--compression <codec>', "codec of every page of a Parquet output; lz4 writes LZ4_RAW (default: the input's for Parquet input, else snappy)")
+    .choices(COMPRESSION_NAMES);
 export const rowGroupSizeOption = () =>
   new Option('--row-group-size <rows>', `rows per row group of a Parquet output (default: the input's row groups for Parquet input, else ${DEFAULT_ROW_GROUP_ROWS})`).argParser(positiveInteger);
 export const quietOption = () => new Option('-q, --quiet', 'no progress on stderr');
