@@ -6,7 +6,7 @@
  *   node bench/bench.mjs [--rows 2000000] [--big-rows 8000000] [--list-rows 500000] [--runs 5] [--out BENCHMARKS.md]
  *   node bench/bench.mjs --smoke        tiny data, one run, results to a temporary file
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,7 +47,7 @@ const results = [];
 async function bench(group, label, argv, compare) {
   const r = await repeat(argv, runs);
   let peerResult;
-  if (compare) peerResult = await repeat(compare.argv, runs);
+  if (compare) peerResult = await repeat(compare.argv, compare.runs ?? runs);
   const row = { group, label, ...r, peer: compare, peerResult };
   results.push(row);
   const ratio = peerResult ? ` (${(r.median / peerResult.median).toFixed(2)}x ${compare.label})` : '';
@@ -76,6 +76,19 @@ for (const [data, n] of [[small, rows], [big, bigRows]]) {
   await bench('memory', `fit, Arrow IPC file ${N} rows`, fit(data.arrow));
   await bench('memory', `apply, Parquet to Parquet ${N} rows`, apply(data.parquet, outFile('parquet')));
   await bench('memory', `apply, Arrow file to Arrow file ${N} rows`, apply(data.arrow, outFile('arrow')));
+}
+
+// Codecs of Parquet outputs: time and size of apply against DuckDB writing the same columns with the same codec
+// (once for brotli, which DuckDB writes at its slowest quality: minutes for 2M rows).
+const sizes = [];
+for (const [codec, duck] of [['zstd', 'zstd'], ['snappy', 'snappy'], ['gzip', 'gzip'], ['brotli', 'brotli'], ['lz4', 'lz4'], ['none', 'uncompressed']]) {
+  const [ours, theirs] = [outFile(`${codec}.parquet`), outFile(`duck-${codec}.parquet`)];
+  await bench('codecs', `apply --compression ${codec}, Parquet ${R} rows`, apply(small.parquet, ours, '--compression', codec), {
+    label: `DuckDB COPY, COMPRESSION ${duck}`,
+    argv: peer('duckdb-normalize.mjs', small.parquet, state, theirs, duck),
+    runs: codec === 'brotli' ? 1 : undefined,
+  });
+  sizes.push({ codec, ours: statSync(ours).size, theirs: statSync(theirs).size });
 }
 
 // 3-D input: 4 fixed-size-list columns of 16 float32 values.
@@ -120,6 +133,9 @@ for (const r of results) {
     `| ${r.group} | ${r.label} | ${s(r.median)} | ${s(r.min)}–${s(r.max)} | ${r.rssMb.toFixed(0)} | ${r.peer?.label ?? ''} | ${p ? s(p.median) : ''} | ${p ? p.rssMb.toFixed(0) : ''} | ${ratio ? `${ratio.toFixed(2)}x` : ''} | ${goal} |`,
   );
 }
+const mb = (bytes) => (bytes / 2 ** 20).toFixed(1);
+lines.push('', `Output sizes of the codecs rows (Parquet ${R} rows: an int64 id and 8 float32 columns):`, '', '| codec | bn1d MB | DuckDB MB |', '|---|---:|---:|');
+for (const { codec, ours, theirs } of sizes) lines.push(`| ${codec} | ${mb(ours)} | ${mb(theirs)} |`);
 const START = '<!-- results:start -->';
 const END = '<!-- results:end -->';
 const block = `${START}\n${lines.join('\n')}\n${END}`;

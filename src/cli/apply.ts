@@ -6,16 +6,21 @@ import { UsageError } from '../core/errors.js';
 import { countOf } from '../core/format-count.js';
 import { type BatchNormState, createState } from '../core/state.js';
 import { TrainStream } from '../core/train-stream.js';
-import type { DataFormat, DatasetReader } from '../io/dataset.js';
+import type { DataFormat, DatasetReader, ParquetLayout, WriterOptions } from '../io/dataset.js';
 import { expandInputs } from '../io/expand-inputs.js';
 import { type FeatureDtype, featureChunk, outputArray, outputSchema, replaceFeatures } from '../io/features.js';
 import { FileSequence } from '../io/file-sequence.js';
 import { inputName, openFile, StdinSource } from '../io/open-input.js';
 import { openOutput, outputFormat } from '../io/open-output.js';
+import { codecOf, type CompressionName, followCodec } from '../io/parquet-codecs.js';
+import { DEFAULT_ROW_GROUP_ROWS } from '../io/parquet-row-groups.js';
 import { assertDistinctNames, defaultFeatureNames, resolveFeatures } from '../io/select-features.js';
 import { isSafetensorsFile, readStateFile } from '../io/state-file.js';
 import type { Io } from './io.js';
-import { batchSizeOption, checkColumnNames, checkSelection, columnsOption, dtypeOption, epsOption, excludeOption, given, nanOption, quietOption } from './options.js';
+import {
+  batchSizeOption, checkColumnNames, checkSelection, columnsOption, compressionOption, dtypeOption, epsOption, excludeOption, given, nanOption, quietOption,
+  rowGroupSizeOption,
+} from './options.js';
 import { checkOutput, checkTerminalOutput } from './output-target.js';
 import { startProgress } from './progress.js';
 import { DataWarnings } from './warnings.js';
@@ -33,6 +38,8 @@ export interface ApplyOptions {
   dtype?: FeatureDtype;
   force?: boolean;
   nan: NanPolicy;
+  compression?: CompressionName;
+  rowGroupSize?: number;
   quiet?: boolean;
 }
 
@@ -41,7 +48,8 @@ Examples:
   $ bn1d apply data.parquet --state stats.json -o normalized.parquet
   $ bn1d apply dataset/ --state stats.json -o normalized.parquet   # every file below, in path order
   $ cat part.arrows | bn1d apply --state stats.json | next-step
-  $ bn1d apply data.arrow --mode train -b 512 -c x,y -o batchwise.arrow`;
+  $ bn1d apply data.arrow --mode train -b 512 -c x,y -o batchwise.arrow
+  $ bn1d apply data.parquet -s stats.json -o small.parquet --compression zstd --row-group-size 1000000`;
 
 function checkUsage(options: ApplyOptions, explicit: ReadonlySet<string>): void {
   if (options.mode === 'eval' && !options.state) {
@@ -61,7 +69,10 @@ async function loadState(reader: DatasetReader, options: ApplyOptions): Promise<
   return createState({ features, eps: options.eps });
 }
 
-/** Rows normalized and written at a time: input row groups can be far larger, and outputs are allocated per slice. */
+/**
+ * Rows normalized at a time: input row groups can be far larger, and outputs
+ * are allocated per slice. The writer decides the output's row groups.
+ */
 const SLICE_ROWS = 65_536;
 
 /** The batches cut into slices of at most `rows` rows (views, no copies). */
@@ -72,6 +83,22 @@ async function* sliced(batches: AsyncIterable<RecordBatch>, rows: number): Async
   }
 }
 
+/** --compression and --row-group-size go with a Parquet output only. */
+function checkParquetFlags(options: ApplyOptions, format: DataFormat): void {
+  const flag = options.compression !== undefined ? '--compression' : options.rowGroupSize !== undefined ? '--row-group-size' : undefined;
+  if (!flag || format === 'parquet') return;
+  const target = options.output === '-' ? 'standard output gets' : `${options.output} is`;
+  throw new UsageError(`${flag} applies to Parquet outputs only; ${target} an Arrow IPC ${format === 'arrow' ? 'file' : 'stream'}`);
+}
+
+/** The codec and row groups of a Parquet output: the flags, else those of a Parquet input, else snappy and DEFAULT_ROW_GROUP_ROWS. */
+function parquetOutput(options: ApplyOptions, layout: ParquetLayout | undefined): WriterOptions {
+  return {
+    compression: options.compression ? codecOf(options.compression) : layout ? followCodec(layout.codec) : 'SNAPPY',
+    rowGroupRows: options.rowGroupSize ?? (layout?.rowGroupRows.length ? layout.rowGroupRows : DEFAULT_ROW_GROUP_ROWS),
+  };
+}
+
 /** Normalizes `input` ('-' = stdin) into `options.output`. */
 export async function runApply(input: string, options: ApplyOptions, io: Io, explicit: ReadonlySet<string> = new Set()): Promise<void> {
   checkUsage(options, explicit);
@@ -80,6 +107,7 @@ export async function runApply(input: string, options: ApplyOptions, io: Io, exp
   checkOutput(options.output, [...own, [options.state, 'the state file']], options.force);
   const format = outputFormat(options.output, options.format);
   checkTerminalOutput(options.output, explicit.has('output'), io, format === 'parquet' ? 'Parquet data' : 'Arrow IPC data');
+  checkParquetFlags(options, format);
   const stdin = new StdinSource(io.stdin);
   const progress = startProgress(io.stderr, options.quiet ?? false, 'normalizing');
   let reader: FileSequence | undefined;
@@ -102,7 +130,10 @@ export async function runApply(input: string, options: ApplyOptions, io: Io, exp
     if (!batchStats && explicit.has('batchSize')) throw new UsageError('--batch-size applies only to --mode train (or a state without running statistics)');
     const features = resolveFeatures(reader.schema, state.features, reader.name, options.dtype);
     const schema = outputSchema(reader.schema, features);
-    output = await openOutput(options.output, format, schema, io.stdout, { parquetColumns: reader.parquetColumns });
+    output = await openOutput(options.output, format, schema, io.stdout, {
+      parquetColumns: reader.parquetColumns,
+      ...parquetOutput(options, reader.parquetLayout),
+    });
     const sequence = reader;
     const step = { nan: options.nan, describeRow: (row: number) => sequence.describeRow(row) };
     const write = (batch: RecordBatch, outs: (Float32Array | Float64Array)[]) => output!.writer.write(replaceFeatures(batch, schema, features, outs));
@@ -154,6 +185,8 @@ export function applyCommand(io: Io): Command {
     .addOption(batchSizeOption())
     .addOption(epsOption())
     .addOption(dtypeOption())
+    .addOption(compressionOption())
+    .addOption(rowGroupSizeOption())
     .option('--force', 'overwrite an existing output file')
     .addOption(nanOption())
     .addOption(quietOption())

@@ -6,6 +6,8 @@ import type { Schema } from 'apache-arrow';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../core/errors.js';
 import { noSuchColumn } from '../io/select-features.js';
+import { COMPRESSION_NAMES } from '../io/parquet-codecs.js';
+import { DEFAULT_ROW_GROUP_ROWS } from '../io/parquet-row-groups.js';
 
 function positiveInteger(value: string): number {
   if (!/^\d+$/.test(value.trim()) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
@@ -91,6 +93,11 @@ export const nanOption = () =>
   new Option('--nan <policy>', 'NaN and ±Infinity in a feature: error, or skip them like nulls').choices(['error', 'skip']).default('error');
 export const dtypeOption = () =>
   new Option('--dtype <type>', 'type of normalized columns (default: float64 for float64 columns, float32 for all others)').choices(['float32', 'float64']);
+export const compressionOption = () =>
+  new Option('--compression <codec>', "codec of every page of a Parquet output; lz4 writes LZ4_RAW (default: the input's for Parquet input, else snappy)")
+    .choices(COMPRESSION_NAMES);
+export const rowGroupSizeOption = () =>
+  new Option('--row-group-size <rows>', `rows per row group of a Parquet output (default: the input's row groups for Parquet input, else ${DEFAULT_ROW_GROUP_ROWS})`).argParser(positiveInteger);
 export const quietOption = () => new Option('-q, --quiet', 'no progress on stderr');
 export const seedOption = () =>
   new Option('--seed <n>', 'seed of the shuffle, 0 to 4294967295 (default: a random one, recorded in the state)').argParser((value: string) => {

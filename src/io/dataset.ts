@@ -4,7 +4,9 @@
  * writer consumes them: Arrow is the one in-memory shape of table data.
  */
 import type { RecordBatch, Schema } from 'apache-arrow';
-import type { SchemaElement } from 'hyparquet';
+import type { CompressionCodec, SchemaElement } from 'hyparquet';
+import type { WriteCodec } from './parquet-codecs.js';
+import type { RowGroupRows } from './parquet-row-groups.js';
 
 /** File formats: Parquet, Arrow IPC file, Arrow IPC stream. */
 export type DataFormat = 'parquet' | 'arrow' | 'arrows';
@@ -26,6 +28,8 @@ export interface DatasetReader {
   readonly parquetColumns?: ReadonlyMap<string, readonly SchemaElement[]> | undefined;
   /** What the user should know about the input that does not stop it being read (one line each, named after it). */
   readonly warnings?: readonly string[] | undefined;
+  /** For Parquet input: how it is laid out, which a Parquet output follows unless told otherwise. */
+  readonly parquetLayout?: ParquetLayout | undefined;
   /**
    * The rows as record batches, in file order, read one at a time (never the
    * whole file at once). With `columns`, the batches hold only those columns,
@@ -41,6 +45,14 @@ export interface DatasetReader {
   readChunk?(index: number, columns?: readonly string[]): Promise<RecordBatch>;
   /** Releases the file; safe to call twice. */
   close(): Promise<void>;
+}
+
+/** The layout of a Parquet input. */
+export interface ParquetLayout {
+  /** The codec most of its column chunks use. */
+  readonly codec: CompressionCodec;
+  /** Rows of each row group that has any, in file order (the batches batches() yields). */
+  readonly rowGroupRows: readonly number[];
 }
 
 /** Where a writer's bytes go: a file being written, or stdout. */
@@ -62,4 +74,8 @@ export interface DatasetWriter {
 export interface WriterOptions {
   /** DatasetReader.parquetColumns of the input: a Parquet writer keeps those columns' exact types. */
   parquetColumns?: ReadonlyMap<string, readonly SchemaElement[]> | undefined;
+  /** Codec of every page a Parquet writer writes (default SNAPPY). */
+  compression?: WriteCodec | undefined;
+  /** Rows of a Parquet writer's row groups, whatever the batches (default DEFAULT_ROW_GROUP_ROWS). */
+  rowGroupRows?: RowGroupRows | undefined;
 }

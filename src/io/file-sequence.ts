@@ -7,7 +7,7 @@
  */
 import type { RecordBatch } from 'apache-arrow';
 import { DataError } from '../core/errors.js';
-import type { DatasetReader } from './dataset.js';
+import type { DatasetReader, ParquetLayout } from './dataset.js';
 import { RowOrigins } from './row-origins.js';
 import { schemaDifference } from './schema-difference.js';
 
@@ -27,6 +27,7 @@ export class FileSequence implements DatasetReader {
   readonly format: DatasetReader['format'];
   readonly schema: DatasetReader['schema'];
   readonly parquetColumns: DatasetReader['parquetColumns'];
+  readonly parquetLayout: ParquetLayout | undefined;
   private readonly origins = new RowOrigins();
   /** The first file's name, whose schema every file must fit. */
   private readonly firstName: string;
@@ -38,6 +39,7 @@ export class FileSequence implements DatasetReader {
     private readonly files: readonly string[],
     first: DatasetReader,
     readonly numRows: number | undefined,
+    layouts: readonly (ParquetLayout | undefined)[],
     private readonly open: OpenFile,
   ) {
     this.first = first;
@@ -45,18 +47,21 @@ export class FileSequence implements DatasetReader {
     this.format = first.format;
     this.schema = first.schema;
     this.parquetColumns = first.parquetColumns;
+    this.parquetLayout = joinLayouts(layouts);
   }
 
   /** Opens the first file and checks every other one's schema against it. */
   static async open(files: readonly string[], name: string, open: OpenFile): Promise<FileSequence> {
     const first = await open(files[0]!);
     let rows: number | undefined = first.numRows;
+    const layouts = [first.parquetLayout];
     try {
       for (const path of files.slice(1)) {
         const reader = await open(path);
         try {
           check(first.schema, first.name, reader, name);
           rows = rows === undefined || reader.numRows === undefined ? undefined : rows + reader.numRows;
+          layouts.push(reader.parquetLayout);
         } finally {
           await reader.close();
         }
@@ -65,7 +70,7 @@ export class FileSequence implements DatasetReader {
       await first.close();
       throw error;
     }
-    return new FileSequence(name, files, first, rows, open);
+    return new FileSequence(name, files, first, rows, layouts, open);
   }
 
   async *batches(columns?: readonly string[]): AsyncGenerator<RecordBatch> {
@@ -99,4 +104,14 @@ export class FileSequence implements DatasetReader {
     await this.current?.close();
     this.first = this.current = undefined;
   }
+}
+
+/** The layout of files read one after another: their row groups in order, and the codec of most of them; none unless every file is Parquet. */
+function joinLayouts(layouts: readonly (ParquetLayout | undefined)[]): ParquetLayout | undefined {
+  if (layouts.some((layout) => layout === undefined)) return undefined;
+  const all = layouts as readonly ParquetLayout[];
+  const groups = new Map<ParquetLayout['codec'], number>();
+  for (const { codec, rowGroupRows } of all) groups.set(codec, (groups.get(codec) ?? 0) + rowGroupRows.length);
+  const codec = [...groups].reduce((best, entry) => (entry[1] > best[1] ? entry : best))[0];
+  return { codec, rowGroupRows: all.flatMap((layout) => layout.rowGroupRows) };
 }

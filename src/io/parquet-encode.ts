@@ -8,6 +8,7 @@
 import { type Data, type FixedSizeList, Type } from 'apache-arrow';
 import type { DecodedArray } from 'hyparquet';
 import { DataError } from '../core/errors.js';
+import { joinArrays } from './parquet-chunk-parts.js';
 import { physicalValues } from './parquet-physical.js';
 import type { LeafNode, ReadNode } from './parquet-schema.js';
 
@@ -40,6 +41,17 @@ export function encodeColumn(node: ReadNode, data: Data, column: string): LeafPa
   for (let i = 0; i < rows; i++) index[i] = i;
   visit(node, data, { index, def: new Uint8Array(rows), rep: new Uint8Array(rows) }, column, out);
   return out;
+}
+
+/** The same for a column given in parts (the batches of one row group), joined end to end per leaf. */
+export function encodeParts(node: ReadNode, parts: readonly Data[], column: string): LeafPageData[] {
+  const encoded = parts.map((data) => encodeColumn(node, data, column));
+  return encoded[0]!.map((first, p) => ({
+    leaf: first.leaf,
+    values: joinArrays(encoded.map((leaves) => leaves[p]!.values)),
+    definitionLevels: joinArrays(encoded.map((leaves) => leaves[p]!.definitionLevels)),
+    repetitionLevels: joinArrays(encoded.map((leaves) => leaves[p]!.repetitionLevels)),
+  }));
 }
 
 function isValid(data: Data, i: number): boolean {

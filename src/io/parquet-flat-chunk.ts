@@ -8,7 +8,10 @@ import type { ColumnChunk, OffsetIndex, SchemaElement } from 'hyparquet';
 import { ByteWriter } from 'hyparquet-writer';
 import type { Writer } from 'hyparquet-writer/src/types.js';
 import { sliceBitmap } from './bitmap.js';
+import type { Validity } from './parquet-chunk-parts.js';
+import type { WriteCodec } from './parquet-codecs.js';
 import { ChunkWriter, type FlatValues, PAGE_BYTES, packValues } from './parquet-pages-out.js';
+import type { SortOrder } from './parquet-statistics.js';
 
 /** One flat column of one row group. */
 export interface FlatChunk {
@@ -17,9 +20,9 @@ export interface FlatChunk {
   /** One value per row (null slots hold anything). */
   readonly values: FlatValues;
   /** Validity bitmap with its bit offset, or undefined when no row is null. */
-  readonly validity?: { bitmap: Uint8Array; offset: number } | undefined;
-  /** Write min/max (only where the physical order is the logical one). */
-  readonly statistics: boolean;
+  readonly validity?: Validity | undefined;
+  /** The order of min/max, or undefined for none. */
+  readonly order: SortOrder | undefined;
 }
 
 /** Definition levels of rows [from, to) in the RLE / bit-packed hybrid encoding, bit width 1. */
@@ -39,12 +42,12 @@ function definitionLevels(validity: FlatChunk['validity'], from: number, to: num
 }
 
 /** Writes one column chunk at the writer's position; returns its footer entry and offset index. */
-export function writeFlatChunk(writer: Writer, chunk: FlatChunk): { chunk: ColumnChunk; offsetIndex?: OffsetIndex } {
+export function writeFlatChunk(writer: Writer, chunk: FlatChunk, codec: WriteCodec): { chunk: ColumnChunk; offsetIndex?: OffsetIndex } {
   const { schemaPath, values, validity } = chunk;
   const optional = schemaPath[schemaPath.length - 1]!.repetition_type === 'OPTIONAL';
   // A multiple of 8 rows, so that every page starts on a byte of the bitmap.
   const rowsPerPage = Math.max(8, Math.floor(PAGE_BYTES / values.BYTES_PER_ELEMENT / 8) * 8);
-  const out = new ChunkWriter(writer, schemaPath, chunk.statistics);
+  const out = new ChunkWriter(writer, schemaPath, chunk.order, codec);
   const isValid = (i: number) => {
     const bit = validity!.offset + i;
     return ((validity!.bitmap[bit >> 3]! >> (bit & 7)) & 1) === 1;

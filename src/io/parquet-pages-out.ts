@@ -1,14 +1,16 @@
 /**
  * Writing the pages of a numeric column chunk straight from typed arrays:
- * DATA_PAGE_V2 pages of PLAIN values (Snappy-compressed) after their levels,
- * min/max statistics from one tight loop, and the footer entry of the chunk.
+ * DATA_PAGE_V2 pages of PLAIN values (compressed with the file's codec)
+ * after their levels, min/max statistics from one tight loop, and the footer
+ * entry of the chunk.
  * Used for flat columns (parquet-flat-chunk.ts) and lists of numbers
  * (parquet-list-chunk.ts); other columns go through hyparquet-writer.
  */
 import type { ColumnChunk, OffsetIndex, SchemaElement } from 'hyparquet';
 import { writePageHeader } from 'hyparquet-writer/src/datapage.js';
-import type { ChunkStatistics, Writer } from 'hyparquet-writer/src/types.js';
-import { snappyCompress } from './snappy-compress.js';
+import type { Writer } from 'hyparquet-writer/src/types.js';
+import { compress, type WriteCodec } from './parquet-codecs.js';
+import { MinMax, type SortOrder } from './parquet-statistics.js';
 
 /** Typed arrays written as PLAIN values, by physical type. */
 export type FlatValues = Int32Array | BigInt64Array | Float32Array | Float64Array;
@@ -55,24 +57,23 @@ export class ChunkWriter {
   private uncompressed = 0;
   private entries = 0;
   private nulls = 0;
-  private stats: ChunkStatistics | undefined;
-  private readonly float: boolean;
+  private readonly minMax: MinMax | undefined;
 
   constructor(
     private readonly writer: Writer,
     private readonly schemaPath: SchemaElement[],
-    private readonly statistics: boolean,
+    order: SortOrder | undefined,
+    private readonly codec: WriteCodec,
   ) {
     this.start = writer.offset;
-    const type = schemaPath[schemaPath.length - 1]!.type;
-    this.float = type === 'FLOAT' || type === 'DOUBLE';
+    this.minMax = order && new MinMax(order);
   }
 
   page(page: PageOut): void {
     const { writer } = this;
     const nulls = page.entries - page.values.length;
     const plain = new Uint8Array(page.values.buffer, page.values.byteOffset, page.values.byteLength);
-    const compressed = snappyCompress(plain);
+    const compressed = compress(this.codec, plain);
     const levels = page.rep.length + page.def.length;
     const pageStart = writer.offset;
     writePageHeader(writer, {
@@ -86,7 +87,7 @@ export class ChunkWriter {
         encoding: 'PLAIN',
         definition_levels_byte_length: page.def.length,
         repetition_levels_byte_length: page.rep.length,
-        is_compressed: true,
+        is_compressed: this.codec !== 'UNCOMPRESSED',
       },
     });
     this.uncompressed += writer.offset - pageStart + levels + plain.length;
@@ -96,13 +97,12 @@ export class ChunkWriter {
     this.locations.push({ offset: BigInt(pageStart), compressed_page_size: writer.offset - pageStart, first_row_index: BigInt(page.firstRow) });
     this.entries += page.entries;
     this.nulls += nulls;
-    if (this.statistics) this.stats = merge(this.stats, valueStatistics(page.values, this.float));
+    this.minMax?.addTyped(page.values);
   }
 
   /** The chunk's footer entry and, for several pages, its offset index. */
   finish(): { chunk: ColumnChunk; offsetIndex?: OffsetIndex } {
     const element = this.schemaPath[this.schemaPath.length - 1]!;
-    const stats = this.stats ? { ...this.stats, null_count: BigInt(this.nulls) } : undefined;
     return {
       chunk: {
         file_offset: BigInt(this.start),
@@ -110,60 +110,18 @@ export class ChunkWriter {
           type: element.type!,
           encodings: ['PLAIN', 'RLE'],
           path_in_schema: this.schemaPath.slice(1).map((e) => e.name),
-          codec: 'SNAPPY',
+          codec: this.codec,
           num_values: BigInt(this.entries),
           total_compressed_size: BigInt(this.writer.offset - this.start),
           total_uncompressed_size: BigInt(this.uncompressed),
           data_page_offset: BigInt(this.start),
-          statistics: stats,
+          statistics: { ...this.minMax?.statistics(), null_count: BigInt(this.nulls) },
           encoding_stats: [{ page_type: 'DATA_PAGE_V2', encoding: 'PLAIN', count: this.locations.length }],
         },
       },
       ...(this.locations.length > 1 ? { offsetIndex: { page_locations: this.locations } } : {}),
     };
   }
-}
-
-/** min and max (NaN left out; zero minima -0, zero maxima +0, as Parquet wants) and the NaN count. */
-function valueStatistics(values: FlatValues, float: boolean): ChunkStatistics {
-  let min: number | bigint | undefined;
-  let max: number | bigint | undefined;
-  let nans = 0;
-  if (values instanceof BigInt64Array) {
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i]!;
-      if (min === undefined || v < min) min = v;
-      if (max === undefined || v > max) max = v;
-    }
-  } else {
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i]!;
-      if (v !== v) nans++;
-      else {
-        if (v < lo) lo = v;
-        if (v > hi) hi = v;
-      }
-    }
-    if (lo <= hi) {
-      min = lo === 0 ? -0 : lo;
-      max = hi === 0 ? 0 : hi;
-    }
-  }
-  return { min_value: min, max_value: max, ...(float ? { nan_count: BigInt(nans) } : {}) };
-}
-
-/** Statistics of two parts of a chunk combined. */
-function merge(a: ChunkStatistics | undefined, b: ChunkStatistics): ChunkStatistics {
-  if (!a) return b;
-  const pick = (x: unknown, y: unknown, better: (p: number | bigint, q: number | bigint) => boolean) =>
-    x === undefined ? y : y === undefined ? x : better(y as number | bigint, x as number | bigint) ? y : x;
-  return {
-    min_value: pick(a.min_value, b.min_value, (p, q) => p < q) as ChunkStatistics['min_value'],
-    max_value: pick(a.max_value, b.max_value, (p, q) => p > q) as ChunkStatistics['max_value'],
-    ...(a.nan_count !== undefined ? { nan_count: a.nan_count + (b.nan_count ?? 0n) } : {}),
-  };
 }
 
 /** The values at the valid positions of [from, to), packed into a new array of `count` values. */

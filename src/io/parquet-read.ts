@@ -29,9 +29,9 @@
  */
 import { makeData, RecordBatch, type Schema, Struct } from 'apache-arrow';
 import type { Data } from 'apache-arrow';
-import type { SchemaElement } from 'hyparquet';
+import type { CompressionCodec, SchemaElement } from 'hyparquet';
 import { DataError } from '../core/errors.js';
-import type { DatasetReader } from './dataset.js';
+import type { DatasetReader, ParquetLayout } from './dataset.js';
 import { type FileRange, openFileRange } from './file-range.js';
 import { assembleColumn } from './parquet-assemble.js';
 import { decodeColumnChunk, type LeafChunk } from './parquet-decode.js';
@@ -84,6 +84,7 @@ export class ParquetReader implements DatasetReader {
   readonly numRows: number;
   readonly parquetColumns: ReadonlyMap<string, readonly SchemaElement[]>;
   readonly warnings: readonly string[];
+  readonly parquetLayout: ParquetLayout;
   /** Row groups with rows: the chunks of random access. */
   private readonly nonEmptyGroups: readonly number[];
   /** Gives decoded columns their stored Arrow types. */
@@ -109,6 +110,10 @@ export class ParquetReader implements DatasetReader {
     this.restorer = new ColumnRestorer(read.restores, async function* (c) {
       for (const g of groups) yield (await decode(g, c))[0]!;
     });
+    this.parquetLayout = {
+      codec: commonCodec(footer),
+      rowGroupRows: groups.map((g) => Number(footer.metadata.row_groups[g]!.num_rows)),
+    };
   }
 
   async *batches(columns?: readonly string[]): AsyncGenerator<RecordBatch> {
@@ -226,6 +231,18 @@ export class ParquetReader implements DatasetReader {
     if (error instanceof UnsupportedParquet) return new DataError(`${this.name}: unsupported ${error.message} ${where}`);
     return new DataError(`${this.name}: corrupt Parquet data ${where}: ${messageOf(error)}`);
   }
+}
+
+/** The codec most column chunks use (the first of those in a tie; SNAPPY for a file without chunks). */
+function commonCodec(footer: Footer): CompressionCodec {
+  const counts = new Map<CompressionCodec, number>();
+  for (const group of footer.metadata.row_groups) {
+    for (const chunk of group.columns) counts.set(chunk.meta_data!.codec, (counts.get(chunk.meta_data!.codec) ?? 0) + 1);
+  }
+  let best: CompressionCodec = 'SNAPPY';
+  let most = 0;
+  for (const [codec, count] of counts) if (count > most) (best = codec), (most = count);
+  return best;
 }
 
 /**

@@ -47,11 +47,20 @@ export function planWrite(schema: Schema, parquetColumns?: ReadonlyMap<string, r
  * logical types are written as their equivalent converted type (INT_8 ...
  * UINT_64), which every reader understands: hyparquet-writer serializes the
  * INTEGER bit width as a Thrift i32 where the format says i8, and strict
- * readers (DuckDB, Arrow C++) reject the whole footer for it.
+ * readers (DuckDB, Arrow C++) reject the whole footer for it. A DECIMAL
+ * logical type gets its converted type beside it, as the format asks of
+ * writers, which is also what tells hyparquet-writer to serialize min/max
+ * as unscaled decimals.
  */
 export function fileSchema(columns: readonly WriteColumn[]): SchemaElement[] {
-  const elements = columns.flatMap((column) => column.elements.map(withoutIntegerLogicalType));
+  const elements = columns.flatMap((column) => column.elements.map((element) => withConvertedDecimal(withoutIntegerLogicalType(element))));
   return [{ name: 'schema', num_children: columns.length }, ...elements];
+}
+
+function withConvertedDecimal(element: SchemaElement): SchemaElement {
+  const logical = element.logical_type;
+  if (logical?.type !== 'DECIMAL' || element.converted_type) return element;
+  return { ...element, converted_type: 'DECIMAL', precision: logical.precision, scale: logical.scale };
 }
 
 function withoutIntegerLogicalType(element: SchemaElement): SchemaElement {

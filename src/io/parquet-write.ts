@@ -1,15 +1,16 @@
 /**
- * The Parquet writer: one SNAPPY-compressed row group per non-empty batch,
- * through hyparquet-writer. Its ParquetWriter frames the file (magic, page
- * indexes, footer); the column chunks are written here with its
- * writeColumn, from levels computed by parquet-encode.ts, so that every
- * layout the reader reads (legacy 2-level lists, bare repeated fields, maps,
- * structs) can be written back with its exact schema elements.
+ * The Parquet writer: batches gathered into row groups of the rows the
+ * options ask for, every page compressed with their codec, through
+ * hyparquet-writer. Its ParquetWriter frames the file (magic, page indexes,
+ * footer); the column chunks are written here with its writeColumn, from
+ * levels computed by parquet-encode.ts, so that every layout the reader
+ * reads (legacy 2-level lists, bare repeated fields, maps, structs) can be
+ * written back with its exact schema elements.
  *
  * Leaves are encoded as physical values under a copy of their element with
  * the annotation removed (hyparquet-writer would otherwise convert values it
  * is given); the footer carries the real, annotated elements. Min/max
- * statistics are written only where the physical order is the logical one.
+ * statistics are in each type's sort order (parquet-statistics.ts).
  * The footer's key-value metadata is the schema's metadata and its
  * ARROW:schema (parquet-arrow-schema.ts).
  */
@@ -20,16 +21,21 @@ import type { ColumnEncoder } from 'hyparquet-writer/src/types.js';
 import { writeColumn } from 'hyparquet-writer/src/column.js';
 import { DataError } from '../core/errors.js';
 import type { ByteSink, DatasetWriter, WriterOptions } from './dataset.js';
-import { encodeColumn, type LeafPageData } from './parquet-encode.js';
+import { joinArrays, joinValidity } from './parquet-chunk-parts.js';
+import { compressors, type WriteCodec } from './parquet-codecs.js';
+import { encodeParts, type LeafPageData } from './parquet-encode.js';
 import { type FlatChunk, writeFlatChunk } from './parquet-flat-chunk.js';
 import { keyValueMetadata } from './parquet-arrow-schema.js';
 import { listChunk, writeListChunk } from './parquet-list-chunk.js';
-import { isFlatType, isFlatValues } from './parquet-pages-out.js';
+import { type FlatValues, isFlatType, isFlatValues } from './parquet-pages-out.js';
 import { physicalValues } from './parquet-physical.js';
-import { annotationOf } from './parquet-types.js';
+import { DEFAULT_ROW_GROUP_ROWS, RowGroupCutter } from './parquet-row-groups.js';
+import { MinMax, sortOrder, writerOrders } from './parquet-statistics.js';
 import { fileSchema, planWrite, type WriteColumn } from './parquet-write-plan.js';
 
 const PAGE_SIZE = 1 << 20;
+/** Longest min/max of a byte array in the footer: hyparquet-writer cuts longer ones and marks them inexact. */
+const STATISTICS_BYTES = 64;
 
 /** A ByteWriter that hands what it holds to a ByteSink at every flush. */
 class SinkWriter extends ByteWriter {
@@ -56,43 +62,54 @@ class SinkWriter extends ByteWriter {
 /** A writer of Parquet to `sink` for batches of `schema`. */
 export function createParquetWriter(sink: ByteSink, schema: Schema, options: WriterOptions = {}): DatasetWriter {
   const columns = planWrite(schema, options.parquetColumns);
+  const codec = options.compression ?? 'SNAPPY';
   const writer = new SinkWriter(sink);
-  const parquet = new ParquetWriter({ writer, schema: fileSchema(columns), codec: 'SNAPPY', createdBy: 'bn1d', kvMetadata: keyValueMetadata(schema, columns) });
+  const parquet = new ParquetWriter({
+    writer,
+    schema: fileSchema(columns),
+    codec,
+    compressors,
+    statisticsTruncateLength: STATISTICS_BYTES,
+    createdBy: 'bn1d',
+    kvMetadata: keyValueMetadata(schema, columns),
+  });
+  const groups = new RowGroupCutter(options.rowGroupRows ?? DEFAULT_ROW_GROUP_ROWS);
   let finished = false;
   return {
     async write(batch) {
       if (finished) throw new Error('write after finish');
-      if (batch.numRows === 0) return;
-      await writeRowGroup(parquet, columns, batch, writer);
+      for (const parts of groups.push(batch)) await writeRowGroup(parquet, columns, parts, writer, codec);
     },
     async finish() {
       if (finished) return;
       finished = true;
+      const last = groups.finish();
+      if (last) await writeRowGroup(parquet, columns, last, writer, codec);
       await parquet.finish();
     },
   };
 }
 
-/** Writes a batch as one row group, handing each column chunk to the sink as soon as it is encoded. */
-async function writeRowGroup(parquet: ParquetWriter, columns: readonly WriteColumn[], batch: RecordBatch, writer: SinkWriter): Promise<void> {
-  if (batch.numCols !== columns.length) throw new Error(`batch has ${batch.numCols} columns, the schema ${columns.length}`);
+/** Writes batches as one row group, handing each column chunk to the sink as soon as it is encoded. */
+async function writeRowGroup(parquet: ParquetWriter, columns: readonly WriteColumn[], parts: readonly RecordBatch[], writer: SinkWriter, codec: WriteCodec): Promise<void> {
+  for (const batch of parts) if (batch.numCols !== columns.length) throw new Error(`batch has ${batch.numCols} columns, the schema ${columns.length}`);
   const start = parquet.writer.offset;
   const chunks = [];
   for (let c = 0; c < columns.length; c++) {
     const column = columns[c]!;
-    const data = batch.data.children[c]!;
+    const data = parts.map((batch) => batch.data.children[c]!);
     const flat = flatChunk(column, data);
-    const list = flat ? undefined : listChunk(column, data, column.node.kind === 'list' && statisticsHold(column.node.item.element));
+    const list = flat ? undefined : listChunk(column, data);
     if (flat || list) {
-      const result = flat ? writeFlatChunk(parquet.writer, flat) : writeListChunk(parquet.writer, list!);
+      const result = flat ? writeFlatChunk(parquet.writer, flat, codec) : writeListChunk(parquet.writer, list!, codec);
       chunks.push(result.chunk);
       parquet.pendingIndexes.push(result);
       await writer.flush();
       continue;
     }
-    const pages = encodeColumn(column.node, data, column.name);
+    const pages = encodeParts(column.node, data, column.name);
     for (let p = 0; p < pages.length; p++) {
-      const result = writeLeaf(parquet, pages[p]!, column.leafPaths[p]!, column.name);
+      const result = writeLeaf(parquet, pages[p]!, column.leafPaths[p]!, column.name, codec);
       chunks.push(result.chunk);
       parquet.pendingIndexes.push(result);
     }
@@ -100,7 +117,7 @@ async function writeRowGroup(parquet: ParquetWriter, columns: readonly WriteColu
   }
   let total = 0n;
   for (const chunk of chunks) total += chunk.meta_data?.total_uncompressed_size ?? 0n;
-  const rows = BigInt(batch.numRows);
+  const rows = BigInt(parts.reduce((n, batch) => n + batch.numRows, 0));
   parquet.num_rows += rows;
   parquet.row_groups.push({
     columns: chunks,
@@ -110,25 +127,21 @@ async function writeRowGroup(parquet: ParquetWriter, columns: readonly WriteColu
   });
 }
 
-/** A flat numeric column whose typed array can be written directly, or undefined. */
-function flatChunk(column: WriteColumn, data: Data): FlatChunk | undefined {
+/** A flat numeric column whose typed arrays can be written directly, or undefined. */
+function flatChunk(column: WriteColumn, parts: readonly Data[]): FlatChunk | undefined {
   const { node } = column;
   if (node.kind !== 'leaf' || node.maxRep !== 0 || !isFlatType(node.element)) return undefined;
-  const values = physicalValues(node.element, data, column.name);
-  if (!isFlatValues(node.element, values)) return undefined;
-  const nulls = data.nullBitmap && data.nullCount > 0 ? data.nullCount : 0;
-  if (nulls && !node.nullable) throw new DataError(`column "${column.name}" holds a null where its Parquet schema requires a value`);
-  return {
-    schemaPath: column.leafPaths[0]!,
-    values,
-    validity: nulls ? { bitmap: data.nullBitmap!, offset: data.offset } : undefined,
-    statistics: statisticsHold(node.element),
-  };
+  const values = parts.map((data) => physicalValues(node.element, data, column.name));
+  if (!values.every((v) => isFlatValues(node.element, v))) return undefined;
+  const validity = joinValidity(parts.map((data) => ({ data, from: 0, length: data.length })));
+  if (validity && !node.nullable) throw new DataError(`column "${column.name}" holds a null where its Parquet schema requires a value`);
+  return { schemaPath: column.leafPaths[0]!, values: joinArrays(values as FlatValues[]), validity, order: sortOrder(node.element) };
 }
 
-function writeLeaf(parquet: ParquetWriter, page: LeafPageData, schemaPath: SchemaElement[], column: string) {
+function writeLeaf(parquet: ParquetWriter, page: LeafPageData, schemaPath: SchemaElement[], column: string, codec: WriteCodec) {
   const { leaf } = page;
   const original = leaf.element;
+  const order = sortOrder(original);
   const int96 = original.type === 'INT96';
   // INT96 is written as the identical FIXED_LEN_BYTE_ARRAY(12) bytes, then labelled INT96.
   const element: SchemaElement = {
@@ -141,9 +154,9 @@ function writeLeaf(parquet: ParquetWriter, page: LeafPageData, schemaPath: Schem
     columnName: schemaPath.slice(1).map((e) => e.name).join('.'),
     element,
     schemaPath,
-    codec: 'SNAPPY',
+    codec,
     compressors: parquet.compressors,
-    stats: statisticsHold(original),
+    stats: order !== undefined,
     pageSize: PAGE_SIZE,
     columnIndex: false,
     offsetIndex: true,
@@ -157,31 +170,15 @@ function writeLeaf(parquet: ParquetWriter, page: LeafPageData, schemaPath: Schem
       pageData: { ...page, maxDefinitionLevel: leaf.def },
     });
     if (int96 && result.chunk.meta_data) result.chunk.meta_data.type = 'INT96';
+    const statistics = result.chunk.meta_data?.statistics;
+    if (order && statistics && !writerOrders(order)) {
+      const minMax = new MinMax(order);
+      minMax.addDecoded(page.values);
+      Object.assign(statistics, minMax.statistics());
+    }
     return result;
   } catch (error) {
     if (error instanceof DataError) throw error;
     throw new DataError(`column "${column}": cannot write to Parquet: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}
-
-/** Whether min/max computed on physical values are valid for the element's logical sort order. */
-function statisticsHold(element: SchemaElement): boolean {
-  const annotation = annotationOf(element);
-  const logical = element.logical_type;
-  switch (element.type) {
-    case 'BOOLEAN':
-    case 'FLOAT':
-    case 'DOUBLE':
-      return true;
-    case 'INT32':
-    case 'INT64':
-      if (logical?.type === 'INTEGER') return logical.isSigned;
-      return annotation === undefined || ['INT_8', 'INT_16', 'INT_32', 'INT_64', 'DATE', 'TIME', 'TIME_MILLIS', 'TIME_MICROS', 'TIMESTAMP', 'TIMESTAMP_MILLIS', 'TIMESTAMP_MICROS'].includes(annotation);
-    case 'BYTE_ARRAY':
-      return annotation === undefined || ['STRING', 'UTF8', 'ENUM', 'JSON', 'BSON'].includes(annotation);
-    case 'FIXED_LEN_BYTE_ARRAY':
-      return annotation === undefined || annotation === 'UUID';
-    default:
-      return false;
   }
 }

@@ -94,7 +94,7 @@ describe('a DuckDB-written file of many types', () => {
 
   test('written back, DuckDB sees the same column types and the same rows', async () => {
     const out = join(dir, 'copy.parquet');
-    writeFileSync(out, await writeParquet(original.schema, original.batches, { parquetColumns: original.parquetColumns }));
+    writeFileSync(out, await writeParquet(original.schema, original.batches, { parquetColumns: original.parquetColumns, rowGroupRows: 2048 }));
     const db = await duckdb();
     expect(await duckTypes(db, out)).toEqual(await duckTypes(db, source));
     expect(await duckDifference(db, source, out)).toEqual([0, 0]);
@@ -110,7 +110,7 @@ describe('a DuckDB-written file of many types', () => {
     });
     expect(slices.reduce((n, s) => n + s.numRows, 0)).toBe(ROWS);
     const out = join(dir, 'sliced.parquet');
-    writeFileSync(out, await writeParquet(original.schema, slices, { parquetColumns: original.parquetColumns }));
+    writeFileSync(out, await writeParquet(original.schema, slices, { parquetColumns: original.parquetColumns, rowGroupRows: slices.map((s) => s.numRows) }));
     const again = await readParquet(out);
     expect(again.batches.map((b) => b.numRows)).toEqual(slices.map((s) => s.numRows));
     expect(tableImage(again.batches, again.schema)).toEqual(tableImage(original.batches, original.schema));

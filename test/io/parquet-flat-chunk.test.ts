@@ -39,7 +39,7 @@ describe('flat numeric column chunks', () => {
   test('DuckDB reads every value and null, from batches sliced at unaligned offsets, across many pages', async () => {
     const parts = [batch.slice(0, 3), batch.slice(3, 100_005), batch.slice(100_005, ROWS)];
     const path = join(tempDir(), 'flat.parquet');
-    writeFileSync(path, await writeParquet(schema, parts));
+    writeFileSync(path, await writeParquet(schema, parts, { rowGroupRows: parts.map((part) => part.numRows) }));
     const pages = await query(`SELECT count(*) AS n FROM parquet_metadata('${path}') WHERE path_in_schema = 'd'`);
     expect(pages).toEqual([{ n: '3' }]);
     const rows = await query(`SELECT d, f, i, l::VARCHAR AS l FROM read_parquet('${path}')`);
@@ -56,7 +56,7 @@ describe('flat numeric column chunks', () => {
 
   test('statistics: min and max skip NaN and nulls; null counts per chunk', async () => {
     const path = join(tempDir(), 'stats.parquet');
-    writeFileSync(path, await writeParquet(schema, [batch]));
+    writeFileSync(path, await writeParquet(schema, [batch], { rowGroupRows: ROWS }));
     const stats = await query(`SELECT path_in_schema AS c, stats_min_value AS lo, stats_max_value AS hi, stats_null_count AS nulls FROM parquet_metadata('${path}') ORDER BY c`);
     const valid = (a: ArrayLike<number>) => Array.from(a).filter((v, i) => !nullAt(i) && !Number.isNaN(v));
     const min = (a: number[]) => a.reduce((x, y) => Math.min(x, y));

@@ -31,7 +31,7 @@ describe('lists of numbers', () => {
 
   test('DuckDB reads every row, null row, empty list and null element, across pages', async () => {
     const path = join(tempDir(), 'lists.parquet');
-    writeFileSync(path, await writeParquet(schema, batches.map((b) => new RecordBatch(schema, b.data))));
+    writeFileSync(path, await writeParquet(schema, batches.map((b) => new RecordBatch(schema, b.data)), { rowGroupRows: batches.map((b) => b.numRows) }));
     const pages = await query(`SELECT count(*) AS n FROM parquet_metadata('${path}') WHERE path_in_schema LIKE 'l%'`);
     expect(Number(pages[0]!.n)).toBeGreaterThanOrEqual(3);
     const rows = await query(`SELECT l, f, b::VARCHAR[] AS b FROM read_parquet('${path}')`);

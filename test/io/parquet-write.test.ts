@@ -113,7 +113,7 @@ async function readFromBytes(bytes: Uint8Array) {
 describe('writer contract', () => {
   const ints = (values: number[]) => makeData({ type: new Int32(), length: values.length, nullCount: 0, data: Int32Array.from(values) });
 
-  test('one SNAPPY row group per non-empty batch; finish writes the footer and ends the sink', async () => {
+  test('batches gather into one SNAPPY row group by default; finish writes the footer and ends the sink', async () => {
     const schema = new Schema([new Field('x', new Int32(), false)]);
     const batch = (values: number[]) => new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: values.length, nullCount: 0, children: [ints(values)] }));
     const sink = memorySink();
@@ -125,11 +125,11 @@ describe('writer contract', () => {
     await writer.finish();
     expect(sink.ended).toBe(true);
     const metadata = parquetMetadata(sink.bytes());
-    expect(metadata.row_groups.map((g) => Number(g.num_rows))).toEqual([3, 1]);
-    expect(metadata.row_groups.flatMap((g) => g.columns.map((c) => c.meta_data!.codec))).toEqual(['SNAPPY', 'SNAPPY']);
+    expect(metadata.row_groups.map((g) => Number(g.num_rows))).toEqual([4]);
+    expect(metadata.row_groups.flatMap((g) => g.columns.map((c) => c.meta_data!.codec))).toEqual(['SNAPPY']);
     expect(metadata.schema[1]).toMatchObject({ name: 'x', type: 'INT32', repetition_type: 'REQUIRED' });
     const again = await readFromBytes(sink.bytes());
-    expect(again.batches.map((b) => Array.from(b.getChild('x')!.toArray() as Int32Array))).toEqual([[1, 2, 3], [4]]);
+    expect(again.batches.map((b) => Array.from(b.getChild('x')!.toArray() as Int32Array))).toEqual([[1, 2, 3, 4]]);
   });
 
   test('a file with no batches has the schema and no rows', async () => {
@@ -155,7 +155,8 @@ describe('writer contract', () => {
     const data = makeData({ type: new Int32(), length: 2, nullCount: 1, nullBitmap: Uint8Array.of(1), data: Int32Array.of(1, 0) });
     const batch = new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: 2, nullCount: 0, children: [data] }));
     const writer = createParquetWriter(memorySink(), schema, { parquetColumns: new Map([['x', [{ name: 'x', type: 'INT32', repetition_type: 'REQUIRED' }]]]) });
-    await expect(writer.write(batch)).rejects.toThrow(/column "x" holds a null where its Parquet schema requires a value/);
+    await writer.write(batch);
+    await expect(writer.finish()).rejects.toThrow(/column "x" holds a null where its Parquet schema requires a value/);
   });
 
   test('parquetColumns that no longer fit the column are replaced by the Arrow mapping', async () => {

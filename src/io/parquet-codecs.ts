@@ -1,0 +1,53 @@
+/**
+ * The compression codecs of Parquet outputs: the names `--compression` takes,
+ * the Parquet codec each one writes, and its compressor. GZIP and BROTLI
+ * come from Node's zlib (at levels that cost about as much time as the
+ * other codecs: brotli's top quality is a hundred times slower); SNAPPY,
+ * ZSTD and LZ4_RAW are pure TypeScript.
+ */
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import type { CompressionCodec } from 'hyparquet';
+import { lz4RawCompress } from './lz4-compress.js';
+import { snappyCompress } from './snappy-compress.js';
+import { zstdCompress } from './zstd-compress.js';
+
+/** A page compressor. */
+export type Compressor = (input: Uint8Array) => Uint8Array;
+
+const COMPRESSORS = {
+  SNAPPY: snappyCompress,
+  GZIP: (input: Uint8Array) => gzipSync(input, { level: 6 }),
+  BROTLI: (input: Uint8Array) =>
+    brotliCompressSync(input, { params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: input.length } }),
+  ZSTD: zstdCompress,
+  LZ4_RAW: lz4RawCompress,
+} satisfies Partial<Record<CompressionCodec, Compressor>>;
+
+/** The codecs bn1d writes. */
+export type WriteCodec = keyof typeof COMPRESSORS | 'UNCOMPRESSED';
+
+/** `--compression` names and the codec each writes. */
+const NAMES = { zstd: 'ZSTD', snappy: 'SNAPPY', gzip: 'GZIP', brotli: 'BROTLI', lz4: 'LZ4_RAW', none: 'UNCOMPRESSED' } as const satisfies Record<string, WriteCodec>;
+
+/** The names `--compression` takes. */
+export const COMPRESSION_NAMES = Object.keys(NAMES) as (keyof typeof NAMES)[];
+export type CompressionName = keyof typeof NAMES;
+
+/** The codec a `--compression` name writes. */
+export function codecOf(name: CompressionName): WriteCodec {
+  return NAMES[name];
+}
+
+/** The codec that follows an input's: the same where bn1d writes it, LZ4 in either flavour as LZ4_RAW, otherwise SNAPPY. */
+export function followCodec(codec: CompressionCodec): WriteCodec {
+  const wanted = codec === 'LZ4' ? 'LZ4_RAW' : codec;
+  return wanted === 'UNCOMPRESSED' || wanted in COMPRESSORS ? (wanted as WriteCodec) : 'SNAPPY';
+}
+
+/** The compressor of every codec but UNCOMPRESSED, as hyparquet-writer takes them. */
+export const compressors: Readonly<Partial<Record<CompressionCodec, Compressor>>> = COMPRESSORS;
+
+/** `input` compressed with `codec` (UNCOMPRESSED returns it as it is). */
+export function compress(codec: WriteCodec, input: Uint8Array): Uint8Array {
+  return codec === 'UNCOMPRESSED' ? input : COMPRESSORS[codec](input);
+}
