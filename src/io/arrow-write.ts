@@ -16,6 +16,7 @@ import {
 import { DataError } from '../core/errors.js';
 import type { ByteSink, DatasetWriter, WriterOptions } from './dataset.js';
 import { compactViews, holdsViews } from './arrow-views.js';
+import { encodableSchema } from './arrow-field-names.js';
 import { WrittenBatchCheck } from './arrow-write-check.js';
 
 /** The parts of apache-arrow's writers this module drives. */
@@ -70,7 +71,8 @@ class FileWriter extends RecordBatchFileWriter {
 /** Creates a writer of an Arrow IPC file or stream with this schema; even with no batches the output is complete. */
 export function createArrowWriter(sink: ByteSink, schema: Schema, kind: 'file' | 'stream', _options?: WriterOptions): DatasetWriter {
   const writer = collecting(kind === 'file' ? new FileWriter() : new RecordBatchStreamWriter());
-  writer.begin(schema);
+  const encoded = encodableSchema(schema);
+  writer.begin(encoded);
   let head: Uint8Array | null = writer.take();
   const check = new WrittenBatchCheck(head, kind === 'file');
   const views = schema.fields.some((f) => holdsViews(f.type));
@@ -85,7 +87,7 @@ export function createArrowWriter(sink: ByteSink, schema: Schema, kind: 'file' |
       if (finished) throw new Error('Arrow writer: write after finish');
       let bytes: Uint8Array;
       try {
-        writer.writeBatch(withSchema(views ? compactViews(batch) : batch, schema));
+        writer.writeBatch(withSchema(views ? compactViews(batch) : batch, schema, encoded));
         bytes = writer.take();
       } catch (error) {
         writer.take();
@@ -105,17 +107,18 @@ export function createArrowWriter(sink: ByteSink, schema: Schema, kind: 'file' |
 }
 
 /**
- * The batch, seen with the writer's schema. Its columns must have the
- * schema's types; its own schema may differ, since apache-arrow rebuilds a
- * batch's schema by merging fields by name, which swaps the types of
- * same-named columns. The view computes its dictionaries from the right fields.
+ * The batch, seen with the schema the encoder writes (`encoded`, see
+ * arrow-field-names.ts). Its columns must have the types of `schema`; its own
+ * schema may differ, since apache-arrow rebuilds a batch's schema by merging
+ * fields by name, which swaps the types of same-named columns. The view
+ * computes its dictionaries from the right fields.
  */
-function withSchema(batch: RecordBatch, schema: Schema): RecordBatch {
+function withSchema(batch: RecordBatch, schema: Schema, encoded: Schema): RecordBatch {
   const columns = batch.data.children;
   const fits = columns.length === schema.fields.length && schema.fields.every((f, i) => util.compareTypes(f.type, columns[i]!.type));
   if (!fits) throw new Error('Arrow writer: the batch does not match the schema');
-  if (batch.schema === schema) return batch;
-  return Object.create(batch, { schema: { value: schema }, _dictionaries: { value: undefined, writable: true } }) as RecordBatch;
+  if (batch.schema === encoded) return batch;
+  return Object.create(batch, { schema: { value: encoded }, _dictionaries: { value: undefined, writable: true } }) as RecordBatch;
 }
 
 function writeError(error: unknown): Error {

@@ -11,6 +11,7 @@ import {
   type DataType, type Field, FixedSizeList, LargeList, List, Map_, Message, Schema, Struct, TimestampNanosecond, Type,
 } from 'apache-arrow';
 import type { KeyValue } from 'hyparquet';
+import { encodableSchema } from './arrow-field-names.js';
 import { readMessageMeta, MessageType } from './arrow-message.js';
 import { readSchemaInfo } from './arrow-schema-info.js';
 import { leavesOf, type ReadNode } from './parquet-schema.js';
@@ -39,7 +40,7 @@ export function decodeArrowSchema(value: string): Schema {
 
 /** The `ARROW:schema` value of a schema: continuation marker, length, the Schema message padded to 8 bytes. */
 export function encodeArrowSchema(schema: Schema): string {
-  const message = Message.encode(Message.from(schema));
+  const message = Message.encode(Message.from(encodableSchema(schema)));
   const padded = (message.length + 7) & ~7;
   const bytes = new Uint8Array(8 + padded);
   const view = new DataView(bytes.buffer);

@@ -1,0 +1,41 @@
+/**
+ * Fields named "" (DuckDB writes a UNION to Parquet as a struct whose tag
+ * field has the empty name) keep their name in every output: Polars refuses
+ * an Arrow schema with a nameless field, and apache-arrow's encoder leaves
+ * empty names out unless told otherwise (src/io/arrow-field-names.ts).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pl from 'nodejs-polars';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { ok, scratch } from '../helpers/cli.js';
+import { query } from '../helpers/duckdb.js';
+
+const dir = scratch();
+const input = join(dir, 'union.parquet');
+const state = join(dir, 'state.json');
+
+beforeAll(async () => {
+  await query(`COPY (SELECT i::DOUBLE AS x,
+      CASE WHEN i % 3 = 0 THEN union_value(num := i::INTEGER)::UNION(num INTEGER, str VARCHAR)
+           ELSE union_value(str := 's' || i)::UNION(num INTEGER, str VARCHAR) END AS u
+    FROM range(1000) t(i)) TO '${input}' (FORMAT parquet)`);
+  await ok(['fit', input, '-c', 'x', '-s', state, '-q']);
+});
+
+function polarsRead(path: string, format: string) {
+  const bytes = readFileSync(path);
+  return format === 'parquet' ? pl.readParquet(bytes) : format === 'arrow' ? pl.readIPC(bytes) : pl.readIPCStream(bytes);
+}
+
+describe('a struct field named ""', () => {
+  test.each(['parquet', 'arrow', 'arrows'])('passes through to .%s, and Polars reads it with its name', async (format) => {
+    const output = join(dir, `out.${format}`);
+    await ok(['apply', input, '-s', state, '-o', output, '-q']);
+    const frame = polarsRead(output, format);
+    const before = pl.readParquet(readFileSync(input));
+    expect(String(frame.getColumn('u').dtype)).toBe(String(before.getColumn('u').dtype));
+    expect(frame.getColumn('u').toArray()).toEqual(before.getColumn('u').toArray());
+    expect((frame.getColumn('u').toArray()[3] as Record<string, unknown>)['']).toBe(0);
+  });
+});
