@@ -71,6 +71,9 @@ function leafElement(type: DataType): LeafElement | undefined {
     }
     case Type.Bool:
       return { type: 'BOOLEAN' };
+    case Type.Null:
+      // As Arrow C++ and Polars write it: INT32 with the NULL logical type, every value null.
+      return { type: 'INT32', logical_type: { type: 'NULL' } };
     case Type.Utf8:
     case Type.LargeUtf8:
     case Type.Utf8View:

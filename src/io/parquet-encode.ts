@@ -54,7 +54,14 @@ export function encodeParts(node: ReadNode, parts: readonly Data[], column: stri
   }));
 }
 
+/** Whether any slot is null: a Null-typed column has no bitmap, and every slot is null. */
+function hasNulls(data: Data): boolean {
+  if (data.typeId === Type.Null) return data.length > 0;
+  return data.nullCount > 0 && Boolean(data.nullBitmap);
+}
+
 function isValid(data: Data, i: number): boolean {
+  if (data.typeId === Type.Null) return false;
   const bitmap = data.nullBitmap;
   if (!bitmap || data.nullCount === 0) return true;
   const bit = data.offset + i;
@@ -62,8 +69,8 @@ function isValid(data: Data, i: number): boolean {
 }
 
 function flatLeaf(leaf: LeafNode, data: Data, column: string): LeafPageData {
-  const physical = physicalValues(leaf.element, data, column);
-  if (data.nullCount === 0 || !data.nullBitmap) {
+  const physical = data.typeId === Type.Null ? [] : physicalValues(leaf.element, data, column);
+  if (!hasNulls(data)) {
     const definitionLevels = leaf.def ? (new Uint8Array(data.length).fill(leaf.def) as unknown as number[]) : [];
     return { leaf, values: physical, definitionLevels, repetitionLevels: [] };
   }
@@ -84,7 +91,7 @@ function nullInRequired(column: string): DataError {
 
 /** Closes the open entries whose value is null; returns the entries afterwards. */
 function closeNulls(node: ReadNode, data: Data, entries: Entries, column: string): Entries {
-  if (data.nullCount === 0 || !data.nullBitmap) return entries;
+  if (!hasNulls(data)) return entries;
   const index = entries.index.slice();
   const def = entries.def.slice();
   for (let k = 0; k < index.length; k++) {

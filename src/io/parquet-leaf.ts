@@ -3,7 +3,7 @@
  * which slots hold a value. Numeric values stay in typed arrays throughout;
  * byte arrays are copied once into the Arrow data buffer.
  */
-import { type Data, type DataType, type Decimal, type FixedSizeBinary, makeData, Type } from 'apache-arrow';
+import { type Data, type DataType, type Decimal, type FixedSizeBinary, makeData, type Null, Type } from 'apache-arrow';
 import { CorruptParquet, UnsupportedParquet } from './parquet-faults.js';
 import { type NumericArray, type PhysicalValues, valueCount } from './parquet-values.js';
 
@@ -39,6 +39,10 @@ export function buildLeaf(type: DataType, values: PhysicalValues, present: Prese
   }
   if (presentCount !== valueCount(values)) {
     throw new CorruptParquet(`levels announce ${presentCount} values but the pages hold ${valueCount(values)}`);
+  }
+  if (type.typeId === Type.Null) {
+    if (presentCount > 0) throw new CorruptParquet(`a column annotated NULL holds ${presentCount} values`);
+    return makeData({ type: type as Null, length });
   }
   const base = { type, length, ...validity(present, length) };
   if (values.kind === 'bytes') {

@@ -7,7 +7,7 @@
  */
 import {
   Binary, Bool, type DataType, DateDay, Decimal, FixedSizeBinary, Float16, Float32, Float64,
-  Int8, Int16, Int32, Int64, TimeMicrosecond, TimeMillisecond, TimeNanosecond,
+  Int8, Int16, Int32, Int64, Null, TimeMicrosecond, TimeMillisecond, TimeNanosecond,
   TimestampMicrosecond, TimestampMillisecond, TimestampNanosecond, Uint8, Uint16, Uint32, Uint64, Utf8,
 } from 'apache-arrow';
 import type { SchemaElement } from 'hyparquet';
@@ -36,6 +36,8 @@ export function leafArrowType(element: SchemaElement): DataType | string {
   const annotation = annotationOf(element);
   const type = element.type;
   if (isDecimal(element)) return decimalType(element);
+  // The NULL (formerly UNKNOWN) logical type: a column of nulls, whatever its physical type, as Arrow C++ and Polars write a Null column.
+  if (element.logical_type?.type === 'NULL') return new Null();
   switch (type) {
     case 'BOOLEAN':
       return new Bool();
@@ -75,7 +77,6 @@ function int32Type(element: SchemaElement, annotation: string | undefined): Data
   if (logical?.type === 'TIME') return logical.unit === 'MILLIS' ? new TimeMillisecond() : `INT32 annotated TIME(${logical.unit})`;
   switch (annotation) {
     case undefined:
-    case 'NULL':
     case 'INT_32':
       return new Int32();
     case 'INT_8':
