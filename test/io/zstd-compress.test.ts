@@ -203,7 +203,9 @@ describe('zstdCompress', () => {
         const decoder = [1, 4, 8];
         for (const [offset, literals] of steps) {
           sequences.add(input, 0, literals, offset, 4);
-          expect(decode(decoder, sequences.offsetValues[sequences.count - 1]!, literals)).toBe(offset);
+          const last = sequences.count - 1;
+          const value = (1 << sequences.ofCodes[last]!) + (sequences.ofExtras[last]! >>> 5);
+          expect(decode(decoder, value, literals)).toBe(offset);
           expect([sequences.rep0, sequences.rep1, sequences.rep2]).toEqual(decoder);
         }
       }),
