@@ -2,9 +2,10 @@
  * The sequences section of a compressed zstd block (RFC 8878, 3.1.1.3.2):
  * each code type (literal lengths, offsets, match lengths) coded with the
  * predefined distribution, RLE or its own FSE table, whichever is smallest,
- * and all sequences in one backward bit stream. The long loops are
- * functions of their own, so that the engine's optimized code for them
- * never stops at code after the loop it has not yet seen run.
+ * and all sequences in one backward bit stream. The stream's loop is a
+ * function of its own that hands its state back in variables: V8's code
+ * optimized during a first long loop otherwise stopped, at every later
+ * call, at code after the loop that had not run yet when it was compiled.
  */
 import { BitWriter } from './zstd-bits.js';
 import { accuracyLog, FseTable, MAX_SYMBOLS, normalize, writeDistribution } from './zstd-fse.js';

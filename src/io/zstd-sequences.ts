@@ -1,15 +1,15 @@
 /**
- * The sequences of a zstd block (RFC 8878, 3.1.1.3.2): each match with the
- * literals before it and its offset as decoders will read it, a repeat code
- * when it is one of the three recent offsets, and the codes of its literal
- * length, match length and offset (a code plus extra bits each), counted
- * for the entropy coder as they come.
+ * The sequences of a zstd block (RFC 8878, 3.1.1.3.2): for each match, the
+ * literals before it, and the codes and extra bits of its literal length,
+ * match length and offset value (a repeat code when the offset is one of
+ * the three recent ones, which are kept as decoders keep them), the codes
+ * counted for the entropy coder as they come.
  */
 import { highBit, MAX_SYMBOLS } from './zstd-fse.js';
 
 export const BLOCK_SIZE = 1 << 17;
 /** Matches are at least 3 bytes long, so a block holds at most this many sequences. */
-export const MAX_SEQUENCES = Math.ceil(BLOCK_SIZE / 3);
+const MAX_SEQUENCES = Math.ceil(BLOCK_SIZE / 3);
 
 const LL_BASE = new Int32Array([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 18, 20, 22, 24, 28, 32, 40, 48, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536]);
 const LL_BITS = new Uint8Array([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 3, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]);
