@@ -4,10 +4,11 @@
  * at level 1 (`zstd -b1`, `lz4 -b1`, in-memory benchmarks of the C code),
  * on the inputs of bench/compressor-inputs.mjs. Prints a Markdown table.
  *
- *   npm run build && node bench/compressors.mjs [--time 0.3]
+ *   npm run build && node bench/compressors.mjs [--time 0.5]
  *
  * A ratio is compressed size / input size; MB/s is input megabytes (10^6
- * bytes) per second of compression, the fastest of 5 rounds.
+ * bytes) per second of compression, the fastest of 10 short rounds (on a
+ * shared machine the fastest is the least disturbed).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,16 +20,17 @@ import { snappyCompress } from '../dist/io/snappy-compress.js';
 import { zstdCompress } from '../dist/io/zstd-compress.js';
 import { compressorInputs } from './compressor-inputs.mjs';
 
-const { values: opts } = parseArgs({ options: { time: { type: 'string', default: '0.3' } } });
-const roundSeconds = Number(opts.time) / 5;
+const ROUNDS = 10;
+const { values: opts } = parseArgs({ options: { time: { type: 'string', default: '0.5' } } });
+const roundSeconds = Number(opts.time) / ROUNDS;
 
-/** Ratio and MB/s of `compress` on `bytes`: the fastest of 5 rounds of about `roundSeconds` each. */
+/** Ratio and MB/s of `compress` on `bytes`: the fastest of ROUNDS rounds of about `roundSeconds` each. */
 function measure(compress, bytes) {
   const size = compress(bytes).length;
   let iterations = 1;
-  for (let t = 0; t < roundSeconds; iterations *= 2) t = time(compress, bytes, iterations);
+  while (time(compress, bytes, iterations) < roundSeconds) iterations *= 2;
   let best = Infinity;
-  for (let round = 0; round < 5; round++) best = Math.min(best, time(compress, bytes, iterations) / iterations);
+  for (let round = 0; round < ROUNDS; round++) best = Math.min(best, time(compress, bytes, iterations) / iterations);
   return { ratio: size / bytes.length, mbs: bytes.length / best / 1e6 };
 }
 
@@ -51,7 +53,7 @@ function cli(tool, file, length) {
 const work = mkdtempSync(join(tmpdir(), 'bn1d-compressors-'));
 try {
   const columns = ['zstdCompress', 'zstd -1', 'lz4RawCompress', 'lz4 -1', 'snappyCompress'];
-  console.log(`Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}; ratio (compressed / input) and MB/s (fastest of 5 rounds).\n`);
+  console.log(`Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}; ratio (compressed / input) and MB/s (fastest of ${ROUNDS} rounds).\n`);
   console.log(`| input | bytes | ${columns.map((c) => `${c} ratio | MB/s`).join(' | ')} |`);
   console.log(`|---|---:|${columns.map(() => '---:|---:').join('|')}|`);
   for (const { name, bytes } of compressorInputs()) {
