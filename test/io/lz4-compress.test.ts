@@ -10,9 +10,9 @@ import fc from 'fast-check';
 import { decompressLz4Raw } from 'hyparquet-compressors';
 import { afterAll, describe, expect, test } from 'vitest';
 import { compressorInputs, concatBytes } from '../../bench/compressor-inputs.mjs';
-import { seededRandom } from '../../src/core/random.js';
 import { lz4RawCompress } from '../../src/io/lz4-compress.js';
 import { duckReadsPages } from './compressed-parquet.js';
+import { periodic, randomBytes, same } from './compressor-data.js';
 import { removeTempDirs } from './parquet-helpers.js';
 
 afterAll(removeTempDirs);
@@ -20,19 +20,6 @@ afterAll(removeTempDirs);
 const LZ4 = '/usr/bin/lz4';
 /** An LZ4 frame header: independent blocks of up to 4 MiB, no checksums (what `lz4 --no-frame-crc -B7` writes). */
 const FRAME_HEADER = [0x04, 0x22, 0x4d, 0x18, 0x60, 0x70, 0x73];
-
-const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
-
-function randomBytes(n: number, seed: number): Uint8Array {
-  const random = seededRandom(seed);
-  return Uint8Array.from({ length: n }, () => random.below(256));
-}
-
-/** `n` bytes repeating `motif`, with a share `noise` of them replaced by random bytes. */
-function periodic(motif: Uint8Array, n: number, noise: number, seed: number): Uint8Array {
-  const random = seededRandom(seed);
-  return Uint8Array.from({ length: n }, (_, i) => (random.next() < noise ? random.below(256) : motif[i % motif.length]!));
-}
 
 /**
  * Decodes a block with the format's rules checked (LZ4 block format:
