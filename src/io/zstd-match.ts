@@ -18,9 +18,9 @@ const PROBE_BYTES = 8;
 const table = new Int32Array(1 << MAX_HASH_LOG);
 let shift = 32 - MAX_HASH_LOG;
 
-/** The hash of the 6 bytes at `i`. */
-function hash(view: DataView, i: number): number {
-  return (Math.imul(view.getInt32(i, true), 0x9e3779b1) ^ Math.imul(view.getUint16(i + 4, true), 0x85ebca77)) >>> shift;
+/** The hash of the 6 bytes at `i`, in `32 - bits` bits. */
+function hash(view: DataView, i: number, bits: number): number {
+  return (Math.imul(view.getInt32(i, true), 0x9e3779b1) ^ Math.imul(view.getUint16(i + 4, true), 0x85ebca77)) >>> bits;
 }
 
 /** The length of the common run of the bytes from `i` (up to `end`) and from `j` < i. */
@@ -55,22 +55,26 @@ export function resetMatches(length: number): void {
  */
 export function findMatches(input: Uint8Array, view: DataView, start: number, end: number, window: number, out: Sequences): number {
   const limit = end - PROBE_BYTES;
+  const bits = shift;
+  const positions = table;
   let anchor = start;
   let ip = Math.max(start, 1);
   let afterMatch = false;
+  let rep0 = out.rep0;
+  let rep1 = out.rep1;
   while (ip < limit) {
     let offset: number;
     let matchStart = ip;
-    if (afterMatch && ip >= out.rep1 && view.getInt32(ip, true) === view.getInt32(ip - out.rep1, true)) {
+    if (afterMatch && ip >= rep1 && view.getInt32(ip, true) === view.getInt32(ip - rep1, true)) {
       // The second most recent offset right after a match (no literals): a repeat code.
-      offset = out.rep1;
+      offset = rep1;
     } else {
       const word = view.getInt32(ip, true);
-      const h = (Math.imul(word, 0x9e3779b1) ^ Math.imul(view.getUint16(ip + 4, true), 0x85ebca77)) >>> shift;
-      const candidate = table[h]!;
-      table[h] = ip;
-      if (ip + 1 >= out.rep0 && view.getInt32(ip + 1 - out.rep0, true) === view.getInt32(ip + 1, true)) {
-        offset = out.rep0;
+      const h = (Math.imul(word, 0x9e3779b1) ^ Math.imul(view.getUint16(ip + 4, true), 0x85ebca77)) >>> bits;
+      const candidate = positions[h]!;
+      positions[h] = ip;
+      if (ip + 1 >= rep0 && view.getInt32(ip + 1 - rep0, true) === view.getInt32(ip + 1, true)) {
+        offset = rep0;
         matchStart = ip + 1;
       } else if (ip - candidate < window && candidate < ip && view.getInt32(candidate, true) === word) {
         offset = ip - candidate;
@@ -86,12 +90,14 @@ export function findMatches(input: Uint8Array, view: DataView, start: number, en
       length++;
     }
     out.add(input, anchor, matchStart, offset, length);
+    rep0 = out.rep0;
+    rep1 = out.rep1;
     ip = matchStart + length;
     anchor = ip;
     afterMatch = true;
     if (ip >= limit) break;
-    table[hash(view, matchStart + 2)] = matchStart + 2;
-    table[hash(view, ip - 2)] = ip - 2;
+    positions[hash(view, matchStart + 2, bits)] = matchStart + 2;
+    positions[hash(view, ip - 2, bits)] = ip - 2;
   }
   return anchor;
 }

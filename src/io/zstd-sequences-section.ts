@@ -2,13 +2,14 @@
  * The sequences section of a compressed zstd block (RFC 8878, 3.1.1.3.2):
  * each code type (literal lengths, offsets, match lengths) coded with the
  * predefined distribution, RLE or its own FSE table, whichever is smallest,
- * and all sequences in one backward bit stream. The long loops are
- * functions of their own, so that the engine's optimized code for them
- * never stops at code after the loop it has not yet seen run.
+ * and all sequences in one backward bit stream. The stream's loop is a
+ * function of its own that hands its state back in variables: V8's code
+ * optimized during a first long loop otherwise stopped, at every later
+ * call, at code after the loop that had not run yet when it was compiled.
  */
 import { BitWriter } from './zstd-bits.js';
 import { accuracyLog, FseTable, MAX_SYMBOLS, normalize, writeDistribution } from './zstd-fse.js';
-import { LL_BASE, LL_BITS, LL_DEFAULT, ML_BASE, ML_BITS, ML_DEFAULT, OF_DEFAULT, type Sequences } from './zstd-sequences.js';
+import { LL_DEFAULT, ML_DEFAULT, OF_DEFAULT, type Sequences } from './zstd-sequences.js';
 
 const PREDEFINED = 0;
 const RLE = 1;
@@ -122,10 +123,7 @@ export function writeSequences(sequences: Sequences, out: Uint8Array, at: number
  * there, with the bits not yet stored in `pendingBits`.
  */
 function encodeSequences(sequences: Sequences, llTable: FseTable, ofTable: FseTable, mlTable: FseTable, out: Uint8Array, p: number): number {
-  const ll = sequences.literalLengths;
-  const ml = sequences.matchLengths;
-  const of = sequences.offsetValues;
-  const { llCodes, mlCodes, ofCodes } = sequences;
+  const { llCodes, mlCodes, ofCodes, llExtras, mlExtras, ofExtras } = sequences;
   const { deltaBits: llBits, deltaState: llNext, states: llStates } = llTable;
   const { deltaBits: mlBits, deltaState: mlNext, states: mlStates } = mlTable;
   const { deltaBits: ofBits, deltaState: ofNext, states: ofStates } = ofTable;
@@ -136,36 +134,37 @@ function encodeSequences(sequences: Sequences, llTable: FseTable, ofTable: FseTa
   let acc = 0;
   let count = 0;
   for (;;) {
-    const lc = llCodes[i]!;
-    acc |= (ll[i]! - LL_BASE[lc]!) << count;
-    count += LL_BITS[lc]!;
+    let extra = llExtras[i]!;
+    acc |= (extra >>> 5) << count;
+    count += extra & 31;
     if (count >= 16) {
       out[p++] = acc;
       out[p++] = acc >>> 8;
       acc >>>= 16;
       count -= 16;
     }
-    const mc = mlCodes[i]!;
-    acc |= (ml[i]! - ML_BASE[mc]!) << count;
-    count += ML_BITS[mc]!;
+    extra = mlExtras[i]!;
+    acc |= (extra >>> 5) << count;
+    count += extra & 31;
     if (count >= 16) {
       out[p++] = acc;
       out[p++] = acc >>> 8;
       acc >>>= 16;
       count -= 16;
     }
-    let oc = ofCodes[i]!;
-    let value = of[i]!;
-    if (oc > 16) {
+    extra = ofExtras[i]!;
+    let value = extra >>> 5;
+    let n = extra & 31;
+    if (n > 16) {
       acc |= (value & 0xffff) << count;
       out[p++] = acc;
       out[p++] = acc >>> 8;
       acc >>>= 16;
       value >>>= 16;
-      oc -= 16;
+      n -= 16;
     }
-    acc |= (value & ((1 << oc) - 1)) << count;
-    count += oc;
+    acc |= value << count;
+    count += n;
     if (count >= 16) {
       out[p++] = acc;
       out[p++] = acc >>> 8;

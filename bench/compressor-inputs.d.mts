@@ -1,0 +1,16 @@
+/** Types of compressor-inputs.mjs, for the tests that use its inputs. */
+export const MIB: number;
+export interface RealColumn {
+  name: string;
+  /** Whether the CSV writes every value as an integer. */
+  integer: boolean;
+  values: Float64Array;
+}
+export function realColumns(table: string): RealColumn[];
+export function concatBytes(arrays: ArrayBufferView[]): Uint8Array;
+export function standardized(values: Float64Array): Float64Array;
+export function normals(n: number, seed: number): Float64Array;
+export function ids(n: number, seed: number): BigInt64Array;
+export function strings(bytes: number, seed: number): Uint8Array;
+export function levels(n: number, rate: number, run: number, seed: number): Uint8Array;
+export function compressorInputs(): { name: string; bytes: Uint8Array }[];
