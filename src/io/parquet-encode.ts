@@ -107,7 +107,7 @@ function closeNulls(node: ReadNode, data: Data, entries: Entries, column: string
 function visit(node: ReadNode, data: Data, input: Entries, column: string, out: LeafPageData[]): void {
   const entries = closeNulls(node, data, input, column);
   if (node.kind === 'leaf') {
-    const physical = physicalValues(node.element, data, column);
+    const physical = data.typeId === Type.Null ? [] : physicalValues(node.element, data, column);
     const n = entries.index.length;
     const values = new Array<unknown>(n);
     const definitionLevels = new Array<number>(n);

@@ -20,6 +20,8 @@ export const PAGE_BYTES = 1 << 20;
 
 /** Whether a leaf element's physical type can have values written from a typed array (before computing them). */
 export function isFlatType(element: SchemaElement): boolean {
+  // A NULL-annotated column (Arrow's Null) has no values to write.
+  if (element.logical_type?.type === 'NULL') return false;
   return element.type === 'INT32' || element.type === 'INT64' || element.type === 'FLOAT' || element.type === 'DOUBLE';
 }
 

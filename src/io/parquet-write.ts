@@ -14,7 +14,7 @@
  * The footer's key-value metadata is the schema's metadata and its
  * ARROW:schema (parquet-arrow-schema.ts).
  */
-import { type Data, type RecordBatch, type Schema, Type } from 'apache-arrow';
+import type { Data, RecordBatch, Schema } from 'apache-arrow';
 import type { SchemaElement } from 'hyparquet';
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import type { ColumnEncoder } from 'hyparquet-writer/src/types.js';
@@ -130,7 +130,7 @@ async function writeRowGroup(parquet: ParquetWriter, columns: readonly WriteColu
 /** A flat numeric column whose typed arrays can be written directly, or undefined. */
 function flatChunk(column: WriteColumn, parts: readonly Data[]): FlatChunk | undefined {
   const { node } = column;
-  if (node.kind !== 'leaf' || node.maxRep !== 0 || !isFlatType(node.element) || node.type.typeId === Type.Null) return undefined;
+  if (node.kind !== 'leaf' || node.maxRep !== 0 || !isFlatType(node.element)) return undefined;
   const values = parts.map((data) => physicalValues(node.element, data, column.name));
   if (!values.every((v) => isFlatValues(node.element, v))) return undefined;
   const validity = joinValidity(parts.map((data) => ({ data, from: 0, length: data.length })));

@@ -24,7 +24,6 @@ const POLARS_DEPARTS: Record<string, string> = {
   'nested_structs.rust.parquet': 'legacy TIMESTAMP_MICROS, adjusted to UTC, read without a timezone',
   'old_list_structure.parquet': 'a 2-level legacy list, read as a list of structs',
   'repeated_primitive_no_list.parquet': 'repeated fields without a LIST group, read as empty lists',
-  'null_list.parquet': 'bn1d reads an UNKNOWN-annotated INT32 column as Int32, Polars as Null',
 };
 
 /** Polars' frame of a file, or undefined when Polars cannot read it (or show its types). */
