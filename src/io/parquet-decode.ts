@@ -173,8 +173,9 @@ function decompress(body: Uint8Array, size: number, codec: CompressionCodec): Ui
   if (size > MAX_PAGE_BYTES || (size > 1 << 26 && size > 1024 * body.length)) {
     throw new UnsupportedParquet(`page of ${size} bytes inflated from ${body.length} (over the size limit; possibly a decompression bomb)`);
   }
-  // An empty page body is valid, but some decompressors reject empty input.
-  if (size === 0 && body.length === 0) return body;
+  // A page of no bytes (all nulls in a V2 page) needs no decompressor, and some reject what codecs compress
+  // nothing to: LZ4_RAW's one zero byte, which the LZ4 library, Arrow C++ and DuckDB write.
+  if (size === 0) return new Uint8Array(0);
   const out = DECOMPRESSORS[codec]!(body, size);
   if (out.length !== size) throw new CorruptParquet(`page inflated to ${out.length} bytes, its header says ${size}`);
   return out;

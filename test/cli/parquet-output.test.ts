@@ -76,6 +76,20 @@ describe('--compression', () => {
     }
   });
 
+  test.each(CODECS)('%s: columns of nulls only (pages with no value bytes) read back, in bn1d and DuckDB', async (name) => {
+    const input = join(dir, 'all-null.parquet');
+    if (!existsSync(input)) {
+      await query(`COPY (SELECT i::DOUBLE AS x, NULL::DOUBLE AS y, NULL::VARCHAR AS s FROM range(50) r(i)) TO '${input}' (FORMAT parquet)`);
+    }
+    const out = join(dir, `all-null-${name}.parquet`);
+    await ok(['apply', input, '--mode', 'train', '-c', 'x', '-o', out, '--compression', name]);
+    const again = join(dir, `all-null-${name}.arrow`);
+    await ok(['apply', out, '--mode', 'train', '-c', 'x', '-o', again]);
+    const table = tableFromIPC(readFileSync(again));
+    expect([table.numRows, table.getChild('y')!.nullCount, table.getChild('s')!.nullCount]).toEqual([50, 50, 50]);
+    expect(await query(`SELECT count(*) AS n, count(y) AS y, count(s) AS s FROM read_parquet('${out}')`)).toEqual([{ n: '50', y: '0', s: '0' }]);
+  });
+
   test('by default the output uses the codec of a Parquet input (LZ4 as LZ4_RAW), and SNAPPY for Arrow input', async () => {
     const gzip = join(dir, 'gzip-input.parquet');
     await query(`COPY (SELECT i::DOUBLE AS x, 'r' || i AS s FROM range(100) r(i)) TO '${gzip}' (FORMAT parquet, COMPRESSION gzip)`);
