@@ -8,13 +8,13 @@
  * metadata, and the other way round when a Parquet file is written.
  */
 import {
-  type DataType, type Field, FixedSizeList, LargeList, List, Map_, Message, Schema, Struct, TimestampNanosecond, Type,
+  type DataType, type Field, FixedSizeList, LargeList, List, Map_, Message, Schema, Struct, type Time, TimeMillisecond, TimestampNanosecond, TimeUnit, Type,
 } from 'apache-arrow';
 import type { KeyValue } from 'hyparquet';
 import { encodableSchema } from './arrow-field-names.js';
 import { readMessageMeta, MessageType } from './arrow-message.js';
 import { readSchemaInfo } from './arrow-schema-info.js';
-import { leavesOf, type ReadNode } from './parquet-schema.js';
+import { type LeafNode, leavesOf, type ReadNode } from './parquet-schema.js';
 import type { WriteColumn } from './parquet-write-plan.js';
 
 /** The key of the entry. */
@@ -80,9 +80,12 @@ export function storedSchema(entries: readonly KeyValue[] | undefined): StoredSc
 
 /**
  * The key-value metadata of a Parquet file holding `schema` as `columns`:
- * its metadata, then `ARROW:schema`. INT96 columns, which bn1d reads as
- * their raw bytes, are stored as the nanosecond timestamps that other
- * readers read them as (Polars refuses to read INT96 as bytes).
+ * its metadata, then `ARROW:schema`. Where the stored type would mislead a
+ * reader, it is the type of what the file holds: INT96 columns, which bn1d
+ * reads as their raw bytes, are stored as the nanosecond timestamps other
+ * readers read them as (Polars refuses to read INT96 as bytes), and times
+ * in seconds, which Parquet holds in milliseconds, as milliseconds (Polars
+ * takes the stored unit as the unit of the values it reads).
  */
 export function keyValueMetadata(schema: Schema, columns: readonly WriteColumn[]): KeyValue[] {
   const entries = [...schema.metadata].filter(([key]) => key !== ARROW_SCHEMA_KEY).map(([key, value]) => ({ key, value }));
@@ -90,10 +93,17 @@ export function keyValueMetadata(schema: Schema, columns: readonly WriteColumn[]
   return [...entries, { key: ARROW_SCHEMA_KEY, value: encodeArrowSchema(new Schema(fields, schema.metadata)) }];
 }
 
-/** `type` with the INT96 leaves of `node` as nanosecond timestamps. */
+/** The type other readers should take a leaf's values as, where it is not `type`. */
+function leafReadersType(leaf: LeafNode, type: DataType): DataType | undefined {
+  if (leaf.element.type === 'INT96') return new TimestampNanosecond();
+  if (type.typeId === Type.Time && (type as Time).unit === TimeUnit.SECOND) return new TimeMillisecond();
+  return undefined;
+}
+
+/** `type` with the leaves of `node` as leafReadersType says. */
 function readersType(node: ReadNode, type: DataType): DataType {
-  if (node.kind === 'leaf') return node.element.type === 'INT96' ? new TimestampNanosecond() : type;
-  if (!leavesOf(node).some((leaf) => leaf.element.type === 'INT96')) return type;
+  if (node.kind === 'leaf') return leafReadersType(node, type) ?? type;
+  if (!leavesOf(node).some((leaf) => leaf.element.type === 'INT96' || leaf.element.logical_type?.type === 'TIME')) return type;
   const children = type.children as Field[];
   const nodes = node.kind === 'struct' ? node.children : [node.item];
   const fields = children.map((child, i) => child.clone({ type: readersType(nodes[i]!, child.type) }));

@@ -7,7 +7,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Dictionary, Field, Float64, Int16, Int64, RecordBatch, Schema, Table, tableFromIPC, tableToIPC, Uint8, Utf8, vectorFromArray } from 'apache-arrow';
+import { Dictionary, Field, Float64, Int16, Int64, RecordBatch, Schema, Table, tableFromIPC, tableToIPC, TimeSecond, Uint8, Utf8, vectorFromArray } from 'apache-arrow';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { duckdb, queryText, readParquet } from '../io/parquet-helpers.js';
 import { bn1d, ok, scratch } from '../helpers/cli.js';
@@ -118,6 +118,22 @@ describe('an Arrow IPC input with schema metadata and dictionary columns', () =>
     expect((await keyValues(output)).source).toBe('ipc test');
     const back = await readParquet(output);
     expect(back.schema.fields.map((f) => String(f.type))).toEqual(['Float64', 'Dictionary<Int16, Utf8>', 'Dictionary<Uint8, Utf8>', 'Int64']);
+  });
+});
+
+describe('an Arrow IPC input with times in seconds', () => {
+  test('normalized into Parquet (which holds them in milliseconds), reads back in Polars as the same times', async () => {
+    const seconds = [8455, 60, null, 86_399, 0];
+    const table = new Table({
+      x: vectorFromArray([1.5, 2, 3, 4, 5.5], new Float64()),
+      t: vectorFromArray(seconds, new TimeSecond()),
+    });
+    const input = join(dir, 'seconds.arrow');
+    writeFileSync(input, tableToIPC(table, 'file'));
+    const output = join(dir, 'seconds-out.parquet');
+    await ok(['apply', input, '--mode', 'train', '-c', 'x', '-o', output, '-q']);
+    expect(readWithPolars(output).getColumn('t').toArray()).toEqual(readWithPolars(input).getColumn('t').toArray());
+    expect(readWithPolars(output).getColumn('t').toArray()).toEqual(['02:20:55', '00:01:00', null, '23:59:59', '00:00:00']);
   });
 });
 

@@ -75,10 +75,10 @@ const inputFrames = new Once(async (key): Promise<Frame> => {
 });
 
 /** The input as `reader` reads it, to compare with an output of `format`. */
-async function inputAs(input: Input, reader: Reader, format: Format): Promise<Frame> {
+async function inputAs(input: Input, reader: Reader): Promise<Frame> {
   const frame = await inputFrames.get(`${input.file}|${reader.name}`);
-  const toArrow = input.format === 'parquet' && format !== 'parquet';
-  return frame instanceof PolarsFrame && toArrow ? frame.withStrings(textInArrow(input.writer)) : frame;
+  // Every output has an Arrow schema (Parquet ones in ARROW:schema), which says these columns are strings.
+  return frame instanceof PolarsFrame && input.format === 'parquet' ? frame.withStrings(textInArrow(input.writer)) : frame;
 }
 
 const refused = (input: Input, format: Format) => input.noParquet && format === 'parquet';
@@ -106,7 +106,7 @@ async function check(input: Input, format: Format, reader: Reader): Promise<stri
       if (next) applied.start(next);
     }
     const output = await reader.open(outputPath(input.file, format), format, reader.name === 'polars' ? notPolars(input.writer) : []);
-    return await cellProblems(reader, await inputAs(input, reader, format), output, state);
+    return await cellProblems(reader, await inputAs(input, reader), output, state);
   } finally {
     if (done(key)) rmSync(outputPath(input.file, format), { force: true });
     if (done(input.file)) inputFrames.forget(`${input.file}|`);

@@ -88,9 +88,11 @@ export function notPolars(writer: Writer): string[] {
 
 /**
  * The Parquet columns of an input that Polars reads as binary but whose
- * Arrow type is a string (DuckDB's JSON: Arrow has no JSON type, and
- * pyarrow reads it as a string too): where the output is Arrow, Polars'
- * view of the input column is cast to String before comparing.
+ * Arrow type is a string (DuckDB's JSON, UTF-8 by the Parquet format: Arrow
+ * has no JSON type, and pyarrow reads it as a string too). Polars reads
+ * them as strings from any file with an Arrow schema, which every bn1d
+ * output has (Parquet ones in ARROW:schema), so Polars' view of the input
+ * column is cast to String before comparing.
  */
 export function textInArrow(writer: Writer): string[] {
   return writer === 'duckdb' ? DUCK_COLUMNS.filter((c) => c.textInArrow).map((c) => c.name) : [];
