@@ -4,7 +4,7 @@
  * range()), with nulls placed as in the other writers' tables.
  */
 
-/** A DuckDB column: the SQL of row i, a cast applied after the nulls are placed, and notPolars when Polars cannot read it. */
+/** A DuckDB column: the SQL of row i, a cast applied after the nulls are placed, and notPolars when Polars cannot read it as it is. */
 export interface DuckColumn {
   name: string;
   sql: string;
@@ -60,7 +60,9 @@ export const DUCK_COLUMNS: DuckColumn[] = [
   { name: 'arr', sql: 'list_transform(range(3), lambda j: CASE WHEN (i + j) % 31 = 0 THEN NULL ELSE unit(i, 42 + j) * 20 - 5 END)::FLOAT[]', cast: 'FLOAT[3]' },
   { name: 'struct', sql: "{'a': i::INTEGER, 'b': CASE WHEN i % 9 = 0 THEN NULL ELSE 'b' || i END}" },
   { name: 'lst_struct', sql: "list_transform(range(i % 3), lambda j: {'k': j::INTEGER, 'v': 'v' || (i + j)})" },
-  { name: 'map', sql: "map_from_entries(list_transform(range(i % 3), lambda j: {'key': 'k' || j, 'value': (i + j)::INTEGER}))" },
+  // Polars reads a null MAP of a file without ARROW:schema as an empty map (and bn1d's outputs, which have one, as null):
+  // DuckDB's cells compare this column.
+  { name: 'map', sql: "map_from_entries(list_transform(range(i % 3), lambda j: {'key': 'k' || j, 'value': (i + j)::INTEGER}))", notPolars: true },
   { name: 'union', sql: "CASE WHEN i % 2 = 0 THEN i::INTEGER::UNION(n INTEGER, s VARCHAR) ELSE ('s' || i)::UNION(n INTEGER, s VARCHAR) END" },
 ];
 
