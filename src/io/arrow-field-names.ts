@@ -7,9 +7,8 @@
  * name, so the schema handed to the encoder carries such objects; the
  * schema the rest of bn1d works with keeps plain strings.
  */
-import {
-  type DataType, Dictionary, Field, FixedSizeList, LargeList, List, Map_, Schema, Struct, Type, Union,
-} from 'apache-arrow';
+import { type DataType, Dictionary, Field, Schema, Type } from 'apache-arrow';
+import { withChildren } from './arrow-nested-types.js';
 
 /** Whether a field or anything inside its type has an empty name. */
 function hasEmptyName(field: Field): boolean {
@@ -36,27 +35,9 @@ function encodable(field: Field): Field {
 
 function encodableType(type: DataType): DataType {
   if (!typeHasEmptyName(type)) return type;
-  const children = (type.children ?? []).map(encodable);
-  switch (type.typeId) {
-    case Type.Struct:
-      return new Struct(children);
-    case Type.List:
-      return new List(children[0]!);
-    case Type.LargeList:
-      return new LargeList(children[0]!);
-    case Type.FixedSizeList:
-      return new FixedSizeList((type as FixedSizeList).listSize, children[0]!);
-    case Type.Map:
-      return new Map_(children[0] as Field<Struct>, (type as Map_).keysSorted);
-    case Type.Union: {
-      const union = type as Union;
-      return new Union(union.mode, union.typeIds, children);
-    }
-    case Type.Dictionary: {
-      const dictionary = type as Dictionary;
-      return new Dictionary(encodableType(dictionary.dictionary), dictionary.indices, dictionary.id, dictionary.isOrdered);
-    }
-    default:
-      return type;
+  if (type.typeId === Type.Dictionary) {
+    const dictionary = type as Dictionary;
+    return new Dictionary(encodableType(dictionary.dictionary), dictionary.indices, dictionary.id, dictionary.isOrdered);
   }
+  return withChildren(type, (type.children ?? []).map(encodable));
 }

@@ -8,10 +8,11 @@
  * metadata, and the other way round when a Parquet file is written.
  */
 import {
-  type DataType, type Field, FixedSizeList, LargeList, List, Map_, Message, Schema, Struct, type Time, TimeMillisecond, TimestampNanosecond, TimeUnit, Type,
+  type DataType, type Field, Message, Schema, type Time, TimeMillisecond, TimestampNanosecond, TimeUnit, Type,
 } from 'apache-arrow';
 import type { KeyValue } from 'hyparquet';
 import { encodableSchema } from './arrow-field-names.js';
+import { withChildren } from './arrow-nested-types.js';
 import { readMessageMeta, MessageType } from './arrow-message.js';
 import { readSchemaInfo } from './arrow-schema-info.js';
 import { type LeafNode, leavesOf, type ReadNode } from './parquet-schema.js';
@@ -106,17 +107,5 @@ function readersType(node: ReadNode, type: DataType): DataType {
   if (!leavesOf(node).some((leaf) => leaf.element.type === 'INT96' || leaf.element.logical_type?.type === 'TIME')) return type;
   const children = type.children as Field[];
   const nodes = node.kind === 'struct' ? node.children : [node.item];
-  const fields = children.map((child, i) => child.clone({ type: readersType(nodes[i]!, child.type) }));
-  switch (type.typeId) {
-    case Type.Struct:
-      return new Struct(fields);
-    case Type.List:
-      return new List(fields[0]!);
-    case Type.LargeList:
-      return new LargeList(fields[0]!);
-    case Type.FixedSizeList:
-      return new FixedSizeList((type as FixedSizeList).listSize, fields[0]!);
-    default:
-      return new Map_(fields[0] as Field<Struct>, (type as Map_).keysSorted);
-  }
+  return withChildren(type, children.map((child, i) => child.clone({ type: readersType(nodes[i]!, child.type) })));
 }
