@@ -4,11 +4,10 @@
  * an Arrow schema with a nameless field, and apache-arrow's encoder leaves
  * empty names out unless told otherwise (src/io/arrow-field-names.ts).
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pl from 'nodejs-polars';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { ok, scratch } from '../helpers/cli.js';
+import { readWithPolars } from '../helpers/polars-table.js';
 import { query } from '../helpers/duckdb.js';
 
 const dir = scratch();
@@ -23,17 +22,12 @@ beforeAll(async () => {
   await ok(['fit', input, '-c', 'x', '-s', state, '-q']);
 });
 
-function polarsRead(path: string, format: string) {
-  const bytes = readFileSync(path);
-  return format === 'parquet' ? pl.readParquet(bytes) : format === 'arrow' ? pl.readIPC(bytes) : pl.readIPCStream(bytes);
-}
-
 describe('a struct field named ""', () => {
   test.each(['parquet', 'arrow', 'arrows'])('passes through to .%s, and Polars reads it with its name', async (format) => {
     const output = join(dir, `out.${format}`);
     await ok(['apply', input, '-s', state, '-o', output, '-q']);
-    const frame = polarsRead(output, format);
-    const before = pl.readParquet(readFileSync(input));
+    const frame = readWithPolars(output);
+    const before = readWithPolars(input);
     expect(String(frame.getColumn('u').dtype)).toBe(String(before.getColumn('u').dtype));
     expect(frame.getColumn('u').toArray()).toEqual(before.getColumn('u').toArray());
     expect((frame.getColumn('u').toArray()[3] as unknown as Record<string, unknown>)['']).toBe(0);

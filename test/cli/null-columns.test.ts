@@ -3,22 +3,18 @@
  * pass through every output: Parquet stores them as INT32 with the NULL
  * logical type, as Arrow C++ and Polars write them.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Field, Float64, makeData, Null, RecordBatch, Schema, Struct, tableToIPC, Table, vectorFromArray } from 'apache-arrow';
 import pl from 'nodejs-polars';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { ok, scratch } from '../helpers/cli.js';
+import { readWithPolars } from '../helpers/polars-table.js';
 import { query } from '../helpers/duckdb.js';
 
 const dir = scratch();
 const ROWS = 70_000;
 const state = join(dir, 'state.json');
-
-function polarsRead(path: string) {
-  const bytes = readFileSync(path);
-  return path.endsWith('.parquet') ? pl.readParquet(bytes) : path.endsWith('.arrow') ? pl.readIPC(bytes) : pl.readIPCStream(bytes);
-}
 
 beforeAll(async () => {
   const x = Array.from({ length: ROWS }, (_, i) => (i % 9 === 0 ? null : i / 7));
@@ -40,7 +36,7 @@ describe('a Null column', () => {
   ])('from %s to .%s stays Null with every row null, read by Polars', async (input, format) => {
     const output = join(dir, `${input}-out.${format}`);
     await ok(['apply', join(dir, input), '-s', state, '-o', output, '-q']);
-    const frame = polarsRead(output);
+    const frame = readWithPolars(output);
     expect(String(frame.getColumn('nothing').dtype)).toBe('DataType(Null)');
     expect([frame.height, frame.getColumn('nothing').nullCount()]).toEqual([ROWS, ROWS]);
     if (format === 'parquet') {
