@@ -1,14 +1,19 @@
-/** bn1d as a library: the pure BatchNorm1d core (no I/O). */
-export * from './core/errors.js';
-export * from './core/column.js';
-export * from './core/to-float64.js';
-export * from './core/state.js';
-export * from './core/state-json.js';
-export * from './core/batcher.js';
-export * from './core/batch-norm.js';
-export * from './core/train-stream.js';
-export * from './core/decimal.js';
-export * from './core/random.js';
-export * from './core/shuffle-buffer.js';
-export * from './core/trajectory.js';
-export * from './core/reservoir.js';
+/**
+ * bn1d as a library: fit BatchNorm1d running statistics over files, folders,
+ * globs, apache-arrow Tables or record batches; apply them file to file or
+ * as a stream of record batches; read and write state files; and a
+ * torch-shaped BatchNorm1d for arrays in memory. Nothing here writes to the
+ * console or exits the process: failures reject with UsageError (the call
+ * was wrong) or DataError (the data or a file was).
+ */
+export { Bn1dError, DataError, UsageError } from './core/errors.js';
+export type { StateDocument as State } from './core/state-json.js';
+export { fit, type FitOptions, type FitProgress } from './pipeline/fit.js';
+export { apply, type ApplyOptions } from './pipeline/apply.js';
+export { normalize, type NormalizeOptions, type StateInput } from './pipeline/normalize.js';
+export { readState, type ReadStateOptions, writeState } from './pipeline/state.js';
+export type { Input, Inputs, TableLike, BatchStream } from './pipeline/sources.js';
+export type { NanOption } from './pipeline/options.js';
+export type { FeatureDtype } from './io/features.js';
+export type { DataFormat } from './io/dataset.js';
+export type { CompressionName } from './io/parquet-codecs.js';

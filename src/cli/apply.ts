@@ -1,32 +1,22 @@
 /** `bn1d apply`: normalize the feature columns of a table; every other column passes through. */
 import { Command, Option } from 'commander';
-import type { RecordBatch } from 'apache-arrow';
-import { type NanPolicy, normalizeBatch } from '../core/batch-norm.js';
 import { UsageError } from '../core/errors.js';
 import { countOf } from '../core/format-count.js';
-import { type BatchNormState, createState } from '../core/state.js';
-import { TrainStream } from '../core/train-stream.js';
-import type { DataFormat, DatasetReader, ParquetLayout, WriterOptions } from '../io/dataset.js';
-import { expandInputs } from '../io/expand-inputs.js';
-import { type FeatureDtype, featureChunk, outputArray, outputSchema, replaceFeatures } from '../io/features.js';
-import { FileSequence } from '../io/file-sequence.js';
-import { inputName, openFile, StdinSource } from '../io/open-input.js';
-import { openOutput, outputFormat } from '../io/open-output.js';
-import { codecOf, type CompressionName, followCodec } from '../io/parquet-codecs.js';
-import { DEFAULT_ROW_GROUP_ROWS } from '../io/parquet-row-groups.js';
-import { assertDistinctNames, defaultFeatureNames, resolveFeatures } from '../io/select-features.js';
-import { isSafetensorsFile, readStateFile } from '../io/state-file.js';
+import type { DataFormat } from '../io/dataset.js';
+import type { FeatureDtype } from '../io/features.js';
+import type { CompressionName } from '../io/parquet-codecs.js';
+import { apply, type ApplyOptions, formatOf } from '../pipeline/apply.js';
+import type { NanOption } from '../pipeline/options.js';
 import type { Io } from './io.js';
 import {
-  batchSizeOption, checkColumnNames, checkSelection, columnsOption, compressionOption, dtypeOption, epsOption, excludeOption, given, nanOption, quietOption,
-  rowGroupSizeOption,
+  batchSizeOption, columnsOption, compressionOption, dtypeOption, epsOption, excludeOption, given, nanOption, quietOption, rowGroupSizeOption,
 } from './options.js';
-import { checkOutput, checkTerminalOutput } from './output-target.js';
+import { checkTerminalOutput } from './output-target.js';
 import { startProgress } from './progress.js';
-import { DataWarnings } from './warnings.js';
+import { flagSpelling } from './spelling.js';
 
-/** Parsed options of `bn1d apply`. */
-export interface ApplyOptions {
+/** Parsed flags of `bn1d apply`. */
+export interface ApplyFlags {
   state?: string;
   output: string;
   format?: DataFormat;
@@ -37,7 +27,7 @@ export interface ApplyOptions {
   eps: number;
   dtype?: FeatureDtype;
   force?: boolean;
-  nan: NanPolicy;
+  nan: NanOption;
   compression?: CompressionName;
   rowGroupSize?: number;
   quiet?: boolean;
@@ -51,123 +41,40 @@ Examples:
   $ bn1d apply data.arrow --mode train -b 512 -c x,y -o batchwise.arrow
   $ bn1d apply data.parquet -s stats.json -o small.parquet --compression zstd --row-group-size 1000000`;
 
-function checkUsage(options: ApplyOptions, explicit: ReadonlySet<string>): void {
-  if (options.mode === 'eval' && !options.state) {
+/**
+ * Normalizes `input` ('-' = stdin) into `options.output`. Flags left at
+ * their defaults are not passed on where the library tells "given" from
+ * "default" (columns, exclude, eps, batch size).
+ */
+export async function runApply(input: string, flags: ApplyFlags, io: Io, explicit: ReadonlySet<string> = new Set()): Promise<void> {
+  const { state, quiet, ...rest } = flags;
+  const options: ApplyOptions = { ...rest, stdin: io.stdin, stdout: io.stdout };
+  for (const name of ['columns', 'exclude', 'eps', 'batchSize'] as const) if (!explicit.has(name)) delete options[name];
+  if (flags.mode === 'eval' && !state) {
     throw new UsageError('--state is required in eval mode (or pass --mode train to normalize each batch with its own statistics)');
   }
-  if (options.state) {
-    // A safetensors state_dict from PyTorch names no features: --columns may name them (the reader refuses it for files that do).
-    const clash = ['columns', 'exclude', 'eps'].find((name) => explicit.has(name) && !(name === 'columns' && isSafetensorsFile(options.state!)));
-    if (clash) throw new UsageError(`--${clash} cannot be combined with --state: the features and eps come from the state`);
-  }
-  checkSelection(options);
-}
-
-async function loadState(reader: DatasetReader, options: ApplyOptions): Promise<BatchNormState> {
-  if (options.state) return readStateFile(options.state, { features: options.columns, featuresFlag: '--columns' });
-  const features = options.columns ?? defaultFeatureNames(reader.schema, options.exclude ?? [], reader.name);
-  return createState({ features, eps: options.eps });
-}
-
-/**
- * Rows normalized at a time: input row groups can be far larger, and outputs
- * are allocated per slice. The writer decides the output's row groups.
- */
-const SLICE_ROWS = 65_536;
-
-/** The batches cut into slices of at most `rows` rows (views, no copies). */
-async function* sliced(batches: AsyncIterable<RecordBatch>, rows: number): AsyncGenerator<RecordBatch> {
-  for await (const batch of batches) {
-    if (batch.numRows <= rows) yield batch;
-    else for (let at = 0; at < batch.numRows; at += rows) yield batch.slice(at, Math.min(batch.numRows, at + rows));
-  }
-}
-
-/** --compression and --row-group-size go with a Parquet output only. */
-function checkParquetFlags(options: ApplyOptions, format: DataFormat): void {
-  const flag = options.compression !== undefined ? '--compression' : options.rowGroupSize !== undefined ? '--row-group-size' : undefined;
-  if (!flag || format === 'parquet') return;
-  const target = options.output === '-' ? 'standard output gets' : `${options.output} is`;
-  throw new UsageError(`${flag} applies to Parquet outputs only; ${target} an Arrow IPC ${format === 'arrow' ? 'file' : 'stream'}`);
-}
-
-/** The codec and row groups of a Parquet output: the flags, else those of a Parquet input, else snappy and DEFAULT_ROW_GROUP_ROWS. */
-function parquetOutput(options: ApplyOptions, layout: ParquetLayout | undefined): WriterOptions {
-  return {
-    compression: options.compression ? codecOf(options.compression) : layout ? followCodec(layout.codec) : 'SNAPPY',
-    rowGroupRows: options.rowGroupSize ?? (layout?.rowGroupRows.length ? layout.rowGroupRows : DEFAULT_ROW_GROUP_ROWS),
-  };
-}
-
-/** Normalizes `input` ('-' = stdin) into `options.output`. */
-export async function runApply(input: string, options: ApplyOptions, io: Io, explicit: ReadonlySet<string> = new Set()): Promise<void> {
-  checkUsage(options, explicit);
-  const { files } = await expandInputs([input]);
-  const own = files.map((file) => [file, file === input ? 'the input' : `the input ${file}`] as const);
-  checkOutput(options.output, [...own, [options.state, 'the state file']], options.force);
-  const format = outputFormat(options.output, options.format);
-  checkTerminalOutput(options.output, explicit.has('output'), io, format === 'parquet' ? 'Parquet data' : 'Arrow IPC data');
-  checkParquetFlags(options, format);
-  const stdin = new StdinSource(io.stdin);
-  const progress = startProgress(io.stderr, options.quiet ?? false, 'normalizing');
-  let reader: FileSequence | undefined;
-  let output: Awaited<ReturnType<typeof openOutput>> | undefined;
+  const format = formatOf(flags.output, flags.format, flagSpelling);
+  checkTerminalOutput(flags.output, explicit.has('output'), io, format === 'parquet' ? 'Parquet data' : 'Arrow IPC data');
+  const progress = startProgress(io.stderr, quiet ?? false, 'normalizing');
+  let counted = false;
+  let features = 0;
   try {
-    // A folder or glob is one table: every file is checked against the first before the output opens.
-    const warnings = new DataWarnings(progress);
-    const open = async (file: string) => {
-      const opened = await (file === '-' ? stdin.open(false) : openFile(file, file));
-      warnings.opened(opened);
-      return opened;
-    };
-    reader = await FileSequence.open(files, inputName(input), open);
-    assertDistinctNames(reader.schema, reader.name);
-    progress.setTotal(reader.numRows);
-    checkColumnNames(reader.schema, options.columns, reader.name, '--columns');
-    checkColumnNames(reader.schema, options.exclude, reader.name, '--exclude');
-    const state = await loadState(reader, options);
-    const batchStats = options.mode === 'train' || !state.trackRunningStats;
-    if (!batchStats && explicit.has('batchSize')) throw new UsageError('--batch-size applies only to --mode train (or a state without running statistics)');
-    const features = resolveFeatures(reader.schema, state.features, reader.name, options.dtype);
-    const schema = outputSchema(reader.schema, features);
-    output = await openOutput(options.output, format, schema, io.stdout, {
-      parquetColumns: reader.parquetColumns,
-      ...parquetOutput(options, reader.parquetLayout),
-    });
-    const sequence = reader;
-    const step = { nan: options.nan, describeRow: (row: number) => sequence.describeRow(row) };
-    const write = (batch: RecordBatch, outs: (Float32Array | Float64Array)[]) => output!.writer.write(replaceFeatures(batch, schema, features, outs));
-    const stream = batchStats
-      ? new TrainStream<[RecordBatch, (Float32Array | Float64Array)[]]>(state, options.batchSize, {
-          ...step,
-          shortBatchHint: 'choose a --batch-size that does not leave a single row for the last batch',
-        })
-      : undefined;
-    let rows = 0;
-    let index = 0;
-    for await (const batch of sliced(reader.batches(), SLICE_ROWS)) {
-      warnings.check(batch, features, reader.name);
-      const chunk = featureChunk(batch, features);
-      const outs = chunk.columns.map((column, k) => outputArray(column, features[k]!));
-      if (stream) {
-        for (const [done, doneOuts] of stream.push(chunk, outs, [batch, outs])) await write(done, doneOuts);
-      } else {
-        normalizeBatch(state, { ...chunk, index: index++, startRow: rows }, outs, step);
-        await write(batch, outs);
-      }
-      rows += batch.numRows;
-      progress.update({ rows });
-    }
-    if (stream) for (const [done, doneOuts] of stream.finish()) await write(done, doneOuts);
-    await output.finish();
-    progress.done(`normalized ${countOf(features.length, 'feature')}`);
+    await apply(input, state, {
+      ...options,
+      onWarning: (message) => progress.note(`bn1d: warning: ${message}\n`),
+      onStart: (start) => (features = start.features.length),
+      onProgress: progress.shown
+        ? ({ rows, totalRows }) => {
+            if (!counted) progress.setTotal(totalRows);
+            counted = true;
+            progress.update({ rows });
+          }
+        : undefined,
+    }, flagSpelling);
+    progress.done(`normalized ${countOf(features, 'feature')}`);
   } catch (error) {
     progress.fail();
-    await output?.abort();
     throw error;
-  } finally {
-    await reader?.close();
-    stdin.dispose();
   }
 }
 
@@ -191,7 +98,7 @@ export function applyCommand(io: Io): Command {
     .addOption(nanOption())
     .addOption(quietOption())
     .addHelpText('after', EXAMPLES)
-    .action(async (input: string, options: ApplyOptions, command: Command) => {
+    .action(async (input: string, options: ApplyFlags, command: Command) => {
       const explicit = new Set(['columns', 'exclude', 'eps', 'batchSize', 'output'].filter((name) => given(command, name)));
       await runApply(input, options, io, explicit);
     });

@@ -2,7 +2,9 @@
 import { Command, Option } from 'commander';
 import { readStateFile, writeStateSafetensors } from '../io/state-file.js';
 import type { Io } from './io.js';
-import { checkOutput, outputTarget } from './output-target.js';
+import { checkOutput } from '../pipeline/apply.js';
+import { outputTarget } from './output-target.js';
+import { flagSpelling } from './spelling.js';
 
 /** Parsed options of `bn1d export`. */
 export interface ExportCommandOptions {
@@ -25,7 +27,7 @@ bn1d import and bn1d apply --state read back.`;
 
 /** Writes the state at `input` (JSON or safetensors) as safetensors. */
 export async function runExport(input: string, options: ExportCommandOptions, io: Io): Promise<void> {
-  checkOutput(options.output, [[input, 'the input']], options.force);
+  checkOutput(options.output, [[input, 'the input']], options.force, flagSpelling);
   const state = await readStateFile(input);
   await writeStateSafetensors(state, outputTarget(options.output, io), { dtype: options.dtype, prefix: options.prefix }, input);
 }

@@ -1,19 +1,15 @@
 /** `bn1d fit`: running statistics over one or more inputs, written as a state file. */
 import { Command } from 'commander';
-import type { NanPolicy } from '../core/batch-norm.js';
-import { DataError, UsageError } from '../core/errors.js';
+import { UsageError } from '../core/errors.js';
 import { countOf } from '../core/format-count.js';
-import { type BatchNormState, createState } from '../core/state.js';
 import { expandInputs } from '../io/expand-inputs.js';
-import { StdinSource } from '../io/open-input.js';
-import { defaultFeatureNames, resolveFeatures } from '../io/select-features.js';
-import { isReplaceableState, readStateFile, writeState } from '../io/state-file.js';
-import { InputSeries } from './inputs.js';
+import { isReplaceableState, writeState } from '../io/state-file.js';
+import { type FitOptions, fitState } from '../pipeline/fit.js';
+import type { NanOption } from '../pipeline/options.js';
+import { buildReport, SampleCollector } from '../pipeline/report-data.js';
 import type { Io } from './io.js';
 import {
   batchSizeOption,
-  checkColumnNames,
-  checkSelection,
   columnsOption,
   epochsOption,
   epsOption,
@@ -27,15 +23,14 @@ import {
   shuffleBufferOption,
 } from './options.js';
 import { outputTarget } from './output-target.js';
-import { runEpochs } from './fit-epochs.js';
 import { startProgress } from './progress.js';
-import { buildReport, checkReportTarget, SampleCollector, writeReport } from './report-builder.js';
-import { randomSeed } from './shuffled-inputs.js';
-import { DataWarnings } from './warnings.js';
-import { sameFile } from './same-file.js';
+import { checkReportTarget, writeReport } from './report-file.js';
+import { sameFile } from '../io/same-file.js';
+import { flagSpelling } from './spelling.js';
+import { packageVersion } from './version.js';
 
-/** Parsed options of `bn1d fit`. */
-export interface FitOptions {
+/** Parsed flags of `bn1d fit`. */
+export interface FitFlags {
   state: string;
   columns?: string[];
   exclude?: string[];
@@ -47,7 +42,7 @@ export interface FitOptions {
   affine: boolean;
   dropLast?: boolean;
   resume?: string;
-  nan: NanPolicy;
+  nan: NanOption;
   quiet?: boolean;
   /** Visit rows in a new seeded order every epoch. */
   shuffle?: boolean;
@@ -67,10 +62,9 @@ Examples:
   $ bn1d fit train.parquet -e 5 --shuffle --seed 7 --report fit.html`;
 
 /** Flags that --resume takes from the state instead. */
-const FROM_STATE = ['columns', 'exclude', 'momentum', 'eps', 'affine'];
+const FROM_STATE = ['columns', 'exclude', 'momentum', 'eps', 'affine'] as const;
 
-async function checkTargets(inputs: readonly string[], options: FitOptions): Promise<void> {
-  if (inputs.filter((i) => i === '-').length > 1) throw new UsageError("stdin ('-') can be given only once");
+async function checkTargets(inputs: readonly string[], options: FitFlags): Promise<void> {
   if (options.report !== undefined) {
     if (options.report === '-' && options.state === '-') throw new UsageError('the state and the report cannot both go to stdout: give --report a file');
     checkReportTarget(options.report, [...inputs, options.state, ...(options.resume ? [options.resume] : [])], '--report');
@@ -83,67 +77,50 @@ async function checkTargets(inputs: readonly string[], options: FitOptions): Pro
   }
 }
 
-async function initialState(series: InputSeries, options: FitOptions): Promise<BatchNormState> {
-  if (options.resume) {
-    const state = await readStateFile(options.resume);
-    if (!state.trackRunningStats) throw new DataError(`${options.resume}: the state has no running statistics to resume (track_running_stats is false)`);
-    return state;
-  }
-  checkSelection(options);
-  const first = await series.first();
-  checkColumnNames(first.schema, options.columns, first.name, '--columns');
-  checkColumnNames(first.schema, options.exclude, first.name, '--exclude');
-  const features = options.columns ?? defaultFeatureNames(first.schema, options.exclude ?? [], first.name);
-  resolveFeatures(first.schema, features, first.name);
-  const momentum = momentumValue(options.momentum);
-  return createState({ features, eps: options.eps, momentum, affine: options.affine });
+/** The library's settings from the flags: with --resume, those the state gives are left out (defaults are not given). */
+function fitOptions(options: FitFlags, explicit: ReadonlySet<string>): FitOptions {
+  const { state: _state, report: _report, quiet: _quiet, ...rest } = options;
+  const settings: FitOptions = { ...rest, momentum: momentumValue(options.momentum) };
+  if (!options.shuffle) delete settings.shuffleBuffer;
+  if (options.resume) for (const name of FROM_STATE) if (!explicit.has(name)) delete settings[name];
+  return settings;
 }
 
 /** Fits and writes the state. */
-export async function runFit(inputs: string[], options: FitOptions, io: Io, explicit: ReadonlySet<string> = new Set()): Promise<void> {
+export async function runFit(inputs: string[], options: FitFlags, io: Io, explicit: ReadonlySet<string> = new Set()): Promise<void> {
   const clash = FROM_STATE.find((name) => explicit.has(name));
   if (options.resume && clash) {
     throw new UsageError(`--${clash === 'affine' ? 'no-affine' : clash} cannot be combined with --resume: the resumed state's setting is used`);
   }
-  const expanded = await expandInputs(inputs);
-  await checkTargets(expanded.files, options);
-  const stdin = new StdinSource(io.stdin);
+  if (inputs.filter((i) => i === '-').length > 1) throw new UsageError("stdin ('-') can be given only once");
+  await checkTargets((await expandInputs(inputs)).files, options);
   const progress = startProgress(io.stderr, options.quiet ?? false, 'fitting');
-  const series = new InputSeries(expanded, stdin, options.epochs > 1, new DataWarnings(progress));
+  let samples: SampleCollector | undefined;
+  let counted = false;
   try {
-    const initial = await initialState(series, options);
-    if (progress.shown) {
-      const perPass = await series.rowsPerPass();
-      progress.setTotal(perPass === undefined ? undefined : perPass * options.epochs);
-    }
-    const shuffle = options.shuffle ? { seed: options.seed ?? randomSeed(), buffer: options.shuffleBuffer } : undefined;
-    const samples = options.report ? new SampleCollector(initial.features.length) : undefined;
-    const { batchSize, epochs } = options;
-    const epochOptions = { batchSize, epochs, dropLast: options.dropLast ?? false, nan: options.nan, shuffle, samples };
-    const { state, rows, batches } = await runEpochs(series, initial, epochOptions, progress);
-    const fit = {
-      batch_size: batchSize,
-      epochs,
-      drop_last: options.dropLast ?? false,
-      nan: options.nan,
-      rows,
-      batches,
-      inputs: series.names,
-      // A folder or a glob does not say how many files it held at the time.
-      ...(expanded.expanded ? { files: series.count } : {}),
-      ...(shuffle ? { shuffle } : {}),
-      ...(options.resume ? { resumed_from: options.resume } : {}),
-    };
-    const fitted = { ...state, fit };
+    const fitted = await fitState(inputs, {
+      ...fitOptions(options, explicit),
+      stdin: io.stdin,
+      onWarning: (message) => progress.note(`bn1d: warning: ${message}\n`),
+      onProgress: progress.shown
+        ? (counts) => {
+            if (!counted) progress.setTotal(counts.totalRows);
+            counted = true;
+            progress.update(counts);
+          }
+        : undefined,
+    }, {
+      spell: flagSpelling,
+      samples: options.report ? (features) => (samples = new SampleCollector(features.length)) : undefined,
+    });
     await writeState(fitted, outputTarget(options.state, io));
-    if (options.report) await writeReport(outputTarget(options.report, io), buildReport(fitted, samples, `bn1d fit of ${series.names.join(', ')}`));
-    progress.done(`fitted ${countOf(state.features.length, 'feature')} over ${countOf(epochs, 'epoch')}, ${countOf(batches, 'batch', 'batches')}`);
+    const names = (fitted.fit as { inputs: string[] }).inputs;
+    if (options.report) await writeReport(outputTarget(options.report, io), buildReport(fitted, samples, `bn1d fit of ${names.join(', ')}`, packageVersion()));
+    const { batches, epochs } = fitted.fit as { batches: number; epochs: number };
+    progress.done(`fitted ${countOf(fitted.features.length, 'feature')} over ${countOf(epochs, 'epoch')}, ${countOf(batches, 'batch', 'batches')}`);
   } catch (error) {
     progress.fail();
     throw error;
-  } finally {
-    await series.close();
-    stdin.dispose();
   }
 }
 
@@ -169,7 +146,7 @@ export function fitCommand(io: Io): Command {
     .addOption(nanOption())
     .addOption(quietOption())
     .addHelpText('after', EXAMPLES)
-    .action(async (inputs: string[], options: FitOptions, command: Command) => {
+    .action(async (inputs: string[], options: FitFlags, command: Command) => {
       if (!options.shuffle && (given(command, 'seed') || given(command, 'shuffleBuffer'))) {
         throw new UsageError('--seed and --shuffle-buffer need --shuffle');
       }

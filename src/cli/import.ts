@@ -5,7 +5,9 @@ import { UsageError } from '../core/errors.js';
 import { dataFileAt, isSafetensorsFile, readStateFile, writeState } from '../io/state-file.js';
 import type { Io } from './io.js';
 import { columnsOption, epsOption, momentumOption, momentumValue, NAME_LISTS } from './options.js';
-import { checkOutput, outputTarget } from './output-target.js';
+import { checkOutput } from '../pipeline/apply.js';
+import { outputTarget } from './output-target.js';
+import { flagSpelling } from './spelling.js';
 
 /** Parsed options of `bn1d import`. */
 export interface ImportCommandOptions {
@@ -30,7 +32,7 @@ wrote, else eps and momentum take PyTorch's defaults (1e-5 and 0.1).`;
 
 /** Reads the layer from `input` and writes it as a version-1 state file. */
 export async function runImport(input: string, options: ImportCommandOptions, io: Io): Promise<void> {
-  checkOutput(options.output, [[input, 'the input']], options.force);
+  checkOutput(options.output, [[input, 'the input']], options.force, flagSpelling);
   if (existsSync(input) && !isSafetensorsFile(input)) {
     const data = dataFileAt(input);
     throw new UsageError(`${input} is ${data ? `${data}, ` : ''}not a safetensors file (bn1d import reads a PyTorch state_dict saved as safetensors)`);

@@ -2,10 +2,7 @@
  * Flags shared by several commands, defined once with their parsers. A
  * parser throws InvalidArgumentError, which the CLI reports as bad usage.
  */
-import type { Schema } from 'apache-arrow';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { UsageError } from '../core/errors.js';
-import { noSuchColumn } from '../io/select-features.js';
 import { COMPRESSION_NAMES } from '../io/parquet-codecs.js';
 import { DEFAULT_ROW_GROUP_ROWS } from '../io/parquet-row-groups.js';
 
@@ -55,23 +52,6 @@ function names(value: string, previous: string[] | undefined): string[] {
   const twice = list.find((s, i) => list.indexOf(s) !== i);
   if (twice !== undefined) throw new InvalidArgumentError(`column "${twice}" is listed twice`);
   return list;
-}
-
-/** Options of the feature selection, shared by fit and apply --mode train. */
-export interface SelectionOptions {
-  columns?: string[];
-  exclude?: string[];
-}
-
-/** --exclude narrows the default selection, so it does not go with --columns. */
-export function checkSelection(options: SelectionOptions): void {
-  if (options.columns && options.exclude) throw new UsageError('--exclude narrows the default selection; with --columns, list only the columns you want');
-}
-
-/** Throws a usage error naming `flag` unless every name the user gave is a column of the input. */
-export function checkColumnNames(schema: Schema, names: readonly string[] | undefined, input: string, flag: string): void {
-  const missing = names?.find((name) => !schema.fields.some((f) => f.name === name));
-  if (missing !== undefined) throw new UsageError(`${flag}: ${noSuchColumn(schema, missing, input)}`);
 }
 
 /** A --momentum value as the state holds it: 'none' (a cumulative average) is null. */

@@ -1,24 +1,8 @@
 /** What every command checks before it writes an output, and where '-' sends the bytes. */
-import { existsSync } from 'node:fs';
 import { UsageError } from '../core/errors.js';
-import { isSpecialFile } from '../io/atomic-file.js';
 import type { ByteSink } from '../io/dataset.js';
 import { streamSink } from '../io/stdout-sink.js';
 import type { Io } from './io.js';
-import { sameFile } from './same-file.js';
-
-/**
- * Refuses an output path that is one of the command's own files (each named
- * by `what`), or an existing file without --force; devices and FIFOs are
- * written in place, and '-' is stdout.
- */
-export function checkOutput(output: string, own: readonly (readonly [path: string | undefined, what: string])[], force: boolean | undefined): void {
-  if (output === '-') return;
-  for (const [path, what] of own) {
-    if (path !== undefined && sameFile(path, output)) throw new UsageError(`the output ${output} is ${what}: write to another file`);
-  }
-  if (existsSync(output) && !isSpecialFile(output) && !force) throw new UsageError(`${output} exists: pass --force to overwrite it`);
-}
 
 /**
  * Refuses to send binary data to a terminal when the user did not ask for

@@ -2,12 +2,14 @@
 import { Command } from 'commander';
 import { UsageError } from '../core/errors.js';
 import { expandInputs } from '../io/expand-inputs.js';
-import { StdinSource } from '../io/open-input.js';
 import { readStateFile } from '../io/state-file.js';
-import { InputSeries } from './inputs.js';
+import { InputSeries } from '../pipeline/input-series.js';
+import { buildReport, SampleCollector } from '../pipeline/report-data.js';
+import { resolveSources } from '../pipeline/sources.js';
 import type { Io } from './io.js';
 import { outputTarget } from './output-target.js';
-import { buildReport, checkReportTarget, SampleCollector, writeReport } from './report-builder.js';
+import { checkReportTarget, writeReport } from './report-file.js';
+import { packageVersion } from './version.js';
 
 const EXAMPLES = `
 Examples:
@@ -22,18 +24,18 @@ export async function runReport(statePath: string, inputs: string[], options: { 
   const state = await readStateFile(statePath);
   let samples: SampleCollector | undefined;
   if (inputs.length) {
-    const stdin = new StdinSource(io.stdin);
-    const series = new InputSeries(expanded, stdin, false);
+    const sources = await resolveSources(inputs, io.stdin);
+    const series = new InputSeries(sources, false);
     samples = new SampleCollector(state.features.length);
     try {
       for await (const chunk of series.pass(state.features)) samples.add(chunk);
     } finally {
       await series.close();
-      stdin.dispose();
+      sources.dispose();
     }
   }
   const about = inputs.length ? ` over ${inputs.map((i) => (i === '-' ? 'stdin' : i)).join(', ')}` : '';
-  await writeReport(outputTarget(options.output, io), buildReport(state, samples, `bn1d report of ${statePath}${about}`));
+  await writeReport(outputTarget(options.output, io), buildReport(state, samples, `bn1d report of ${statePath}${about}`, packageVersion()));
 }
 
 /** The `report` command. */

@@ -51,6 +51,35 @@ export function formatState(state: BatchNormState): string {
   return `{\n${fields.map(([key, text]) => `  ${JSON.stringify(key)}: ${text}`).join(',\n')}\n}\n`;
 }
 
+/** A state file's document: what `JSON.parse` of a state file gives, and what `JSON.stringify` of it writes back as a valid state file. */
+export interface StateDocument {
+  format: typeof STATE_FORMAT;
+  version: typeof STATE_VERSION;
+  features: string[];
+  num_features: number;
+  eps: number;
+  momentum: number | null;
+  affine: boolean;
+  track_running_stats: boolean;
+  running_mean: number[] | null;
+  running_var: number[] | null;
+  weight: number[] | null;
+  bias: number[] | null;
+  num_batches_tracked: number | null;
+  fit?: Record<string, unknown>;
+  trajectory?: { batches: number[]; epoch_starts: number[]; running_mean: number[][]; running_var: number[][] };
+}
+
+/** The state as a plain document (its vectors as arrays of numbers); formatState(state) is its text, with -0 kept. */
+export function toStateDocument(state: BatchNormState): StateDocument {
+  return JSON.parse(formatState(state)) as StateDocument;
+}
+
+/** A state from a document, checked as parseState checks a file's text. */
+export function fromStateDocument(doc: unknown, source = 'state'): BatchNormState {
+  return stateFromJson(doc, source);
+}
+
 /**
  * A state from version-1 JSON text. Unknown fields are ignored; an unknown
  * version, a missing or mistyped field, or values that break the state's
@@ -66,6 +95,13 @@ export function parseState(text: string, source = 'state'): BatchNormState {
   } catch (error) {
     fail(`not valid JSON (${(error as Error).message})`);
   }
+  return stateFromJson(doc, source);
+}
+
+function stateFromJson(doc: unknown, source: string): BatchNormState {
+  const fail = (what: string): never => {
+    throw new DataError(`${source}: ${what}`);
+  };
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) fail('not a bn1d state file (expected a JSON object)');
   const obj = doc as Record<string, unknown>;
   if (obj.format !== STATE_FORMAT) fail(`not a bn1d state file ("format" is ${JSON.stringify(obj.format) ?? 'missing'}, expected "${STATE_FORMAT}")`);

@@ -4,7 +4,6 @@
  */
 import type { Writable } from 'node:stream';
 import type { Schema } from 'apache-arrow';
-import { UsageError } from '../core/errors.js';
 import { createArrowWriter } from './arrow-write.js';
 import { createOutputFile } from './atomic-file.js';
 import type { ByteSink, DataFormat, DatasetWriter, WriterOptions } from './dataset.js';
@@ -20,16 +19,12 @@ const EXTENSIONS: Record<string, DataFormat> = {
   arrows: 'arrows',
 };
 
-/** The output format: the flag, else the extension, else (stdout) an Arrow IPC stream. */
-export function outputFormat(path: string, flag: DataFormat | undefined): DataFormat {
-  if (flag) return flag;
+/** The output format: the one asked for, else the extension's, else (stdout) an Arrow IPC stream; undefined for an extension bn1d does not know. */
+export function outputFormat(path: string, asked: DataFormat | undefined): DataFormat | undefined {
+  if (asked) return asked;
   if (path === '-') return 'arrows';
   const ext = /\.([^./\\]+)$/.exec(path)?.[1]?.toLowerCase();
-  const format = ext ? EXTENSIONS[ext] : undefined;
-  if (!format) {
-    throw new UsageError(`cannot tell the output format from "${path}": name it .parquet, .arrow or .arrows, or pass --format parquet|arrow|arrows`);
-  }
-  return format;
+  return ext ? EXTENSIONS[ext] : undefined;
 }
 
 /** A table being written; finish() completes and publishes it, abort() leaves nothing behind. */

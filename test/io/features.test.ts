@@ -18,7 +18,8 @@ import {
   vectorFromArray,
 } from 'apache-arrow';
 import { describe, expect, test } from 'vitest';
-import { checkColumnNames } from '../../src/cli/options.js';
+import { checkColumnNames } from '../../src/pipeline/options.js';
+import { flagSpelling } from '../../src/cli/spelling.js';
 import { columnData, featureShape, makeFeature, outputSchema, replaceFeatures } from '../../src/io/features.js';
 import { defaultFeatureNames, resolveFeatures } from '../../src/io/select-features.js';
 
@@ -46,7 +47,7 @@ describe('feature selection', () => {
     expect(() => resolveFeatures(batch.schema, ['nope'], 'in.arrow')).toThrow('in.arrow has no column "nope"; its columns are: id, name, x, l');
     expect(() => resolveFeatures(batch.schema, ['name'], 'in.arrow')).toThrow(/column "name" of in.arrow has type Utf8: features must be integer, floating-point or decimal/);
     // The command line checks the names of -c and -x before the selection, naming the flag.
-    expect(() => checkColumnNames(batch.schema, ['zz'], 'in.arrow', '--exclude')).toThrow(/--exclude: in.arrow has no column "zz"/);
+    expect(() => checkColumnNames(batch.schema, ['zz'], 'in.arrow', 'exclude', flagSpelling)).toThrow(/--exclude: in.arrow has no column "zz"/);
     const twice = new Schema([new Field('a', new Float64()), new Field('a', new Float64())]);
     expect(() => resolveFeatures(twice, ['a'], 'in.arrow')).toThrow(/2 columns named "a"/);
     const none = new Schema([new Field('s', new Utf8())]);

@@ -1,7 +1,7 @@
 /**
- * The training loop of `bn1d fit`: epochs of batches over the inputs, in
- * order or shuffled, recording the trajectory and (for a report) a sample
- * of the values seen.
+ * The training loop of a fit: epochs of batches over the inputs, in order or
+ * shuffled, recording the trajectory and (for a report) a sample of the
+ * values seen.
  */
 import { fitBatch, type NanPolicy } from '../core/batch-norm.js';
 import { Batcher, type Chunk } from '../core/batcher.js';
@@ -9,9 +9,9 @@ import { DataError } from '../core/errors.js';
 import { countOf, formatCount } from '../core/format-count.js';
 import type { BatchNormState } from '../core/state.js';
 import { TrajectoryRecorder } from '../core/trajectory.js';
-import type { InputSeries } from './inputs.js';
-import type { Progress } from './progress.js';
-import type { SampleCollector } from './report-builder.js';
+import type { InputSeries } from './input-series.js';
+import type { Spelling } from './options.js';
+import type { SampleCollector } from './report-data.js';
 import { type ShuffleOptions, ShuffledInputs } from './shuffled-inputs.js';
 
 /** What the loop needs besides the state. */
@@ -23,6 +23,20 @@ export interface EpochOptions {
   shuffle: ShuffleOptions | undefined;
   /** Collects the first epoch's values for a report. */
   samples: SampleCollector | undefined;
+  /** Called after every chunk read. */
+  onProgress?: ((counts: EpochCounts) => void) | undefined;
+  /** Stops the loop between chunks, with the signal's reason. */
+  signal?: AbortSignal | undefined;
+  /** How messages name settings. */
+  spell: Spelling;
+}
+
+/** Rows read and batches trained on since the start, and where the loop is. */
+export interface EpochCounts {
+  rows: number;
+  batches: number;
+  epoch: number;
+  epochs: number;
 }
 
 /** The state after the epochs, with rows per epoch and batches trained on. */
@@ -36,7 +50,7 @@ export interface EpochsResult {
 const MAX_TRAJECTORY_FEATURES = 512;
 
 /** Trains `state` over the inputs for the given epochs. */
-export async function runEpochs(series: InputSeries, initial: BatchNormState, options: EpochOptions, progress: Progress): Promise<EpochsResult> {
+export async function runEpochs(series: InputSeries, initial: BatchNormState, options: EpochOptions): Promise<EpochsResult> {
   let state = initial;
   const { batchSize, epochs, shuffle } = options;
   const channels = state.features.length;
@@ -66,15 +80,16 @@ export async function runEpochs(series: InputSeries, initial: BatchNormState, op
         ? shuffled.pass(state, epoch, shuffle!, options.nan, (reader, i) => series.validate(reader, state.features, i), onRows)
         : series.pass(state.features, onRows);
       for await (const chunk of source) {
+        options.signal?.throwIfAborted();
         if (epoch === 1) options.samples?.add(chunk);
         for (const batch of batcher.push(chunk)) train(batch);
-        progress.update({ rows: seen, batches, epoch, epochs });
+        options.onProgress?.({ rows: seen, batches, epoch, epochs });
       }
       const last = batcher.finish();
       if (last) train(last);
       if (rows === 0) throw new DataError(`no rows to fit in ${series.names.join(', ')}`);
       if (batches === 0) {
-        throw new DataError(`no batch to train on: ${countOf(rows, 'row')} ${rows === 1 ? 'is' : 'are'} fewer than --batch-size ${formatCount(batchSize)}, and --drop-last drops the short batch`);
+        throw new DataError(`no batch to train on: ${countOf(rows, 'row')} ${rows === 1 ? 'is' : 'are'} fewer than ${options.spell('batchSize')} ${formatCount(batchSize)}, and ${options.spell('dropLast')} drops the short batch`);
       }
     }
   } finally {

@@ -1,5 +1,5 @@
 /**
- * The inputs of `fit`, in the order given (folders and globs expanded to
+ * The inputs of a fit, in the order given (folders and globs expanded to
  * their files), as one logical stream of feature chunks: batches cross file
  * boundaries, and every file must have the feature columns with the same
  * shape as the first.
@@ -7,31 +7,30 @@
 import type { Chunk } from '../core/batcher.js';
 import { DataError } from '../core/errors.js';
 import type { DatasetReader } from '../io/dataset.js';
-import type { ExpandedInputs } from '../io/expand-inputs.js';
-import type { DataWarnings } from './warnings.js';
 import { type Feature, featureChunk } from '../io/features.js';
-import { decodeThreads, inputName, openFile, type OpenOptions, type StdinSource } from '../io/open-input.js';
+import { decodeThreads, type OpenOptions } from '../io/open-input.js';
 import { project } from '../io/projection.js';
 import { RowOrigins } from '../io/row-origins.js';
 import { checkSameShape, listColumns, resolveFeatures } from '../io/select-features.js';
+import type { ResolvedSources, Source } from './sources.js';
+import type { DataWarnings } from './warnings.js';
 
 /** A pass over every input file, yielding feature chunks; keeps track of where each file starts. */
 export class InputSeries {
   /** The inputs as given ('-' as "stdin"). */
   readonly names: string[];
-  /** The files they stand for. */
-  private readonly files: readonly string[];
+  /** The files (or in-memory inputs) they stand for. */
+  private readonly files: readonly Source[];
   private firstReader: DatasetReader | undefined;
   private readonly origins = new RowOrigins();
 
   constructor(
-    inputs: ExpandedInputs,
-    private readonly stdin: StdinSource,
+    inputs: ResolvedSources,
     private readonly rereadable: boolean,
     private readonly warnings?: DataWarnings,
   ) {
-    this.names = inputs.given.map(inputName);
-    this.files = inputs.files;
+    this.names = inputs.names;
+    this.files = inputs.sources;
   }
 
   /** How many files the inputs stand for. */
@@ -48,8 +47,7 @@ export class InputSeries {
       this.firstReader = undefined;
       return reader;
     }
-    const file = this.files[i]!;
-    const reader = await (file === '-' ? this.stdin.open(this.rereadable, options) : openFile(file, file, options));
+    const reader = await this.files[i]!.open(this.rereadable, options);
     this.warnings?.opened(reader);
     return reader;
   }
@@ -57,7 +55,7 @@ export class InputSeries {
   /** Throws unless file `i` has the named features, with the same shapes as the first file. */
   validate(reader: DatasetReader, names: readonly string[], i: number): Feature[] {
     const features = this.features(reader, names, i);
-    if (this.reference && i > 0) checkSameShape(this.reference, inputName(this.files[0]!), features, reader.name);
+    if (this.reference && i > 0) checkSameShape(this.reference, this.files[0]!.name, features, reader.name);
     if (i === 0) this.reference = features;
     return features;
   }
@@ -70,13 +68,14 @@ export class InputSeries {
 
   /**
    * Rows in one pass over every input, from their footers (no data is read),
-   * or undefined when an input does not say up front (stdin, an Arrow stream).
+   * or undefined when an input does not say up front (stdin, an Arrow stream,
+   * an iterator of record batches).
    */
   async rowsPerPass(): Promise<number | undefined> {
-    if (this.files.includes('-')) return undefined;
+    if (this.files.some((f) => f.path === '-' || (f.path === undefined && this.files.length > 1))) return undefined;
     let rows = 0;
     for (let i = 0; i < this.files.length; i++) {
-      const reader = i === 0 ? await this.first() : await openFile(this.files[i]!, this.files[i]);
+      const reader = i === 0 ? await this.first() : await this.files[i]!.open(false);
       try {
         if (reader.numRows === undefined) return undefined;
         rows += reader.numRows;
@@ -115,7 +114,7 @@ export class InputSeries {
       const missing = names.find((name) => !reader.schema.fields.some((f) => f.name === name));
       if (missing !== undefined) {
         throw new DataError(
-          `${reader.name} has no column "${missing}", which ${inputName(this.files[0]!)} has: inputs must share the feature columns (${reader.name} has: ${listColumns(reader.schema)})`,
+          `${reader.name} has no column "${missing}", which ${this.files[0]!.name} has: inputs must share the feature columns (${reader.name} has: ${listColumns(reader.schema)})`,
         );
       }
     }

@@ -1,0 +1,21 @@
+/** State files for the library: read (bn1d JSON or a safetensors state_dict, validated) and written (atomically) as documents. */
+import { fromStateDocument, type StateDocument, toStateDocument } from '../core/state-json.js';
+import { readStateFile, writeState as writeStateFile } from '../io/state-file.js';
+
+/** Options of readState. */
+export interface ReadStateOptions {
+  /** Feature names for a safetensors state_dict from PyTorch, which names none. */
+  features?: readonly string[] | undefined;
+  /** Which BatchNorm layer of a state_dict that holds several (the prefix of its keys, such as "bn1."). */
+  prefix?: string | undefined;
+}
+
+/** The state file at `path`, checked as bn1d apply checks it. */
+export async function readState(path: string, options: ReadStateOptions = {}): Promise<StateDocument> {
+  return toStateDocument(await readStateFile(path, { features: options.features, prefix: options.prefix }));
+}
+
+/** Writes a state file atomically: a reader sees the old file or the new one, never part of one. */
+export async function writeState(state: StateDocument, path: string): Promise<void> {
+  await writeStateFile(fromStateDocument(state), path);
+}
