@@ -5,7 +5,7 @@
  * file's, so a fit of a Table and a fit of the same rows from a file take
  * the same path.
  */
-import type { RecordBatch, Schema } from 'apache-arrow';
+import { type RecordBatch, type Schema, util } from 'apache-arrow';
 import { DataError, UsageError } from '../core/errors.js';
 import type { DatasetReader } from './dataset.js';
 import { project, projectBatch } from './projection.js';
@@ -19,7 +19,7 @@ export interface BatchesInMemory {
 /** The columns of `batch`, checked against the schema the input started with. */
 function checked(batch: RecordBatch, schema: Schema, name: string, index: number): RecordBatch {
   const fields = batch.schema.fields;
-  const same = fields.length === schema.fields.length && fields.every((f, i) => f.name === schema.fields[i]!.name && f.type.compareTo(schema.fields[i]!.type));
+  const same = fields.length === schema.fields.length && fields.every((f, i) => f.name === schema.fields[i]!.name && util.compareTypes(f.type, schema.fields[i]!.type));
   if (!same) throw new DataError(`${name}: record batch ${index + 1} has other columns than the first (${fields.map((f) => `${f.name}: ${f.type}`).join(', ')})`);
   return batch;
 }

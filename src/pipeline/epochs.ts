@@ -86,7 +86,10 @@ export async function runEpochs(series: InputSeries, initial: BatchNormState, op
         options.onProgress?.({ rows: seen, batches, epoch, epochs });
       }
       const last = batcher.finish();
-      if (last) train(last);
+      if (last) {
+        train(last);
+        options.onProgress?.({ rows: seen, batches, epoch, epochs });
+      }
       if (rows === 0) throw new DataError(`no rows to fit in ${series.names.join(', ')}`);
       if (batches === 0) {
         throw new DataError(`no batch to train on: ${countOf(rows, 'row')} ${rows === 1 ? 'is' : 'are'} fewer than ${options.spell('batchSize')} ${formatCount(batchSize)}, and ${options.spell('dropLast')} drops the short batch`);

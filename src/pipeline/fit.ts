@@ -127,6 +127,8 @@ export async function fitState(inputs: Inputs, options: FitOptions = {}, extras:
       batchSize, epochs, dropLast, nan, shuffle, samples, signal: options.signal, spell,
       onProgress: onProgress && ((counts) => onProgress({ ...counts, totalRows })),
     });
+    // A stop asked for during the last chunk is a stop all the same.
+    options.signal?.throwIfAborted();
     const fit = {
       batch_size: batchSize,
       epochs,
