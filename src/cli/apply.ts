@@ -1,9 +1,10 @@
 /** `bn1d apply`: normalize the feature columns of a table; every other column passes through. */
 import { Command, Option } from 'commander';
 import type { RecordBatch } from 'apache-arrow';
-import { type NanPolicy, normalizeBatch } from '../core/batch-norm.js';
+import type { NanPolicy } from '../core/batch-moments.js';
 import { UsageError } from '../core/errors.js';
 import { countOf } from '../core/format-count.js';
+import { normalizeBatch } from '../core/normalize.js';
 import { type BatchNormState, createState } from '../core/state.js';
 import { TrainStream } from '../core/train-stream.js';
 import type { DataFormat, DatasetReader, ParquetLayout, WriterOptions } from '../io/dataset.js';

@@ -1,6 +1,6 @@
 /** `bn1d fit`: running statistics over one or more inputs, written as a state file. */
 import { Command } from 'commander';
-import type { NanPolicy } from '../core/batch-norm.js';
+import type { NanPolicy } from '../core/batch-moments.js';
 import { DataError, UsageError } from '../core/errors.js';
 import { countOf } from '../core/format-count.js';
 import { type BatchNormState, createState } from '../core/state.js';

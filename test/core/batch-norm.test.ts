@@ -1,9 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { batchMoments, evalAffine, fitBatch, normalizeBatch, updateRunningStats } from '../../src/core/batch-norm.js';
+import { batchMoments } from '../../src/core/batch-moments.js';
+import { fitBatch, updateRunningStats } from '../../src/core/batch-norm.js';
 import type { Chunk } from '../../src/core/batcher.js';
 import type { ColumnData } from '../../src/core/column.js';
 import { DataError } from '../../src/core/errors.js';
+import { evalAffine, normalizeBatch } from '../../src/core/normalize.js';
 import { type BatchNormState, createState } from '../../src/core/state.js';
 import { batchOf, batchesOf, bytes, rechunk } from '../helpers/chunks.js';
 
@@ -81,6 +83,8 @@ describe('NaN and infinity', () => {
     const batch = batchOf([{ values: f64(1, NaN) }, { values: f64(1, 2) }]);
     const outs = [new Float64Array(2), new Float64Array(2)];
     expect(() => normalizeBatch(state, batch, outs)).toThrow(/column "x" has NaN at row 1/);
+    const second = batchOf([{ values: f64(1, 2) }, { values: f64(Infinity, 2) }]);
+    expect(() => normalizeBatch(state, second, outs)).toThrow(/column "y" has Infinity at row 0;/);
     normalizeBatch(state, batch, outs, { nan: 'skip' });
     expect(Number.isNaN(outs[0]![1])).toBe(true);
   });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { normalizeBatch } from '../../src/core/batch-norm.js';
 import type { Chunk } from '../../src/core/batcher.js';
+import { normalizeBatch } from '../../src/core/normalize.js';
 import { createState } from '../../src/core/state.js';
 import { TrainStream } from '../../src/core/train-stream.js';
 import { batchesOf, rechunk } from '../helpers/chunks.js';
