@@ -139,10 +139,7 @@ export async function runApply(input: string, options: ApplyOptions, io: Io, exp
     const step = { nan: options.nan, describeRow: (row: number) => sequence.describeRow(row) };
     const write = (batch: RecordBatch, outs: (Float32Array | Float64Array)[]) => output!.writer.write(replaceFeatures(batch, schema, features, outs));
     const stream = batchStats
-      ? new TrainStream<[RecordBatch, (Float32Array | Float64Array)[]]>(state, options.batchSize, {
-          ...step,
-          shortBatchHint: 'choose a --batch-size that does not leave a single row for the last batch',
-        })
+      ? new TrainStream<[RecordBatch, (Float32Array | Float64Array)[]]>(state, options.batchSize, step)
       : undefined;
     let rows = 0;
     let index = 0;

@@ -11,7 +11,7 @@
  */
 import type { Batch } from './batcher.js';
 import { type ColumnData, type FloatArray, firstNonFinite, rowOfValue } from './column.js';
-import { DataError } from './errors.js';
+import { DataError, type DataErrorHint } from './errors.js';
 import { formatCount } from './format-count.js';
 import type { BatchNormState } from './state.js';
 
@@ -24,8 +24,6 @@ export interface StepOptions {
   nan?: NanPolicy;
   /** How to name a 0-based stream row in messages (default `row N`), e.g. with its file. */
   describeRow?: (row: number) => string;
-  /** What to suggest when a batch has too few values (default: --drop-last or a larger --batch-size). */
-  shortBatchHint?: string;
 }
 
 /** Per-channel statistics of one batch. */
@@ -45,10 +43,7 @@ function nonFiniteError(state: BatchNormState, batch: Batch, channel: number, in
   const row = batch.startRow + rowOfValue(column, index);
   const what = Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity';
   const describe = options.describeRow ?? defaultDescribeRow;
-  return new DataError(
-    `column "${state.features[channel]}" has ${what} at ${describe(row)}; ` +
-      'clean the data, or pass --nan skip to leave NaN and ±Infinity out of the statistics like nulls',
-  );
+  return new DataError(`column "${state.features[channel]}" has ${what} at ${describe(row)}`, { hint: 'non-finite' });
 }
 
 /** Throws the NaN/±Infinity error of the first valid non-finite value of the batch, if any (the error policy's check). */
@@ -136,8 +131,18 @@ function overflowError(state: BatchNormState, batch: Batch, channel: number): Da
   );
 }
 
-/** Throws unless every channel has more than one value, as training needs (PyTorch's rule). */
-export function requireTwoValues(state: BatchNormState, batch: Batch, moments: Moments, options: StepOptions = {}): void {
+/**
+ * Throws unless every channel has more than one value, as training needs
+ * (PyTorch's rule). `hint` tells what the batch was for: fitting running
+ * statistics (`short-batch`) or a training-mode output (`short-batch-train`).
+ */
+export function requireTwoValues(
+  state: BatchNormState,
+  batch: Batch,
+  moments: Moments,
+  options: StepOptions = {},
+  hint: Extract<DataErrorHint, 'short-batch' | 'short-batch-train'> = 'short-batch',
+): void {
   for (let c = 0; c < moments.count.length; c++) {
     const n = moments.count[c]!;
     if (n > 1) continue;
@@ -147,8 +152,8 @@ export function requireTwoValues(state: BatchNormState, batch: Batch, moments: M
     const has = n === 0 ? 'no usable value' : 'only 1 value';
     throw new DataError(
       `batch ${formatCount(batch.index)} (${rows}) has ${has} in column "${state.features[c]}", ` +
-        'but training needs more than 1 value per channel (PyTorch: "Expected more than 1 value per channel when training"); ' +
-        (options.shortBatchHint ?? 'pass --drop-last to skip a short last batch, or use a larger --batch-size'),
+        'but training needs more than 1 value per channel (PyTorch: "Expected more than 1 value per channel when training")',
+      { hint },
     );
   }
 }

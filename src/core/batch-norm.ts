@@ -33,7 +33,7 @@ import type { BatchNormState } from './state.js';
 
 /** The state after training on one batch: the running-statistics update above. Pure. */
 export function updateRunningStats(state: BatchNormState, batch: Batch, moments: Moments, options: StepOptions = {}): BatchNormState {
-  requireTwoValues(state, batch, moments, options);
+  requireTwoValues(state, batch, moments, options, 'short-batch');
   if (!state.trackRunningStats) return state;
   const tracked = state.numBatchesTracked! + 1;
   const f = state.momentum === null ? 1 / tracked : state.momentum;

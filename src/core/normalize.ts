@@ -73,7 +73,7 @@ export function transformColumn(column: ColumnData, alpha: number, beta: number,
 /** Training-mode coefficients of a batch: its own statistics, which need more than 1 value per channel. */
 export function trainAffine(state: BatchNormState, batch: Batch, options: StepOptions = {}): Affine {
   const moments = batchMoments(state, batch, options);
-  requireTwoValues(state, batch, moments, options);
+  requireTwoValues(state, batch, moments, options, 'short-batch-train');
   return batchAffine(state, moments);
 }
 
