@@ -11,6 +11,25 @@ export const STATE_FORMAT = 'bn1d-state';
 /** The state file version this code writes and reads. */
 export const STATE_VERSION = 1;
 
+/** A version-1 state file as a JSON value: what formatState writes and parseState reads (SPEC.md, "The state file"). */
+export interface StateDocument {
+  format: typeof STATE_FORMAT;
+  version: typeof STATE_VERSION;
+  features: string[];
+  num_features: number;
+  eps: number;
+  momentum: number | null;
+  affine: boolean;
+  track_running_stats: boolean;
+  running_mean: number[] | null;
+  running_var: number[] | null;
+  weight: number[] | null;
+  bias: number[] | null;
+  num_batches_tracked: number | null;
+  fit?: Record<string, unknown>;
+  trajectory?: { batches: number[]; epoch_starts: number[]; running_mean: number[][]; running_var: number[][] };
+}
+
 /**
  * Shortest text that reads back to the same float64. JSON has no -0, so
  * negative zero is written "-0.0", which JSON readers (JS and Python) keep.
@@ -51,21 +70,31 @@ export function formatState(state: BatchNormState): string {
   return `{\n${fields.map(([key, text]) => `  ${JSON.stringify(key)}: ${text}`).join(',\n')}\n}\n`;
 }
 
+/** The state as the document its file holds: the same fields and numbers, as plain JSON values. */
+export function stateDocument(state: BatchNormState): StateDocument {
+  return JSON.parse(formatState(state)) as StateDocument;
+}
+
 /**
  * A state from version-1 JSON text. Unknown fields are ignored; an unknown
  * version, a missing or mistyped field, or values that break the state's
  * invariants throw a DataError that starts with `source`.
  */
 export function parseState(text: string, source = 'state'): BatchNormState {
-  const fail = (what: string): never => {
-    throw new DataError(`${source}: ${what}`);
-  };
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (error) {
-    fail(`not valid JSON (${(error as Error).message})`);
+    throw new DataError(`${source}: not valid JSON (${(error as Error).message})`);
   }
+  return stateFromDocument(doc, source);
+}
+
+/** A state from a parsed state file (or a document built like one), checked as parseState checks the text. */
+export function stateFromDocument(doc: unknown, source = 'state'): BatchNormState {
+  const fail = (what: string): never => {
+    throw new DataError(`${source}: ${what}`);
+  };
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) fail('not a bn1d state file (expected a JSON object)');
   const obj = doc as Record<string, unknown>;
   if (obj.format !== STATE_FORMAT) fail(`not a bn1d state file ("format" is ${JSON.stringify(obj.format) ?? 'missing'}, expected "${STATE_FORMAT}")`);
