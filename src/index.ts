@@ -14,3 +14,4 @@ export * from './core/random.js';
 export * from './core/shuffle-buffer.js';
 export * from './core/trajectory.js';
 export * from './core/reservoir.js';
+export * from './core/batch-norm-module.js';

@@ -3,8 +3,10 @@
  * (aten/src/ATen/native/Normalization.cpp and cpu/batch_norm_kernel.cpp),
  * operation for operation, so results agree with
  * `torch.nn.BatchNorm1d(..., dtype=torch.float64)` to the last bits. This
- * file holds the training step; the two others it builds on are
- * batch-moments.ts (the statistics of a batch) and normalize.ts (the output).
+ * file holds the training step and the layer's forward; the two files they
+ * build on are batch-moments.ts (the statistics of a batch) and
+ * normalize.ts (the output). batch-norm-module.ts wraps them in torch's
+ * module interface for in-memory arrays.
  *
  * Batch moments, per channel, over the n non-null values of the batch in row order
  * (for a list column, every element of every row: the (N, L) axes):    batch-moments.ts
@@ -29,6 +31,7 @@
  */
 import type { Batch } from './batcher.js';
 import { batchMoments, type Moments, requireTwoValues, type StepOptions } from './batch-moments.js';
+import { batchAffine, normalizeBatch, transformColumn } from './normalize.js';
 import type { BatchNormState } from './state.js';
 
 /** The state after training on one batch: the running-statistics update above. Pure. */
@@ -52,4 +55,28 @@ export function updateRunningStats(state: BatchNormState, batch: Batch, moments:
 /** Trains on one batch (training-mode forward, no output kept): the new state. */
 export function fitBatch(state: BatchNormState, batch: Batch, options: StepOptions = {}): BatchNormState {
   return updateRunningStats(state, batch, batchMoments(state, batch, options), options);
+}
+
+/**
+ * One forward of the layer over a batch, as torch.nn.BatchNorm1d's: writes
+ * the output into `outs` (one array per column, as long as its values) and
+ * returns the state after it. Training mode normalizes with the batch's own
+ * statistics and updates the running ones (the input state is untouched);
+ * eval mode is normalizeBatch, and returns the state as it is.
+ */
+export function forwardBatch(
+  state: BatchNormState,
+  batch: Batch,
+  outs: readonly (Float64Array | Float32Array)[],
+  options: StepOptions & { training?: boolean } = {},
+): BatchNormState {
+  if (!options.training) {
+    normalizeBatch(state, batch, outs, options);
+    return state;
+  }
+  const moments = batchMoments(state, batch, options);
+  const next = updateRunningStats(state, batch, moments, options);
+  const { alpha, beta } = batchAffine(state, moments);
+  batch.columns.forEach((column, c) => transformColumn(column, alpha[c]!, beta[c]!, outs[c]!));
+  return next;
 }
