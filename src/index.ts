@@ -6,7 +6,8 @@
  * console or exits the process: failures reject with UsageError (the call
  * was wrong) or DataError (the data or a file was).
  */
-export { Bn1dError, DataError, UsageError } from './core/errors.js';
+export { Bn1dError, DataError, type DataErrorHint, UsageError } from './core/errors.js';
+export { BatchNorm1d, type BatchNorm1dOptions } from './core/batch-norm-module.js';
 export type { StateDocument as State } from './core/state-json.js';
 export { fit, type FitOptions, type FitProgress } from './pipeline/fit.js';
 export { apply, type ApplyOptions } from './pipeline/apply.js';

@@ -9,6 +9,7 @@ import { isClosedOutput } from '../io/stdout-sink.js';
 import { applyCommand } from './apply.js';
 import { fitCommand } from './fit.js';
 import { exportCommand } from './export.js';
+import { withHint } from './hints.js';
 import { importCommand } from './import.js';
 import { inspectCommand } from './inspect.js';
 import { reportCommand } from './report.js';
@@ -59,7 +60,7 @@ export async function run(args: string[], io: Io = processIo(), env: NodeJS.Proc
     if (isClosedOutput(error)) return 0;
     const debug = env.BN1D_DEBUG === '1';
     if (error instanceof Bn1dError) {
-      io.stderr.write(`bn1d: error: ${oneLine(error.message)}\n`);
+      io.stderr.write(`bn1d: error: ${oneLine(withHint(error))}\n`);
       if (debug) io.stderr.write(`${error.stack}\n`);
       return error.exitCode;
     }

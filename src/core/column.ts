@@ -106,3 +106,12 @@ export function rowOfValue(column: ColumnData, index: number): number {
   if (listSize !== undefined) return Math.floor(index / listSize);
   return index;
 }
+
+/** Index of the first valid value that is NaN or ±Infinity, or -1. */
+export function firstNonFinite(column: ColumnData): number {
+  const { values, valid } = column;
+  for (let i = 0; i < values.length; i++) {
+    if ((!valid || valid[i]) && !Number.isFinite(values[i]!)) return i;
+  }
+  return -1;
+}

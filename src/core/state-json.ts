@@ -11,6 +11,25 @@ export const STATE_FORMAT = 'bn1d-state';
 /** The state file version this code writes and reads. */
 export const STATE_VERSION = 1;
 
+/** A version-1 state file as a JSON value: what formatState writes and parseState reads (SPEC.md, "The state file"). */
+export interface StateDocument {
+  format: typeof STATE_FORMAT;
+  version: typeof STATE_VERSION;
+  features: string[];
+  num_features: number;
+  eps: number;
+  momentum: number | null;
+  affine: boolean;
+  track_running_stats: boolean;
+  running_mean: number[] | null;
+  running_var: number[] | null;
+  weight: number[] | null;
+  bias: number[] | null;
+  num_batches_tracked: number | null;
+  fit?: Record<string, unknown>;
+  trajectory?: { batches: number[]; epoch_starts: number[]; running_mean: number[][]; running_var: number[][] };
+}
+
 /**
  * Shortest text that reads back to the same float64. JSON has no -0, so
  * negative zero is written "-0.0", which JSON readers (JS and Python) keep.
@@ -51,33 +70,9 @@ export function formatState(state: BatchNormState): string {
   return `{\n${fields.map(([key, text]) => `  ${JSON.stringify(key)}: ${text}`).join(',\n')}\n}\n`;
 }
 
-/** A state file's document: what `JSON.parse` of a state file gives, and what `JSON.stringify` of it writes back as a valid state file. */
-export interface StateDocument {
-  format: typeof STATE_FORMAT;
-  version: typeof STATE_VERSION;
-  features: string[];
-  num_features: number;
-  eps: number;
-  momentum: number | null;
-  affine: boolean;
-  track_running_stats: boolean;
-  running_mean: number[] | null;
-  running_var: number[] | null;
-  weight: number[] | null;
-  bias: number[] | null;
-  num_batches_tracked: number | null;
-  fit?: Record<string, unknown>;
-  trajectory?: { batches: number[]; epoch_starts: number[]; running_mean: number[][]; running_var: number[][] };
-}
-
-/** The state as a plain document (its vectors as arrays of numbers); formatState(state) is its text, with -0 kept. */
-export function toStateDocument(state: BatchNormState): StateDocument {
+/** The state as the document its file holds: the same fields and numbers, as plain JSON values. */
+export function stateDocument(state: BatchNormState): StateDocument {
   return JSON.parse(formatState(state)) as StateDocument;
-}
-
-/** A state from a document, checked as parseState checks a file's text. */
-export function fromStateDocument(doc: unknown, source = 'state'): BatchNormState {
-  return stateFromJson(doc, source);
 }
 
 /**
@@ -86,19 +81,17 @@ export function fromStateDocument(doc: unknown, source = 'state'): BatchNormStat
  * invariants throw a DataError that starts with `source`.
  */
 export function parseState(text: string, source = 'state'): BatchNormState {
-  const fail = (what: string): never => {
-    throw new DataError(`${source}: ${what}`);
-  };
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (error) {
-    fail(`not valid JSON (${(error as Error).message})`);
+    throw new DataError(`${source}: not valid JSON (${(error as Error).message})`);
   }
-  return stateFromJson(doc, source);
+  return stateFromDocument(doc, source);
 }
 
-function stateFromJson(doc: unknown, source: string): BatchNormState {
+/** A state from a parsed state file (or a document built like one), checked as parseState checks the text. */
+export function stateFromDocument(doc: unknown, source = 'state'): BatchNormState {
   const fail = (what: string): never => {
     throw new DataError(`${source}: ${what}`);
   };

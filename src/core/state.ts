@@ -48,8 +48,8 @@ export interface StateOptions {
   trackRunningStats?: boolean;
 }
 
-/** A fresh layer: running_mean 0, running_var 1, weight 1, bias 0, no batches seen. */
-export function createState(options: StateOptions): BatchNormState {
+/** A fresh layer: running_mean 0, running_var 1, weight 1, bias 0, no batches seen. Bad settings throw as validateState does. */
+export function createState(options: StateOptions, source = 'state'): BatchNormState {
   const size = options.features.length;
   const affine = options.affine ?? true;
   const track = options.trackRunningStats ?? true;
@@ -65,7 +65,7 @@ export function createState(options: StateOptions): BatchNormState {
     bias: affine ? new Float64Array(size) : null,
     numBatchesTracked: track ? 0 : null,
   };
-  validateState(state);
+  validateState(state, source);
   return state;
 }
 

@@ -5,7 +5,8 @@
  * (row groups, record batches) while batches cross their boundaries.
  */
 import { type Batch, Batcher, type Chunk } from './batcher.js';
-import { type StepOptions, trainAffine, transformColumn } from './batch-norm.js';
+import type { StepOptions } from './batch-moments.js';
+import { trainAffine, transformColumn } from './normalize.js';
 import { sliceColumn, valueRange } from './column.js';
 import type { BatchNormState } from './state.js';
 

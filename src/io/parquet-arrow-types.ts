@@ -44,7 +44,7 @@ export function elementsForField(field: Field, column: string = field.name): Sch
     default: {
       const leaf = leafElement(type);
       if (!leaf) {
-        throw new DataError(`column "${column}" has Arrow type ${String(type)}, which cannot be written to Parquet; write Arrow instead (--format arrow)`);
+        throw new DataError(`column "${column}" has Arrow type ${String(type)}, which cannot be written to Parquet`, { hint: 'arrow-output' });
       }
       return [{ name, repetition_type, ...leaf }];
     }

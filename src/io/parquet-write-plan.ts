@@ -36,7 +36,7 @@ export function planWrite(schema: Schema, parquetColumns?: ReadonlyMap<string, r
     const elements = matched ?? elementsForField(field);
     const node = nodeOf(elements);
     if (typeof node === 'string') {
-      throw new DataError(`column "${field.name}" cannot be written to Parquet (${node}); write Arrow instead (--format arrow)`);
+      throw new DataError(`column "${field.name}" cannot be written to Parquet (${node})`, { hint: 'arrow-output' });
     }
     return { name: field.name, elements, node, leafPaths: leafPathsOf(elements) };
   });

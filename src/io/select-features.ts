@@ -27,7 +27,7 @@ export function noSuchColumn(schema: Schema, name: string, input: string): strin
 export function assertDistinctNames(schema: Schema, input: string): void {
   const seen = new Set<string>();
   for (const { name } of schema.fields) {
-    if (seen.has(name)) throw new DataError(`${input}: the column name "${name}" appears twice; bn1d apply copies every column to its output, and needs distinct names`);
+    if (seen.has(name)) throw new DataError(`${input}: the column name "${name}" appears twice; an apply copies every column to its output, and needs distinct names`);
     seen.add(name);
   }
 }

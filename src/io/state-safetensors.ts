@@ -26,7 +26,7 @@ export interface ImportOptions {
   prefix?: string;
   /** Feature names in channel order. */
   features?: readonly string[];
-  /** The flag that gives `features`, for messages (without it, they point at bn1d import --features). */
+  /** How the caller names its setting that gives `features`, for messages (without one, the error carries the hint `import-features`). */
   featuresFlag?: string;
   /** Whether `features` may rename the features a bn1d export names (else only name unnamed ones). */
   renames?: boolean;
@@ -133,17 +133,18 @@ function pickPrefix(names: string[], shapes: (name: string) => readonly number[]
   if (found.length === 1) return found[0]!;
   if (found.length === 0) throw new DataError(`${source}: no BatchNorm1d tensors (running_mean, or a 1-D weight) in the file`);
   const listed = found.map((p) => JSON.stringify(p)).join(', ');
-  throw new UsageError(`${source} holds ${formatCount(found.length)} BatchNorm layers, with the prefixes ${listed}: choose one with bn1d import --prefix`);
+  throw new UsageError(`${source} holds ${formatCount(found.length)} BatchNorm layers, with the prefixes ${listed}`, { hint: 'import-prefix' });
 }
 
 function featureNames(named: readonly string[] | undefined, channels: number, prefix: string, source: string, options: ImportOptions): string[] {
-  const flag = options.featuresFlag ?? '--features';
+  const flag = options.featuresFlag ?? 'features';
   const given = options.features;
   if (given && named && !options.renames) throw new UsageError(`${flag} cannot be combined with the state ${source}: it names its features (${named.join(', ')})`);
   const features = given ?? named;
   if (!features) {
-    const fix = options.featuresFlag ? `pass ${flag} with` : 'name them with bn1d import --features:';
-    throw new UsageError(`${source} does not name its features (PyTorch's state_dict has no column names): ${fix} ${formatCount(channels)} column names in channel order`);
+    const needed = `${formatCount(channels)} column names in channel order`;
+    if (options.featuresFlag) throw new UsageError(`${source} does not name its features (PyTorch's state_dict has no column names): pass ${flag} with ${needed}`);
+    throw new UsageError(`${source} does not name its features (PyTorch's state_dict has no column names), and needs ${needed}`, { hint: 'import-features' });
   }
   if (features.length !== channels) {
     const what = given ? `${flag} lists` : 'its metadata names';

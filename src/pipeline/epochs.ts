@@ -3,7 +3,8 @@
  * shuffled, recording the trajectory and (for a report) a sample of the
  * values seen.
  */
-import { fitBatch, type NanPolicy } from '../core/batch-norm.js';
+import type { NanPolicy } from '../core/batch-moments.js';
+import { fitBatch } from '../core/batch-norm.js';
 import { Batcher, type Chunk } from '../core/batcher.js';
 import { DataError } from '../core/errors.js';
 import { countOf, formatCount } from '../core/format-count.js';

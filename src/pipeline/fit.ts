@@ -5,7 +5,7 @@
  */
 import { DataError, UsageError } from '../core/errors.js';
 import { type BatchNormState, createState } from '../core/state.js';
-import { fromStateDocument, type StateDocument, toStateDocument } from '../core/state-json.js';
+import { stateFromDocument, type StateDocument, stateDocument } from '../core/state-json.js';
 import { defaultFeatureNames, resolveFeatures } from '../io/select-features.js';
 import { readStateFile } from '../io/state-file.js';
 import { type EpochCounts, runEpochs } from './epochs.js';
@@ -86,7 +86,7 @@ async function initialState(series: InputSeries, options: FitOptions, spell: Spe
   const { resume } = options;
   if (resume !== undefined) {
     const source = typeof resume === 'string' ? resume : 'the resumed state';
-    const state = typeof resume === 'string' ? await readStateFile(resume) : fromStateDocument(resume, source);
+    const state = typeof resume === 'string' ? await readStateFile(resume) : stateFromDocument(resume, source);
     if (!state.trackRunningStats) throw new DataError(`${source}: the state has no running statistics to resume (track_running_stats is false)`);
     return state;
   }
@@ -151,5 +151,5 @@ export async function fitState(inputs: Inputs, options: FitOptions = {}, extras:
 
 /** Fits BatchNorm1d running statistics over the inputs; resolves to the state file's document. */
 export async function fit(inputs: Inputs, options: FitOptions = {}): Promise<StateDocument> {
-  return toStateDocument(await fitState(inputs, options));
+  return stateDocument(await fitState(inputs, options));
 }

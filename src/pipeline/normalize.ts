@@ -6,11 +6,11 @@
  * untouched. This is what `bn1d apply` and the library's normalize() run.
  */
 import type { RecordBatch, Schema } from 'apache-arrow';
-import { normalizeBatch } from '../core/batch-norm.js';
+import { normalizeBatch } from '../core/normalize.js';
 import { UsageError } from '../core/errors.js';
 import { formatCount } from '../core/format-count.js';
 import { type BatchNormState, createState } from '../core/state.js';
-import { fromStateDocument, type StateDocument } from '../core/state-json.js';
+import { stateFromDocument, type StateDocument } from '../core/state-json.js';
 import { TrainStream } from '../core/train-stream.js';
 import type { DatasetReader } from '../io/dataset.js';
 import { type Feature, type FeatureDtype, featureChunk, outputArray, outputSchema, replaceFeatures } from '../io/features.js';
@@ -73,7 +73,7 @@ export interface Normalization {
 async function loadState(reader: DatasetReader, state: StateInput, options: NormalizeOptions, spell: Spelling): Promise<BatchNormState> {
   const columns = namesOption(options.columns, 'columns', spell);
   if (typeof state === 'string') return readStateFile(state, { features: columns, featuresFlag: spell('columns') });
-  if (state) return fromStateDocument(state);
+  if (state) return stateFromDocument(state);
   const exclude = namesOption(options.exclude, 'exclude', spell);
   const features = columns ?? defaultFeatureNames(reader.schema, exclude ?? [], reader.name);
   return createState({ features, eps: epsOption(options.eps, spell) });
@@ -116,10 +116,7 @@ export async function prepareNormalization(
     const describeRow = where.describeRow ?? ((row: number) => `row ${formatCount(row)} of ${reader.name}`);
     const step = { nan, describeRow };
     const out = (batch: RecordBatch, outs: (Float32Array | Float64Array)[]) => replaceFeatures(batch, schema, features, outs);
-    const stream = batchStats ? new TrainStream<[RecordBatch, (Float32Array | Float64Array)[]]>(loaded, batchSize, {
-          ...step,
-          shortBatchHint: `choose a ${spell('batchSize')} that does not leave a single row for the last batch`,
-        }) : undefined;
+    const stream = batchStats ? new TrainStream<[RecordBatch, (Float32Array | Float64Array)[]]>(loaded, batchSize, step) : undefined;
     let rows = 0;
     let index = 0;
     for await (const batch of sliced(reader.batches(), SLICE_ROWS)) {

@@ -3,7 +3,7 @@
  * feature's values, the trajectory recorded in the state, and the final
  * state, as the ReportData that the CLI renders to HTML.
  */
-import { evalAffine } from '../core/batch-norm.js';
+import { evalAffine } from '../core/normalize.js';
 import type { Chunk } from '../core/batcher.js';
 import { seededRandom } from '../core/random.js';
 import { Reservoir } from '../core/reservoir.js';

@@ -7,7 +7,7 @@
  * still names the row group or record batch and the row in it.
  */
 import { randomBytes } from 'node:crypto';
-import { assertFinite, type NanPolicy } from '../core/batch-norm.js';
+import { assertFinite, type NanPolicy } from '../core/batch-moments.js';
 import type { Chunk } from '../core/batcher.js';
 import { formatCount } from '../core/format-count.js';
 import { permutation, seededRandom } from '../core/random.js';

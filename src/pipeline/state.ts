@@ -1,5 +1,5 @@
 /** State files for the library: read (bn1d JSON or a safetensors state_dict, validated) and written (atomically) as documents. */
-import { fromStateDocument, type StateDocument, toStateDocument } from '../core/state-json.js';
+import { stateFromDocument, type StateDocument, stateDocument } from '../core/state-json.js';
 import { readStateFile, writeState as writeStateFile } from '../io/state-file.js';
 
 /** Options of readState. */
@@ -12,10 +12,10 @@ export interface ReadStateOptions {
 
 /** The state file at `path`, checked as bn1d apply checks it. */
 export async function readState(path: string, options: ReadStateOptions = {}): Promise<StateDocument> {
-  return toStateDocument(await readStateFile(path, { features: options.features, prefix: options.prefix }));
+  return stateDocument(await readStateFile(path, { features: options.features, featuresFlag: 'options.features', prefix: options.prefix }));
 }
 
 /** Writes a state file atomically: a reader sees the old file or the new one, never part of one. */
 export async function writeState(state: StateDocument, path: string): Promise<void> {
-  await writeStateFile(fromStateDocument(state), path);
+  await writeStateFile(stateFromDocument(state), path);
 }

@@ -162,7 +162,7 @@ describe('a column name that appears twice', () => {
     expect(parseState(readFileSync(state, 'utf8')).runningMean![0]).toBeCloseTo(0.2, 12); // 0.1 * mean(0, 1, 2, 3, 4)
     for (const format of formats) {
       const out = join(dir, `repeated-out.${format}`);
-      await fails(['apply', repeated, '-s', state, '-o', out], 1, /repeated\.parquet: the column name "qa" appears twice; bn1d apply copies every column to its output, and needs distinct names/);
+      await fails(['apply', repeated, '-s', state, '-o', out], 1, /repeated\.parquet: the column name "qa" appears twice; an apply copies every column to its output, and needs distinct names/);
       expect(readdirSync(dir).filter((n) => n.startsWith('repeated-out') || n.endsWith('.tmp'))).toEqual([]);
     }
   });

@@ -210,7 +210,7 @@ describe('usage and refusals', () => {
     const out = join(dir, 'refused.json');
     await fails(['import', torchFile, '-o', out], 2, /torch-f32-sgd\.safetensors does not name its features .*: pass --features with 4 column names/);
     await fails(['import', torchFile, '--features', 'a,b', '-o', out], 2, /--features lists 2 features, but the tensors hold 4 channels/);
-    await fails(['import', fixture('torch-two-layers.safetensors'), '--features', 'p,q', '-o', out], 2, /holds 2 BatchNorm layers, with the prefixes "decoder\.bn\.", "encoder\.bn\.": choose one with bn1d import --prefix/);
+    await fails(['import', fixture('torch-two-layers.safetensors'), '--features', 'p,q', '-o', out], 2, /holds 2 BatchNorm layers, with the prefixes "decoder\.bn\.", "encoder\.bn\."; choose one with bn1d import --prefix/);
     await fails(['import', fixture('wine-state.json'), '-o', out], 2, /wine-state\.json is not a safetensors file/);
     await fails(['import', f32, '-o', fixture('wine-f32.safetensors')], 2, /is the input/);
     expect(existsSync(out)).toBe(false);
@@ -252,7 +252,7 @@ describe('usage and refusals', () => {
     const shown = (await ok(['inspect', f32])).toString();
     expect(shown).toMatch(/^feature\s+mean/);
     expect(shown).toMatch(/od280\/od315_of_diluted_wines/);
-    await fails(['inspect', torchFile], 2, /does not name its features .*: name them with bn1d import --features: 4 column names/);
+    await fails(['inspect', torchFile], 2, /does not name its features .*, and needs 4 column names in channel order; name them with bn1d import --features/);
     const importHelp = (await ok(['import', '--help'])).toString();
     expect(importHelp).toMatch(/Examples:\n {2}\$ /);
     expect(importHelp).toMatch(/not eps, momentum or the column\s+names/);

@@ -1,13 +1,26 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { batchMoments, evalAffine, fitBatch, normalizeBatch, updateRunningStats } from '../../src/core/batch-norm.js';
+import { batchMoments } from '../../src/core/batch-moments.js';
+import { fitBatch, updateRunningStats } from '../../src/core/batch-norm.js';
 import type { Chunk } from '../../src/core/batcher.js';
 import type { ColumnData } from '../../src/core/column.js';
 import { DataError } from '../../src/core/errors.js';
+import { evalAffine, normalizeBatch } from '../../src/core/normalize.js';
 import { type BatchNormState, createState } from '../../src/core/state.js';
 import { batchOf, batchesOf, bytes, rechunk } from '../helpers/chunks.js';
 
 const f64 = (...v: number[]) => Float64Array.from(v);
+
+/** The DataError that `run` throws. */
+function dataError(run: () => unknown): DataError {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(DataError);
+    return error as DataError;
+  }
+  throw new Error('expected a DataError');
+}
 const state2 = (options: Partial<Parameters<typeof createState>[0]> = {}) => createState({ features: ['a', 'b'], ...options });
 
 function fitAll(state: BatchNormState, chunks: Chunk[], batchSize: number, epochs = 1, dropLast = false): BatchNormState {
@@ -60,10 +73,10 @@ describe('NaN and infinity', () => {
 
   test('are an error naming the column and the stream row', () => {
     const batch = batchOf([ok, { values: f64(1, NaN, 3) }], 4, 100);
-    expect(() => fitBatch(state, batch)).toThrow(DataError);
-    expect(() => fitBatch(state, batch)).toThrow(/column "y" has NaN at row 101; .*--nan skip/);
+    const error = dataError(() => fitBatch(state, batch));
+    expect([error.message, error.hint]).toEqual(['column "y" has NaN at row 101', 'non-finite']);
     const lists = batchOf([{ values: f64(1, 2, 3, -Infinity), listSize: 2 }, { values: f64(1, 2) }]);
-    expect(() => fitBatch(state, lists)).toThrow(/column "x" has -Infinity at row 1;/);
+    expect(() => fitBatch(state, lists)).toThrow(/^column "x" has -Infinity at row 1$/);
   });
 
   test('name the row through describeRow, e.g. with its file', () => {
@@ -80,7 +93,10 @@ describe('NaN and infinity', () => {
   test('in eval mode are an error, or pass through as non-finite with skip', () => {
     const batch = batchOf([{ values: f64(1, NaN) }, { values: f64(1, 2) }]);
     const outs = [new Float64Array(2), new Float64Array(2)];
-    expect(() => normalizeBatch(state, batch, outs)).toThrow(/column "x" has NaN at row 1/);
+    const error = dataError(() => normalizeBatch(state, batch, outs));
+    expect([error.message, error.hint]).toEqual(['column "x" has NaN at row 1', 'non-finite']);
+    const second = batchOf([{ values: f64(1, 2) }, { values: f64(Infinity, 2) }]);
+    expect(() => normalizeBatch(state, second, outs)).toThrow(/^column "y" has Infinity at row 0$/);
     normalizeBatch(state, batch, outs, { nan: 'skip' });
     expect(Number.isNaN(outs[0]![1])).toBe(true);
   });
@@ -91,9 +107,13 @@ describe('NaN and infinity', () => {
 });
 
 describe('batches with too few values', () => {
-  test('a batch of one row is an error naming batch, rows and column, pointing at --drop-last', () => {
+  test('a batch of one row is an error naming batch, rows and column, with the short-batch hint', () => {
     const batch = batchOf([{ values: f64(1) }, { values: f64(2) }], 40, 9984);
-    expect(() => fitBatch(state2(), batch)).toThrow(/batch 40 \(row 9,984\) has only 1 value in column "a".*--drop-last/);
+    const error = dataError(() => fitBatch(state2(), batch));
+    expect(error.message).toBe(
+      'batch 40 (row 9,984) has only 1 value in column "a", but training needs more than 1 value per channel (PyTorch: "Expected more than 1 value per channel when training")',
+    );
+    expect(error.hint).toBe('short-batch');
   });
 
   test('a channel with no non-null value in a batch is an error', () => {
@@ -104,8 +124,10 @@ describe('batches with too few values', () => {
   test('training-mode normalization needs 2 values too, even without running stats', () => {
     const batch = batchOf([{ values: f64(1) }, { values: f64(2) }]);
     const state = state2({ trackRunningStats: false });
-    expect(() => normalizeBatch(state, batch, [new Float64Array(1), new Float64Array(1)])).toThrow(/only 1 value/);
-    expect(() => updateRunningStats(state, batch, batchMoments(state, batch))).toThrow(/only 1 value/);
+    const normalizing = dataError(() => normalizeBatch(state, batch, [new Float64Array(1), new Float64Array(1)]));
+    expect([normalizing.message, normalizing.hint]).toEqual([expect.stringMatching(/only 1 value/), 'short-batch-train']);
+    const fitting = dataError(() => updateRunningStats(state, batch, batchMoments(state, batch)));
+    expect([fitting.message, fitting.hint]).toEqual([normalizing.message, 'short-batch']);
   });
 
   test('a list row with 2 values is enough (n = N * L)', () => {

@@ -5,7 +5,8 @@
  * Set BN1D_PARITY_TABLE=1 to print the largest errors per case.
  */
 import { afterAll, describe, expect, test } from 'vitest';
-import { batchAffine, batchMoments } from '../../src/core/batch-norm.js';
+import { batchMoments } from '../../src/core/batch-moments.js';
+import { batchAffine } from '../../src/core/normalize.js';
 import { batchesOf } from '../helpers/chunks.js';
 import { operandRelativeError, relativeError } from '../helpers/errors.js';
 import { type Golden, flatten, loadGoldens } from '../helpers/goldens.js';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { DataError } from '../../src/core/errors.js';
 import { type BatchNormState, createState, validateState } from '../../src/core/state.js';
-import { formatState, parseState } from '../../src/core/state-json.js';
+import { formatState, parseState, stateDocument, stateFromDocument } from '../../src/core/state-json.js';
 
 const f64 = (...v: number[]) => Float64Array.from(v);
 const base = () => createState({ features: ['a', 'b'] });
@@ -100,6 +100,14 @@ describe('state JSON', () => {
   test('ignores fields it does not know', () => {
     const doc = { ...JSON.parse(formatState(base())), provenance: [1, 2], comment: 'hi' };
     expect(parseState(JSON.stringify(doc))).toEqual(base());
+  });
+
+  test('the document is the file as JSON values, and reads back as the text does', () => {
+    const doc = stateDocument(fitted());
+    expect(doc).toEqual(JSON.parse(formatState(fitted())));
+    expect(Object.keys(doc).slice(0, 3)).toEqual(['format', 'version', 'features']);
+    expect(stateFromDocument(doc)).toEqual(parseState(formatState(fitted())));
+    expect(() => stateFromDocument({ ...doc, eps: -1 }, 'layer')).toThrow(/^layer: "eps" must be a finite number >= 0/);
   });
 
   const good = () => JSON.parse(formatState(base())) as Record<string, unknown>;

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { normalizeBatch } from '../../src/core/batch-norm.js';
 import type { Chunk } from '../../src/core/batcher.js';
+import { DataError } from '../../src/core/errors.js';
+import { normalizeBatch } from '../../src/core/normalize.js';
 import { createState } from '../../src/core/state.js';
 import { TrainStream } from '../../src/core/train-stream.js';
 import { batchesOf, rechunk } from '../helpers/chunks.js';
@@ -56,10 +57,18 @@ describe('TrainStream', () => {
     expect(stream.finish()).toEqual(['b']);
   });
 
-  test('a last batch of one row is an error with the given hint', () => {
-    const stream = new TrainStream<string>(state, 4, { shortBatchHint: 'choose a --batch-size that leaves more rows' });
+  test('a last batch of one row is an error with the hint of training-mode output', () => {
+    const stream = new TrainStream<string>(state, 4);
     const chunk = table(5, 9);
     stream.push(chunk, chunk.columns.map((c) => new Float64Array(c.values.length)), 'a');
-    expect(() => stream.finish()).toThrow(/batch 1 \(row 4\) has only 1 value in column "x".*choose a --batch-size that leaves more rows/);
+    let error: unknown;
+    try {
+      stream.finish();
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(error).toBeInstanceOf(DataError);
+    expect((error as DataError).message).toMatch(/^batch 1 \(row 4\) has only 1 value in column "x", but training needs more than 1 value per channel/);
+    expect((error as DataError).hint).toBe('short-batch-train');
   });
 });

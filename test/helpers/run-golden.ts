@@ -1,6 +1,7 @@
 /** Runs a golden case through the core the way `bn1d fit` / `apply` do. */
 import type { Chunk } from '../../src/core/batcher.js';
-import { fitBatch, normalizeBatch } from '../../src/core/batch-norm.js';
+import { fitBatch } from '../../src/core/batch-norm.js';
+import { normalizeBatch } from '../../src/core/normalize.js';
 import { type BatchNormState, createState, validateState } from '../../src/core/state.js';
 import { batchesOf, rechunk } from './chunks.js';
 import { type Golden, goldenColumn } from './goldens.js';

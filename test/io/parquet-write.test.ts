@@ -142,11 +142,11 @@ describe('writer contract', () => {
   test.each([
     ['Interval', new IntervalDayTime()],
     ['List<Interval>', new List(new Field('item', new IntervalDayTime(), true))],
-  ])('an Arrow %s column is a DataError naming the column, the type and --format arrow', (_, type) => {
+  ])('an Arrow %s column is a DataError naming the column and the type, with the hint to write Arrow', (_, type) => {
     const schema = new Schema([new Field('ok', new Int32(), true), new Field('bad', type as DataType, true)]);
     expect(() => createParquetWriter(memorySink(), schema)).toThrow(DataError);
     expect(() => createParquetWriter(memorySink(), schema)).toThrow(/column "bad".*Interval/);
-    expect(() => createParquetWriter(memorySink(), schema)).toThrow(/--format arrow/);
+    expect(() => createParquetWriter(memorySink(), schema)).toThrow(expect.objectContaining({ hint: 'arrow-output' }));
   });
 
   test('a null in a column whose Parquet element is REQUIRED is a DataError', async () => {

@@ -116,7 +116,7 @@ describe('import', () => {
   test('several layers are a usage error listing them; none, or a wrong --prefix, is a data error', () => {
     const two = formatSafetensors([...parseSafetensors(torchFile('enc.bn.'), 'x').tensors.values(), ...parseSafetensors(torchFile('dec.bn.'), 'x').tensors.values()]);
     const error = refusal(two, { features: ['p', 'q'] });
-    expect([error instanceof UsageError, error.message]).toEqual([true, 'in.safetensors holds 2 BatchNorm layers, with the prefixes "dec.bn.", "enc.bn.": choose one with bn1d import --prefix']);
+    expect([error instanceof UsageError, error.message, (error as UsageError).hint]).toEqual([true, 'in.safetensors holds 2 BatchNorm layers, with the prefixes "dec.bn.", "enc.bn."', 'import-prefix']);
     expect(read(two, { features: ['p', 'q'], prefix: 'dec.bn.' }).numBatchesTracked).toBe(12);
     expect(refusal(formatSafetensors([f('x', [1])]))).toBeInstanceOf(DataError);
     expect(refusal(formatSafetensors([f('x', [1])])).message).toMatch(/^in\.safetensors: no BatchNorm1d tensors/);
@@ -126,8 +126,9 @@ describe('import', () => {
   test('missing or miscounted features say which flag to pass', () => {
     const missing = refusal(torchFile(), { featuresFlag: '--columns' });
     expect([missing instanceof UsageError, missing.message]).toEqual([true, "in.safetensors does not name its features (PyTorch's state_dict has no column names): pass --columns with 2 column names in channel order"]);
-    expect(refusal(torchFile()).message).toMatch(/: name them with bn1d import --features: 2 column names in channel order$/);
-    const miscounted = refusal(torchFile(), { features: ['p', 'q', 'r'] });
+    const unnamed = refusal(torchFile()) as UsageError;
+    expect([unnamed.message, unnamed.hint]).toEqual(["in.safetensors does not name its features (PyTorch's state_dict has no column names), and needs 2 column names in channel order", 'import-features']);
+    const miscounted = refusal(torchFile(), { features: ['p', 'q', 'r'], featuresFlag: '--features' });
     expect([miscounted instanceof UsageError, miscounted.message]).toEqual([true, 'in.safetensors: --features lists 3 features, but the tensors hold 2 channels']);
   });
 
