@@ -78,6 +78,10 @@ describe('eval mode', () => {
     const failed = await bn1d(['fit', '-', '-b', '177', '-x', 'target', '-s', '-'], { input: readFileSync(wine.parquet), env: { TMPDIR: tmp } });
     expect(failed.stderr).toMatch(/has only 1 value/);
     expect(readdirSync(tmp)).toEqual([]);
+    // The copy goes to TMPDIR: without one there, Parquet on stdin cannot be read.
+    const missing = join(tmp, 'missing');
+    const nowhere = await bn1d(['apply', '-s', statePath], { input: readFileSync(wine.parquet), env: { TMPDIR: missing } });
+    expect([nowhere.code, nowhere.stderr]).toEqual([1, 'bn1d: error: cannot copy stdin to a temporary file: no such file or directory\n']);
   });
 
   test('--dtype sets the type of normalized columns; the default follows the input', async () => {
@@ -147,6 +151,9 @@ describe('outputs', () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toBe(`bn1d: error: ${out} exists: pass --force to overwrite it\n`);
     expect(readFileSync(out, 'utf8')).toBe('keep me');
+    const forced = await bn1d(['apply', wine.parquet, '-s', statePath, '-o', out, '--force']);
+    expect([forced.code, forced.stderr]).toEqual([0, '']);
+    expect((await readOutput(out)).numRows).toBe(178);
     const self = await bn1d(['apply', wine.parquet, '-s', statePath, '-o', wine.parquet, '--force']);
     expect(self.code).toBe(2);
     expect(self.stderr).toMatch(/is the input/);

@@ -110,9 +110,14 @@ describe('bad data exits 1', () => {
     const run = await bn1d(['fit', nan, '--nan', 'skip', '-s', '-']);
     expect(run.code).toBe(0);
     const doc = JSON.parse(run.stdout.toString());
+    // y is 2i but NaN at row 7 and infinite at row 9; x (0 to 11) keeps those rows.
     const ys = [0, 2, 4, 6, 8, 10, 12, 16, 20, 22];
     const mean = ys.reduce((a, b) => a + b, 0) / ys.length;
+    const variance = ys.reduce((a, y) => a + (y - mean) ** 2, 0) / (ys.length - 1);
     expect(doc.running_mean[1]).toBeCloseTo(0.1 * mean, 12);
+    expect(doc.running_var[1]).toBeCloseTo(0.9 + 0.1 * variance, 12);
+    expect(doc.running_mean[0]).toBeCloseTo(0.1 * 5.5, 12);
+    expect(doc.running_var[0]).toBeCloseTo(0.9 + 0.1 * 13, 12);
   });
 
   test('BN1D_DEBUG=1 adds the stack trace', async () => {

@@ -1,5 +1,5 @@
 /** bn1d fit, black box: the real tables against PyTorch, every input format, streams and file splits. */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { parseState } from '../../src/core/state-json.js';
@@ -100,11 +100,20 @@ describe('inputs as one stream', () => {
     expect(split.state.fit!.inputs).toEqual(parts.map((p) => p.path));
   });
 
-  test('several epochs over stdin read it again from a copy', async () => {
-    const two = await fit(['-', '-x', 'target', '-e', '2'], readFileSync(files.wine!.arrows));
+  test('several epochs over stdin read it again from a copy in TMPDIR, which is removed', async () => {
+    const input = readFileSync(files.wine!.arrows);
+    const tmp = scratch();
+    const two = await bn1d(['fit', '-', '-x', 'target', '-e', '2', '-s', '-'], { input, env: { TMPDIR: tmp } });
+    expect([two.code, two.stderr]).toEqual([0, '']);
+    expect(readdirSync(tmp)).toEqual([]);
     const file = await fit([files.wine!.arrows, '-x', 'target', '-e', '2']);
-    expect(numbersOf(two.text)).toBe(numbersOf(file.text));
-    expect(two.state.numBatchesTracked).toBe(2 * Math.ceil(178 / 256));
+    expect(numbersOf(two.stdout.toString())).toBe(numbersOf(file.text));
+    expect(parseState(two.stdout.toString()).numBatchesTracked).toBe(2 * Math.ceil(178 / 256));
+    // One pass over an Arrow stream reads it as it comes; a second one needs the copy, so a TMPDIR that is not there fails it.
+    const missing = join(tmp, 'missing');
+    expect((await bn1d(['fit', '-', '-x', 'target', '-s', '-'], { input, env: { TMPDIR: missing } })).code).toBe(0);
+    const twice = await bn1d(['fit', '-', '-x', 'target', '-e', '2', '-s', '-'], { input, env: { TMPDIR: missing } });
+    expect([twice.code, twice.stderr]).toEqual([1, 'bn1d: error: cannot copy stdin to a temporary file: no such file or directory\n']);
   });
 
   test('resume carries num_batches_tracked on: 1 + 1 epochs equal 2 epochs', async () => {

@@ -1,8 +1,9 @@
 /** bn1d inspect, black box. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { parseState } from '../../src/core/state-json.js';
+import { createState } from '../../src/core/state.js';
+import { formatState, parseState } from '../../src/core/state-json.js';
 import { bn1d, ROOT, scratch } from '../helpers/cli.js';
 
 const wine = join(ROOT, 'fixtures', 'real', 'wine.parquet');
@@ -27,6 +28,11 @@ test('--json gives exact numbers, std = sqrt(var), and nulls without running sta
   const parsed = parseState(readFileSync(state, 'utf8'));
   expect(doc.features[0]).toEqual({ feature: 'ash', mean: parsed.runningMean![0], var: parsed.runningVar![0], std: Math.sqrt(parsed.runningVar![0]!), weight: 1, bias: 0 });
   expect(doc.num_batches_tracked).toBe(1);
+  const bare = join(scratch(), 'bare.json');
+  writeFileSync(bare, formatState(createState({ features: ['a', 'b'], trackRunningStats: false, affine: false })));
+  const none = JSON.parse((await bn1d(['inspect', bare, '--json'])).stdout.toString());
+  expect(none.features).toEqual(['a', 'b'].map((feature) => ({ feature, mean: null, std: null, var: null, weight: null, bias: null })));
+  expect(none).toMatchObject({ track_running_stats: false, affine: false, num_batches_tracked: null });
 });
 
 test('counts people read group thousands; --json and the state file keep plain numbers', async () => {

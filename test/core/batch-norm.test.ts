@@ -146,6 +146,7 @@ describe('running statistics', () => {
     expect(next.runningVar![0]).toBe(0.25 * (14 / 2) + 0.75 * 1);
     expect(state.numBatchesTracked).toBe(0);
     expect(Array.from(state.runningMean!)).toEqual([0]);
+    expect(Array.from(state.runningVar!)).toEqual([1]);
   });
 
   test('without running stats, training leaves the state as it is', () => {
