@@ -97,6 +97,69 @@ export function levels(n, rate, run, seed) {
   return encodeLevels(values, n, 1);
 }
 
+/** Uniformly random int64 ids (hashes, UUID halves): no two bytes alike from one value to the next. */
+export function randomIds(n, seed) {
+  const random = seededRandom(seed);
+  const out = new BigInt64Array(n);
+  for (let i = 0; i < n; i++) out[i] = BigInt.asIntN(64, (BigInt(random.nextUint32()) << 32n) | BigInt(random.nextUint32()));
+  return out;
+}
+
+/** A PLAIN BYTE_ARRAY page of strings, each as a 4-byte little-endian length and its UTF-8 bytes. */
+export function plainStrings(texts) {
+  const encoder = new TextEncoder();
+  const parts = [];
+  for (const text of texts) {
+    const bytes = encoder.encode(text);
+    parts.push(Uint32Array.of(bytes.length), bytes);
+  }
+  return concatBytes(parts);
+}
+
+/** The cells of a real table's CSV as text, column by column (numbers a CSV import leaves as strings). */
+export function realCells(table) {
+  const [, ...lines] = readFileSync(`${REAL}${table}.csv`, 'utf8').trim().split('\n');
+  const rows = lines.map((line) => line.split(','));
+  return rows[0].flatMap((_, c) => rows.map((row) => row[c]));
+}
+
+/**
+ * The data of an RLE_DICTIONARY page: the bit width, then the indices of `n`
+ * rows into a dictionary of `size` (at most 256) entries, skewed to the
+ * first ones, in runs of about `run` rows.
+ */
+export function dictionaryIndices(n, size, run, seed) {
+  const random = seededRandom(seed);
+  const width = Math.max(1, Math.ceil(Math.log2(size)));
+  const values = new Uint8Array(n);
+  let index = 0;
+  for (let i = 0; i < n; i++) {
+    if (random.below(run) === 0) index = Math.floor(size * random.next() ** 2);
+    values[i] = index;
+  }
+  return concatBytes([Uint8Array.of(width), encodeLevels(values, n, width)]);
+}
+
+/**
+ * The inputs of the Snappy benchmark and tests: the compressor benchmark's,
+ * and more of what a Parquet writer compresses: every real feature
+ * standardized (bn1d apply's output) as float32 and float64, random int64
+ * ids, strings of real text, dictionary indices.
+ */
+export function snappyInputs() {
+  const all = ['wine', 'breast_cancer', 'diabetes', 'digits'].flatMap(realColumns);
+  const cells = ['wine', 'breast_cancer', 'diabetes', 'digits'].flatMap(realCells);
+  return [
+    ...compressorInputs(),
+    { name: 'all real features standardized, float32', bytes: concatBytes(all.map((c) => Float32Array.from(standardized(c.values)))) },
+    { name: 'all real features standardized, float64, first 1 MiB', bytes: concatBytes(all.map((c) => standardized(c.values))).subarray(0, MIB) },
+    { name: 'random int64 ids, 1 MiB', bytes: concatBytes([randomIds(MIB / 8, 9)]) },
+    { name: 'real CSV cells as strings, length-prefixed', bytes: plainStrings(cells) },
+    { name: 'dictionary indices, 20 entries, 1M rows', bytes: dictionaryIndices(1 << 20, 20, 1, 10) },
+    { name: 'dictionary indices, 200 entries, runs', bytes: dictionaryIndices(1 << 20, 200, 30, 11) },
+  ];
+}
+
 /** The benchmark's inputs: name and bytes, real tables first. */
 export function compressorInputs() {
   const tables = ['wine', 'breast_cancer', 'diabetes', 'digits'].map(realColumns);
