@@ -6,6 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { parquetMetadata } from 'hyparquet';
+import { parquetHeader } from 'hyparquet/src/column.js';
 import { seededRandom } from '../dist/core/random.js';
 import { encodeLevels } from '../dist/io/parquet-levels.js';
 
@@ -158,6 +160,33 @@ export function snappyInputs() {
     { name: 'dictionary indices, 20 entries, 1M rows', bytes: dictionaryIndices(1 << 20, 20, 1, 10) },
     { name: 'dictionary indices, 200 entries, runs', bytes: dictionaryIndices(1 << 20, 200, 30, 11) },
   ];
+}
+
+/**
+ * Every page of every column chunk of a Parquet file: its column's path, its
+ * type, and the bytes its codec compressed (a DATA_PAGE_V2's after its
+ * levels, which stay uncompressed) with their size uncompressed. Of a file
+ * written UNCOMPRESSED, `data` is what a compressor would be given.
+ */
+export function parquetPages(file) {
+  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
+  const pages = [];
+  for (const group of parquetMetadata(file.slice().buffer).row_groups) {
+    for (const chunk of group.columns) {
+      const meta = chunk.meta_data;
+      const start = Number(meta.dictionary_page_offset ?? meta.data_page_offset);
+      const reader = { view, offset: start };
+      while (reader.offset < start + Number(meta.total_compressed_size)) {
+        const header = parquetHeader(reader);
+        const body = file.subarray(reader.offset, reader.offset + header.compressed_page_size);
+        reader.offset += header.compressed_page_size;
+        const v2 = header.data_page_header_v2;
+        const levels = v2 ? v2.definition_levels_byte_length + v2.repetition_levels_byte_length : 0;
+        pages.push({ path: meta.path_in_schema.join('.'), type: header.type, codec: meta.codec, data: body.subarray(levels), size: header.uncompressed_page_size - levels });
+      }
+    }
+  }
+  return pages;
 }
 
 /** The benchmark's inputs: name and bytes, real tables first. */

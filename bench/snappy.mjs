@@ -5,10 +5,11 @@
  * src/snappy.js, which ParquetWriter falls back to) and hysnappy's wasm
  * build, both as a compressor made once (`snappyCompressor()`) and as its
  * `snappyCompress`, which makes one per call. Prints Markdown: throughput
- * and ratio per input, whether every output decompresses to its input with
- * hyparquet's and hysnappy's decompressors, the cost of a call on small
- * inputs, hysnappy's set-up cost and the memory a 64 MiB input leaves
- * behind. Imports the built library (dist/), so run `npm run build` first.
+ * and ratio per input; time and ratio over the pages bn1d's writer makes
+ * of two apply-like tables; whether every output decompresses to its input
+ * with hyparquet's and hysnappy's decompressors; the cost of a call on
+ * small inputs, hysnappy's set-up cost and the memory a 64 MiB input
+ * leaves behind. Imports the built library (dist/), so run `npm run build` first.
  *
  *   node bench/snappy.mjs [--rounds 7]
  *   npm run bench -- --only snappy      the same, into BENCHMARKS.md
@@ -27,7 +28,10 @@ import { snappyUncompress as hyparquetUncompress } from 'hyparquet';
 import { snappyCompress as hyparquetWriterCompress } from 'hyparquet-writer/src/snappy.js';
 import { snappyCompress as hysnappyCompress, snappyCompressor, snappyUncompressor } from 'hysnappy';
 import { snappyCompress as bn1dCompress } from '../dist/io/snappy-compress.js';
-import { concatBytes, MIB, normals, snappyInputs } from './compressor-inputs.mjs';
+import { tableFromArrays, Utf8, vectorFromArray } from 'apache-arrow';
+import { seededRandom } from '../dist/core/random.js';
+import { createParquetWriter } from '../dist/io/parquet-write.js';
+import { concatBytes, ids, MIB, normals, parquetPages, randomIds, snappyInputs, standardized } from './compressor-inputs.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
 const { values: opts } = parseArgs({ options: { rounds: { type: 'string', default: '7' }, memory: { type: 'string' } } });
@@ -95,6 +99,68 @@ function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+const OUTPUT_ROWS = 262_144;
+
+/**
+ * The pages bn1d's writer hands its compressor for two tables shaped like
+ * `bn1d apply` outputs, one row group each: the benchmark's (an ascending
+ * int64 id and 8 standardized float32 features) and a mixed one (ids, a
+ * random int64 key, a city of 6, a note of many values, standardized
+ * float64 and float32 features, an int32 level of 17). Written
+ * uncompressed, so the pages hold what a compressor would be given.
+ */
+async function outputPages() {
+  const random = seededRandom(30);
+  const feature32 = (seed) => Float32Array.from(standardized(normals(OUTPUT_ROWS, seed)));
+  const cities = ['Berlin', 'Lisbon', 'Osaka', 'Lima', 'Nairobi', 'Toronto'];
+  const tables = {
+    'bench apply output: id, 8 float32 features': tableFromArrays({
+      id: ids(OUTPUT_ROWS, 31),
+      ...Object.fromEntries(Array.from({ length: 8 }, (_, k) => [`f${k}`, feature32(40 + k)])),
+    }),
+    'mixed apply output: ids, strings, features': tableFromArrays({
+      id: ids(OUTPUT_ROWS, 32),
+      key: randomIds(OUTPUT_ROWS, 33),
+      city: vectorFromArray(Array.from({ length: OUTPUT_ROWS }, () => cities[random.below(6)]), new Utf8()),
+      note: vectorFromArray(Array.from({ length: OUTPUT_ROWS }, () => `order ${random.below(100_000)} paid by card ${1000 + random.below(9000)}`), new Utf8()),
+      x: standardized(normals(OUTPUT_ROWS, 34)),
+      g: feature32(35),
+      level: Int32Array.from({ length: OUTPUT_ROWS }, () => random.below(17)),
+    }),
+  };
+  const out = [];
+  for (const [name, table] of Object.entries(tables)) {
+    const parts = [];
+    const writer = createParquetWriter({ write: async (bytes) => void parts.push(bytes.slice()), end: async () => {} }, table.schema, { compression: 'UNCOMPRESSED' });
+    for (const batch of table.batches) await writer.write(batch);
+    await writer.finish();
+    out.push({ name, pages: parquetPages(concatBytes(parts)).map((page) => page.data) });
+  }
+  return out;
+}
+
+/** Milliseconds (median of the rounds, the compressors taking turns) and ratio of every compressor over all of `pages`. */
+function measurePages(pages) {
+  const names = Object.keys(COMPRESSORS);
+  const results = Object.fromEntries(names.map((n) => [n, { ms: [], out: 0, ok: true }]));
+  for (const n of names) {
+    for (const page of pages) {
+      const compressed = COMPRESSORS[n](page);
+      results[n].out += compressed.length;
+      results[n].ok &&= roundTrips(compressed, page);
+    }
+  }
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const n of names) {
+      const start = now();
+      for (const page of pages) COMPRESSORS[n](page);
+      results[n].ms.push((now() - start) * 1e3);
+    }
+  }
+  for (const n of names) results[n].ms = median(results[n].ms);
+  return results;
 }
 
 /** Microseconds per call of every compressor on inputs of a few sizes. */
@@ -194,6 +260,16 @@ for (const { name, bytes } of snappyInputs()) {
   console.log(`| ${name} | ${bytes.length} | ${names.map((n) => `${(100 * results[n].ratio).toFixed(1)}% | ${f0(results[n].mbs)}`).join(' | ')} |`);
 }
 console.log(`| **all inputs, once each** | ${totals[names[0]].bytes} | ${names.map((n) => `${((100 * totals[n].out) / totals[n].bytes).toFixed(1)}% | ${f0(totals[n].bytes / totals[n].seconds / 1e6)}`).join(' | ')} |`);
+console.log('');
+console.log(`The pages bn1d's Parquet writer hands its compressor for ${OUTPUT_ROWS} rows of two apply-like outputs (one row group each): milliseconds for all of them, and ratio:\n`);
+console.log(`| output | pages | bytes | ${names.map((n) => `${n} ms | ratio`).join(' | ')} |`);
+console.log(`|---|---:|---:|${names.map(() => '---:|---:').join('|')}|`);
+for (const { name, pages } of await outputPages()) {
+  const results = measurePages(pages);
+  const bytes = pages.reduce((sum, page) => sum + page.length, 0);
+  for (const n of names) if (!results[n].ok) failures.push(`${n} on ${name}`);
+  console.log(`| ${name} | ${pages.length} | ${bytes} | ${names.map((n) => `${results[n].ms.toFixed(1)} | ${((100 * results[n].out) / bytes).toFixed(2)}%`).join(' | ')} |`);
+}
 console.log(`\nRound trips (hyparquet's and hysnappy's decompressors, every output above): ${failures.length ? `FAILED: ${failures.join('; ')}` : 'all exact'}.\n`);
 
 console.log('Microseconds per call on small inputs (float32 normals):\n');
@@ -205,13 +281,14 @@ const setup = inChild('setup');
 console.log(
   `\nhysnappy's set-up is synchronous: the first \`snappyCompressor()\` of a process (base64 to bytes, then a synchronous \`new WebAssembly.Module\`) ` +
     `took ${setup.first.toFixed(2)} ms and its first call ${setup.firstCall.toFixed(2)} ms; later ones ${(setup.later * 1e3).toFixed(0)} µs each ` +
-    `(\`snappyCompress\` pays that on every call).\n`,
+    `(\`snappyCompress\` makes a new one, with new wasm memory, on every call).\n`,
 );
-console.log('Memory left after compressing 64 MiB of float64 normals and collecting garbage, in a fresh process each (MiB over before):\n');
+console.log('Memory left after compressing 64 MiB of float64 normals and collecting garbage, in a fresh process each (MiB over before; a few MiB either way is noise, shown as 0):\n');
 console.log('| compressor | resident set | external | resident set after a further 1 KB call |');
 console.log('|---|---:|---:|---:|');
 for (const n of names) {
   const m = inChild(n);
-  console.log(`| ${n} | ${f0(m.rss)} | ${f0(m.external)} | ${f0(m.laterRss)} |`);
+  const mib = (x) => f0(Math.max(0, x));
+  console.log(`| ${n} | ${mib(m.rss)} | ${mib(m.external)} | ${mib(m.laterRss)} |`);
 }
 if (failures.length) process.exitCode = 1;

@@ -8,13 +8,12 @@
  * compressor's output, never hyparquet-writer's built-in one.
  */
 import fc from 'fast-check';
-import { parquetMetadata, snappyUncompress } from 'hyparquet';
-import { parquetHeader } from 'hyparquet/src/column.js';
+import { snappyUncompress } from 'hyparquet';
 import { snappyCompress as builtinCompress } from 'hyparquet-writer/src/snappy.js';
 import { snappyUncompressor } from 'hysnappy';
 import pl from 'nodejs-polars';
 import { afterAll, describe, expect, test } from 'vitest';
-import { compressorInputs, concatBytes, snappyInputs } from '../../bench/compressor-inputs.mjs';
+import { compressorInputs, concatBytes, parquetPages, snappyInputs } from '../../bench/compressor-inputs.mjs';
 import { compress } from '../../src/io/parquet-codecs.js';
 import { snappyCompress } from '../../src/io/snappy-compress.js';
 import { duckView, writePagesBothWays } from './compressed-parquet.js';
@@ -130,33 +129,14 @@ describe('snappyCompress', () => {
 });
 
 describe('the SNAPPY pages of a file bn1d writes', () => {
-  /** Every page of every column chunk: its compressed bytes and the bytes they decompress to. */
-  function snappyPages(file: Uint8Array): { path: string; type: string; compressed: Uint8Array; raw: Uint8Array }[] {
-    const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
-    const pages = [];
-    for (const group of parquetMetadata(file.slice().buffer).row_groups) {
-      for (const chunk of group.columns) {
-        const meta = chunk.meta_data!;
-        expect(meta.codec).toBe('SNAPPY');
-        const start = Number(meta.dictionary_page_offset ?? meta.data_page_offset);
-        const end = start + Number(meta.total_compressed_size);
-        const reader = { view, offset: start };
-        while (reader.offset < end) {
-          const header = parquetHeader(reader);
-          const body = file.subarray(reader.offset, reader.offset + header.compressed_page_size);
-          reader.offset += header.compressed_page_size;
-          const v2 = header.data_page_header_v2;
-          // A v2 page's levels come first, uncompressed.
-          const levels = v2 ? v2.definition_levels_byte_length + v2.repetition_levels_byte_length : 0;
-          expect(v2?.is_compressed ?? true).toBe(true);
-          const compressed = body.subarray(levels);
-          const [raw, again] = decodeBoth(compressed, header.uncompressed_page_size - levels);
-          expect(same(raw, again)).toBe(true);
-          pages.push({ path: meta.path_in_schema.join('.'), type: header.type, compressed, raw });
-        }
-      }
-    }
-    return pages;
+  /** Every page of a file, with the bytes its compressed part decodes to (by both decoders alike). */
+  function snappyPages(file: Uint8Array) {
+    return parquetPages(file).map((page) => {
+      expect(page.codec).toBe('SNAPPY');
+      const [raw, again] = decodeBoth(page.data, page.size);
+      expect(same(raw, again)).toBe(true);
+      return { ...page, raw };
+    });
   }
 
   test("are all bn1d's compressor's output, on the typed-array, list, hyparquet-writer and dictionary paths alike", async () => {
@@ -174,8 +154,8 @@ describe('the SNAPPY pages of a file bn1d writes', () => {
     expect(new Set(pages.map((page) => page.path))).toEqual(new Set(['x', 'n', 's', 't', 'b', 'l.list.element', 'st.a', 'st.b']));
     expect(pages.some((page) => page.type === 'DICTIONARY_PAGE')).toBe(true);
     expect(pages.some((page) => page.raw.length > 64 * KIB)).toBe(true);
-    for (const page of pages) expect(same(page.compressed, compress('SNAPPY', page.raw)), `${page.path} ${page.type}`).toBe(true);
+    for (const page of pages) expect(same(page.data, compress('SNAPPY', page.raw)), `${page.path} ${page.type}`).toBe(true);
     // hyparquet-writer's built-in compressor would have written some of these pages otherwise.
-    expect(pages.some((page) => !same(builtinCompress(page.raw), page.compressed))).toBe(true);
+    expect(pages.some((page) => !same(builtinCompress(page.raw), page.data))).toBe(true);
   });
 });
