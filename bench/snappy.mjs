@@ -1,10 +1,13 @@
 /**
  * The Snappy compressors at hand, side by side on the Parquet page payloads
- * of bench/compressor-inputs.mjs (snappyInputs): bn1d's port
- * (src/io/snappy-compress.ts), hyparquet-writer's own (its internal
- * src/snappy.js, which ParquetWriter falls back to) and hysnappy's wasm
- * build, both as a compressor made once (`snappyCompressor()`) and as its
- * `snappyCompress`, which makes one per call. Prints Markdown: throughput
+ * of bench/compressor-inputs.mjs (snappyInputs): bn1d's SNAPPY compressor
+ * (src/io/parquet-codecs.ts: hysnappy, one shared instance up to 4 MiB of
+ * input), hyparquet-writer's own (its internal src/snappy.js, which
+ * ParquetWriter falls back to) and hysnappy's wasm build, both as a
+ * compressor made once (`snappyCompressor()`) and as its `snappyCompress`,
+ * which makes one per call. (bn1d's former TypeScript port of the
+ * reference compressor is in this script's history, with its figures in
+ * BENCHMARKS.md.) Prints Markdown: throughput
  * and ratio per input; time and ratio over the pages bn1d's writer makes
  * of two apply-like tables; whether every output decompresses to its input
  * with hyparquet's and hysnappy's decompressors; the cost of a call on
@@ -24,12 +27,12 @@ import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { tableFromArrays, Utf8, vectorFromArray } from 'apache-arrow';
 import { snappyUncompress as hyparquetUncompress } from 'hyparquet';
 import { snappyCompress as hyparquetWriterCompress } from 'hyparquet-writer/src/snappy.js';
 import { snappyCompress as hysnappyCompress, snappyCompressor, snappyUncompressor } from 'hysnappy';
-import { snappyCompress as bn1dCompress } from '../dist/io/snappy-compress.js';
-import { tableFromArrays, Utf8, vectorFromArray } from 'apache-arrow';
 import { seededRandom } from '../dist/core/random.js';
+import { compress } from '../dist/io/parquet-codecs.js';
 import { createParquetWriter } from '../dist/io/parquet-write.js';
 import { concatBytes, ids, MIB, normals, parquetPages, randomIds, snappyInputs, standardized } from './compressor-inputs.mjs';
 
@@ -40,7 +43,7 @@ const ROUND_SECONDS = 0.02;
 
 /** The compressors compared, by the name the tables give them. */
 const COMPRESSORS = {
-  'bn1d port': bn1dCompress,
+  'bn1d SNAPPY': (input) => compress('SNAPPY', input),
   'hyparquet-writer': hyparquetWriterCompress,
   'hysnappy, made once': snappyCompressor(),
   'hysnappy snappyCompress': hysnappyCompress,

@@ -1,11 +1,13 @@
 /**
- * snappyCompress, the one compressor of every SNAPPY page bn1d writes:
- * outputs that two independent decoders (hyparquet's and hysnappy's wasm
- * build of the C code) decode back to the input, within the format's size
- * bound and no larger than hyparquet-writer's; pages that DuckDB and Polars
- * read; and in a file bn1d writes, every SNAPPY page of every path (typed
- * arrays, lists, hyparquet-writer's columns and dictionaries) is this
- * compressor's output, never hyparquet-writer's built-in one.
+ * The SNAPPY compressor of Parquet outputs (hysnappy, in parquet-codecs.ts),
+ * the one compressor of every SNAPPY page bn1d writes: outputs that two
+ * independent decoders (hyparquet's JS one and hysnappy's wasm build of the
+ * C code) decode back to the input, within the format's size bound and
+ * about as small as hyparquet-writer's; inputs past the size one shared
+ * wasm instance takes; pages that DuckDB and Polars read; and in a file
+ * bn1d writes, every SNAPPY page of every path (typed arrays, lists,
+ * hyparquet-writer's columns and dictionaries) is this compressor's output,
+ * never hyparquet-writer's built-in one.
  */
 import fc from 'fast-check';
 import { snappyUncompress } from 'hyparquet';
@@ -15,7 +17,6 @@ import pl from 'nodejs-polars';
 import { afterAll, describe, expect, test } from 'vitest';
 import { compressorInputs, concatBytes, parquetPages, snappyInputs } from '../../bench/compressor-inputs.mjs';
 import { compress } from '../../src/io/parquet-codecs.js';
-import { snappyCompress } from '../../src/io/snappy-compress.js';
 import { duckView, writePagesBothWays } from './compressed-parquet.js';
 import { periodic, randomBytes, same } from './compressor-data.js';
 import { duckdb, readParquet, removeTempDirs, tempDir, writeParquet } from './parquet-helpers.js';
@@ -23,7 +24,9 @@ import { duckdb, readParquet, removeTempDirs, tempDir, writeParquet } from './pa
 afterAll(removeTempDirs);
 
 const KIB = 1024;
+const MIB = 1024 * KIB;
 const wasmUncompress = snappyUncompressor();
+const snappyCompress = (input: Uint8Array) => compress('SNAPPY', input);
 
 /** Decoded by hyparquet's decoder and by hysnappy's. */
 function decodeBoth(compressed: Uint8Array, length: number): [Uint8Array, Uint8Array] {
@@ -55,7 +58,7 @@ const anyInput = fc.oneof(
     .map(([period, n, noise, seed]) => periodic(randomBytes(period, seed), n, noise, seed)),
 );
 
-describe('snappyCompress', () => {
+describe('SNAPPY pages', () => {
   test('property: any input decompresses back to itself with both decoders', () => {
     fc.assert(
       fc.property(anyInput, (bytes) => {
@@ -77,13 +80,12 @@ describe('snappyCompress', () => {
     );
   });
 
-  test('the smallest inputs: empty is the length 0 alone, 1 byte one literal, and no match under the 15-byte margin', () => {
+  test('the smallest inputs: empty is the length 0 alone, 1 byte one literal, a few bytes round-trip', () => {
     expect([...snappyCompress(new Uint8Array(0))]).toEqual([0]);
     expect([...snappyCompress(Uint8Array.of(0xab))]).toEqual([1, 0, 0xab]);
-    for (const n of [2, 4, 14, 15, 16]) {
-      const bytes = new Uint8Array(n).fill(7);
-      expect(roundTrips(bytes)).toBe(true);
-      if (n < 15) expect([...snappyCompress(bytes)]).toEqual([n, (n - 1) << 2, ...bytes]);
+    for (const n of [2, 3, 4, 5, 14, 15, 16, 17]) {
+      expect(roundTrips(new Uint8Array(n).fill(7)), `${n} alike`).toBe(true);
+      expect(roundTrips(randomBytes(n, n)), `${n} random`).toBe(true);
     }
   });
 
@@ -94,6 +96,14 @@ describe('snappyCompress', () => {
     expect(roundTrips(concatBytes([block, block, block]))).toBe(true);
     // A long run compresses to a few bytes per 64 bytes of copy.
     expect(snappyCompress(new Uint8Array(1 << 20)).length).toBeLessThan((1 << 20) / 16);
+  });
+
+  test('inputs past the 4 MiB that one shared instance takes round-trip, and the shared one still works after them', () => {
+    const small = periodic(randomBytes(1000, 5), 300 * KIB, 0.01, 5);
+    const before = snappyCompress(small);
+    for (const n of [4 * MIB, 4 * MIB + 1, 9 * MIB]) expect(roundTrips(periodic(randomBytes(5000, n), n, 0.01, n)), `${n} bytes`).toBe(true);
+    expect(roundTrips(randomBytes(5 * MIB, 6))).toBe(true);
+    expect(same(snappyCompress(small), before)).toBe(true);
   });
 
   test('the Parquet page payloads of the benchmark round-trip with both decoders, no larger than hyparquet-writer makes them', () => {
