@@ -175,8 +175,8 @@ function smallInputs() {
     const bytes = source.slice(0, size);
     const cells = {};
     for (const [name, compress] of Object.entries(COMPRESSORS)) {
-      const calls = size <= 1000 ? 2000 : 500;
-      seconds(compress, bytes, calls);
+      // Warm-up, then rounds of about 5 ms.
+      const calls = Math.max(10, Math.ceil(0.005 / (seconds(compress, bytes, 100) / 100)));
       const times = Array.from({ length: ROUNDS }, () => seconds(compress, bytes, calls) / calls);
       cells[name] = median(times) * 1e6;
     }
