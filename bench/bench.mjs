@@ -5,7 +5,12 @@
  *
  *   node bench/bench.mjs [--rows 2000000] [--big-rows 8000000] [--list-rows 500000] [--runs 5] [--out BENCHMARKS.md]
  *   node bench/bench.mjs --smoke        tiny data, one run, results to a temporary file
+ *   node bench/bench.mjs --only snappy  only the Snappy compressors (bench/snappy.mjs, under a minute)
+ *
+ * A full run ends with the Snappy compressors too (not with --smoke); they go
+ * into BENCHMARKS.md between the snappy markers.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -23,14 +28,39 @@ const { values: opts } = parseArgs({
     runs: { type: 'string', default: '5' },
     out: { type: 'string', default: join(ROOT, 'BENCHMARKS.md') },
     smoke: { type: 'boolean', default: false },
+    only: { type: 'string' },
   },
 });
+if (opts.only !== undefined && opts.only !== 'snappy') throw new Error(`--only takes snappy, not ${opts.only}`);
 const smoke = opts.smoke;
 const rows = smoke ? 20_000 : Number(opts.rows);
 const bigRows = smoke ? 40_000 : Number(opts['big-rows']);
 const listRows = smoke ? 5_000 : Number(opts['list-rows']);
 const runs = smoke ? 1 : Math.max(3, Number(opts.runs));
 const out = smoke ? join(mkdtempSync(join(tmpdir(), 'bn1d-bench-')), 'BENCHMARKS.md') : opts.out;
+
+/** Replaces what is between `<!-- name:start -->` and `<!-- name:end -->` in `file` (appended if there are no such markers). */
+function writeSection(file, name, text) {
+  const [start, end] = [`<!-- ${name}:start -->`, `<!-- ${name}:end -->`];
+  const block = `${start}\n${text}\n${end}`;
+  const previous = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
+  const next = previous.includes(start) ? previous.replace(new RegExp(`${start}[\\s\\S]*${end}`), () => block) : `${previous}\n${block}\n`;
+  writeFileSync(file, next);
+  console.error(`wrote ${name} to ${file}`);
+}
+
+/** The Snappy compressors' figures, from bench/snappy.mjs in a process of its own. */
+function snappySection() {
+  const run = spawnSync(process.execPath, [join(ROOT, 'bench', 'snappy.mjs')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (run.status !== 0) throw new Error(`bench/snappy.mjs exited with ${run.status}`);
+  writeSection(out, 'snappy', run.stdout.trim());
+}
+
+if (opts.only === 'snappy') {
+  snappySection();
+  process.exit(0);
+}
+
 const dataDir = join(ROOT, 'bench', 'data');
 const work = mkdtempSync(join(tmpdir(), 'bn1d-bench-work-'));
 
@@ -133,10 +163,5 @@ for (const r of results) {
 const mb = (bytes) => (bytes / 2 ** 20).toFixed(1);
 lines.push('', `Output sizes of the codecs rows (Parquet ${R} rows: an int64 id and 8 float32 columns):`, '', '| codec | bn1d MB | DuckDB MB |', '|---|---:|---:|');
 for (const { codec, ours, theirs } of sizes) lines.push(`| ${codec} | ${mb(ours)} | ${theirs === undefined ? '' : mb(theirs)} |`);
-const START = '<!-- results:start -->';
-const END = '<!-- results:end -->';
-const block = `${START}\n${lines.join('\n')}\n${END}`;
-const previous = existsSync(out) ? readFileSync(out, 'utf8') : `# Benchmarks\n\n${START}\n${END}\n`;
-const next = previous.includes(START) ? previous.replace(new RegExp(`${START}[\\s\\S]*${END}`), block) : `${previous}\n${block}\n`;
-writeFileSync(out, next);
-console.error(`wrote ${out}`);
+writeSection(out, 'results', lines.join('\n'));
+if (!smoke) snappySection();

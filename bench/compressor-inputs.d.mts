@@ -14,3 +14,19 @@ export function ids(n: number, seed: number): BigInt64Array;
 export function strings(bytes: number, seed: number): Uint8Array;
 export function levels(n: number, rate: number, run: number, seed: number): Uint8Array;
 export function compressorInputs(): { name: string; bytes: Uint8Array }[];
+export function randomIds(n: number, seed: number): BigInt64Array;
+export function plainStrings(texts: string[]): Uint8Array;
+export function realCells(table: string): string[];
+export function dictionaryIndices(n: number, size: number, run: number, seed: number): Uint8Array;
+export function snappyInputs(): { name: string; bytes: Uint8Array }[];
+export interface ParquetPage {
+  /** The column's path, dot-separated. */
+  path: string;
+  type: string;
+  codec: string;
+  /** The bytes the codec compressed (of a DATA_PAGE_V2, those after its levels). */
+  data: Uint8Array;
+  /** Their size uncompressed. */
+  size: number;
+}
+export function parquetPages(file: Uint8Array): ParquetPage[];

@@ -6,6 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { parquetMetadata } from 'hyparquet';
+import { parquetHeader } from 'hyparquet/src/column.js';
 import { seededRandom } from '../dist/core/random.js';
 import { encodeLevels } from '../dist/io/parquet-levels.js';
 
@@ -95,6 +97,96 @@ export function levels(n, rate, run, seed) {
     values[i] = present;
   }
   return encodeLevels(values, n, 1);
+}
+
+/** Uniformly random int64 ids (hashes, UUID halves): no two bytes alike from one value to the next. */
+export function randomIds(n, seed) {
+  const random = seededRandom(seed);
+  const out = new BigInt64Array(n);
+  for (let i = 0; i < n; i++) out[i] = BigInt.asIntN(64, (BigInt(random.nextUint32()) << 32n) | BigInt(random.nextUint32()));
+  return out;
+}
+
+/** A PLAIN BYTE_ARRAY page of strings, each as a 4-byte little-endian length and its UTF-8 bytes. */
+export function plainStrings(texts) {
+  const encoder = new TextEncoder();
+  const parts = [];
+  for (const text of texts) {
+    const bytes = encoder.encode(text);
+    parts.push(Uint32Array.of(bytes.length), bytes);
+  }
+  return concatBytes(parts);
+}
+
+/** The cells of a real table's CSV as text, column by column (numbers a CSV import leaves as strings). */
+export function realCells(table) {
+  const [, ...lines] = readFileSync(`${REAL}${table}.csv`, 'utf8').trim().split('\n');
+  const rows = lines.map((line) => line.split(','));
+  return rows[0].flatMap((_, c) => rows.map((row) => row[c]));
+}
+
+/**
+ * The data of an RLE_DICTIONARY page: the bit width, then the indices of `n`
+ * rows into a dictionary of `size` (at most 256) entries, skewed to the
+ * first ones, in runs of about `run` rows.
+ */
+export function dictionaryIndices(n, size, run, seed) {
+  const random = seededRandom(seed);
+  const width = Math.max(1, Math.ceil(Math.log2(size)));
+  const values = new Uint8Array(n);
+  let index = 0;
+  for (let i = 0; i < n; i++) {
+    if (random.below(run) === 0) index = Math.floor(size * random.next() ** 2);
+    values[i] = index;
+  }
+  return concatBytes([Uint8Array.of(width), encodeLevels(values, n, width)]);
+}
+
+/**
+ * The inputs of the Snappy benchmark and tests: the compressor benchmark's,
+ * and more of what a Parquet writer compresses: every real feature
+ * standardized (bn1d apply's output) as float32 and float64, random int64
+ * ids, strings of real text, dictionary indices.
+ */
+export function snappyInputs() {
+  const all = ['wine', 'breast_cancer', 'diabetes', 'digits'].flatMap(realColumns);
+  const cells = ['wine', 'breast_cancer', 'diabetes', 'digits'].flatMap(realCells);
+  return [
+    ...compressorInputs(),
+    { name: 'all real features standardized, float32', bytes: concatBytes(all.map((c) => Float32Array.from(standardized(c.values)))) },
+    { name: 'all real features standardized, float64, first 1 MiB', bytes: concatBytes(all.map((c) => standardized(c.values))).subarray(0, MIB) },
+    { name: 'random int64 ids, 1 MiB', bytes: concatBytes([randomIds(MIB / 8, 9)]) },
+    { name: 'real CSV cells as strings, length-prefixed', bytes: plainStrings(cells) },
+    { name: 'dictionary indices, 20 entries, 1M rows', bytes: dictionaryIndices(1 << 20, 20, 1, 10) },
+    { name: 'dictionary indices, 200 entries, runs', bytes: dictionaryIndices(1 << 20, 200, 30, 11) },
+  ];
+}
+
+/**
+ * Every page of every column chunk of a Parquet file: its column's path, its
+ * type, and the bytes its codec compressed (a DATA_PAGE_V2's after its
+ * levels, which stay uncompressed) with their size uncompressed. Of a file
+ * written UNCOMPRESSED, `data` is what a compressor would be given.
+ */
+export function parquetPages(file) {
+  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
+  const pages = [];
+  for (const group of parquetMetadata(file.slice().buffer).row_groups) {
+    for (const chunk of group.columns) {
+      const meta = chunk.meta_data;
+      const start = Number(meta.dictionary_page_offset ?? meta.data_page_offset);
+      const reader = { view, offset: start };
+      while (reader.offset < start + Number(meta.total_compressed_size)) {
+        const header = parquetHeader(reader);
+        const body = file.subarray(reader.offset, reader.offset + header.compressed_page_size);
+        reader.offset += header.compressed_page_size;
+        const v2 = header.data_page_header_v2;
+        const levels = v2 ? v2.definition_levels_byte_length + v2.repetition_levels_byte_length : 0;
+        pages.push({ path: meta.path_in_schema.join('.'), type: header.type, codec: meta.codec, data: body.subarray(levels), size: header.uncompressed_page_size - levels });
+      }
+    }
+  }
+  return pages;
 }
 
 /** The benchmark's inputs: name and bytes, real tables first. */

@@ -1,6 +1,7 @@
 /**
  * Ratio and speed of bn1d's Parquet page compressors (zstdCompress,
- * lz4RawCompress, snappyCompress) beside the zstd and lz4 command-line tools
+ * lz4RawCompress, and SNAPPY's, hysnappy: bench/snappy.mjs compares Snappy
+ * compressors) beside the zstd and lz4 command-line tools
  * at level 1 (`zstd -b1`, `lz4 -b1`, in-memory benchmarks of the C code),
  * on the inputs of bench/compressor-inputs.mjs. Prints a Markdown table.
  *
@@ -16,7 +17,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { lz4RawCompress } from '../dist/io/lz4-compress.js';
-import { snappyCompress } from '../dist/io/snappy-compress.js';
+import { compress } from '../dist/io/parquet-codecs.js';
 import { zstdCompress } from '../dist/io/zstd-compress.js';
 import { compressorInputs } from './compressor-inputs.mjs';
 
@@ -52,7 +53,7 @@ function cli(tool, file, length) {
 
 const work = mkdtempSync(join(tmpdir(), 'bn1d-compressors-'));
 try {
-  const columns = ['zstdCompress', 'zstd -1', 'lz4RawCompress', 'lz4 -1', 'snappyCompress'];
+  const columns = ['zstdCompress', 'zstd -1', 'lz4RawCompress', 'lz4 -1', 'SNAPPY (hysnappy)'];
   console.log(`Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}; ratio (compressed / input) and MB/s (fastest of ${ROUNDS} rounds).\n`);
   console.log(`| input | bytes | ${columns.map((c) => `${c} ratio | MB/s`).join(' | ')} |`);
   console.log(`|---|---:|${columns.map(() => '---:|---:').join('|')}|`);
@@ -64,7 +65,7 @@ try {
       cli('zstd', file, bytes.length),
       measure(lz4RawCompress, bytes),
       cli('lz4', file, bytes.length),
-      measure(snappyCompress, bytes),
+      measure((input) => compress('SNAPPY', input), bytes),
     ];
     const cells = results.map((r) => (r ? `${(100 * r.ratio).toFixed(1)}% | ${r.mbs.toFixed(0)}` : '– | –'));
     console.log(`| ${name} | ${bytes.length} | ${cells.join(' | ')} |`);

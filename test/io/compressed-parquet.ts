@@ -17,14 +17,19 @@ export interface DuckView {
   differences: [number, number];
 }
 
+/** The two files of a comparison: the same columns, compressed and uncompressed. */
+export interface PagesBothWays {
+  compressed: string;
+  plain: string;
+}
+
 /**
  * Writes float64, int64 and nullable string columns (pages over 1 MiB, so
  * frames of several blocks; a dictionary page for the strings) with
  * hyparquet-writer, once with `compress` as the `codec` compressor and once
- * uncompressed, and asks DuckDB what the first holds and how it differs
- * from the second.
+ * uncompressed.
  */
-export async function duckReadsPages(codec: 'ZSTD' | 'LZ4_RAW', compress: (input: Uint8Array) => Uint8Array): Promise<DuckView> {
+export function writePagesBothWays(codec: 'ZSTD' | 'LZ4_RAW' | 'SNAPPY', compress: (input: Uint8Array) => Uint8Array): PagesBothWays {
   const columnData: ColumnSource[] = [
     { name: 'x', data: normals(ROWS, 7), type: 'DOUBLE' },
     { name: 'id', data: ids(ROWS, 8), type: 'INT64' },
@@ -35,6 +40,11 @@ export async function duckReadsPages(codec: 'ZSTD' | 'LZ4_RAW', compress: (input
   const plain = join(dir, 'plain.parquet');
   writeFileSync(compressed, new Uint8Array(parquetWriteBuffer({ columnData, codec, compressors: { [codec]: compress }, rowGroupSize: ROWS })));
   writeFileSync(plain, new Uint8Array(parquetWriteBuffer({ columnData, codec: 'UNCOMPRESSED', rowGroupSize: ROWS })));
+  return { compressed, plain };
+}
+
+/** What DuckDB makes of the files of writePagesBothWays: the first's codecs and rows, and how it differs from the second. */
+export async function duckView({ compressed, plain }: PagesBothWays): Promise<DuckView> {
   const codecs = await query(`SELECT DISTINCT compression FROM parquet_metadata('${compressed}')`);
   const count = await query(`SELECT count(*)::INTEGER AS n FROM read_parquet('${compressed}')`);
   const db = await duckdb();
@@ -43,4 +53,9 @@ export async function duckReadsPages(codec: 'ZSTD' | 'LZ4_RAW', compress: (input
   } finally {
     db.closeSync();
   }
+}
+
+/** Writes the columns of writePagesBothWays and asks DuckDB what the compressed file holds and how it differs from the uncompressed one. */
+export async function duckReadsPages(codec: 'ZSTD' | 'LZ4_RAW' | 'SNAPPY', compress: (input: Uint8Array) => Uint8Array): Promise<DuckView> {
+  return duckView(writePagesBothWays(codec, compress));
 }
