@@ -29,6 +29,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { tableFromArrays, Utf8, vectorFromArray } from 'apache-arrow';
 import { snappyUncompress as hyparquetUncompress } from 'hyparquet';
+// A peer measured, not used by bn1d: hyparquet-writer exports no compressor, so its internal one is imported here only.
+// eslint-disable-next-line no-restricted-imports
 import { snappyCompress as hyparquetWriterCompress } from 'hyparquet-writer/src/snappy.js';
 import { snappyCompress as hysnappyCompress, snappyCompressor, snappyUncompressor } from 'hysnappy';
 import { seededRandom } from '../dist/core/random.js';
