@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
-import type { ColumnSource } from 'hyparquet-writer/src/types.js';
+import type { ColumnSource } from 'hyparquet-writer';
 import { ids, normals } from '../../bench/compressor-inputs.mjs';
 import { query } from '../helpers/duckdb.js';
 import { duckdb, duckDifference, tempDir } from './parquet-helpers.js';
