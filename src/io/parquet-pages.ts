@@ -4,11 +4,11 @@
  * BYTE_STREAM_SPLIT and the three DELTA encodings.
  */
 import type { Encoding, ParquetType } from 'hyparquet';
-import { byteStreamSplit } from 'hyparquet/src/encoding.js';
+import { joinByteStreams } from './parquet-byte-stream-split.js';
 import { readDeltaBinaryPacked } from './parquet-delta.js';
 import { CorruptParquet } from './parquet-faults.js';
 import { readRleHybrid } from './parquet-rle.js';
-import { emptyValues, gather, type NumericArray, numericConstructor, type PhysicalValues } from './parquet-values.js';
+import { emptyValues, gather, numericConstructor, type PhysicalValues } from './parquet-values.js';
 
 /** Physical type and width of the column a page belongs to. */
 export interface ColumnType {
@@ -48,10 +48,11 @@ export function decodeValues(
       if (column.type === 'BOOLEAN' || column.type === 'BYTE_ARRAY' || column.type === 'INT96') {
         throw new CorruptParquet(`BYTE_STREAM_SPLIT encoding of ${column.type} values`);
       }
-      need(start, end, count * column.width);
-      const decoded = byteStreamSplit(reader(bytes, start, end), count, column.type, column.width);
-      if (column.type !== 'FIXED_LEN_BYTE_ARRAY') return { kind: 'numeric', data: decoded as NumericArray };
-      return { kind: 'fixed', width: column.width, data: joinFixed(decoded as Uint8Array[], column.width) };
+      if (column.type === 'FIXED_LEN_BYTE_ARRAY') {
+        return { kind: 'fixed', width: column.width, data: joinByteStreams(bytes, start, end, count, column.width) };
+      }
+      const Ctor = numericConstructor(column.type);
+      return { kind: 'numeric', data: new Ctor(joinByteStreams(bytes, start, end, count, Ctor.BYTES_PER_ELEMENT).buffer) };
     }
     case 'DELTA_BINARY_PACKED': {
       if (column.type !== 'INT32' && column.type !== 'INT64') throw new CorruptParquet(`DELTA_BINARY_PACKED encoding of ${column.type} values`);
@@ -113,10 +114,6 @@ export function readPlainValues(bytes: Uint8Array, start: number, end: number, c
 
 function need(start: number, end: number, length: number): void {
   if (start + length > end) throw new CorruptParquet(`values need ${length} bytes, only ${Math.max(0, end - start)} are left`);
-}
-
-function reader(bytes: Uint8Array, start: number, end: number) {
-  return { view: new DataView(bytes.buffer, bytes.byteOffset, end), offset: start };
 }
 
 function joinFixed(values: Uint8Array[], width: number): Uint8Array {
