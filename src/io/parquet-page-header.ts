@@ -35,29 +35,34 @@ export function readPageHeader(r: ThriftReader): PageHeader {
   let type: number | undefined;
   let uncompressed: number | undefined;
   let compressed: number | undefined;
-  const header: Partial<PageHeader> = {};
-  r.struct((id, wire) => {
-    if (wire === ThriftType.I32) {
-      if (id === 1) type = r.i32();
-      else if (id === 2) uncompressed = r.i32();
-      else if (id === 3) compressed = r.i32();
-      else if (id === 4) header.crc = r.i32();
-      else return false;
-      return true;
-    }
-    if (wire !== ThriftType.STRUCT) return false;
-    if (id === 5) header.data_page_header = dataPageHeader(r);
-    else if (id === 6) r.skip(ThriftType.STRUCT), (header.index_page_header = {});
-    else if (id === 7) header.dictionary_page_header = dictionaryPageHeader(r);
-    else if (id === 8) header.data_page_header_v2 = dataPageHeaderV2(r);
-    else return false;
-    return true;
-  });
+  let crc: number | undefined;
+  let data: DataPageHeader | undefined;
+  let index: Record<string, never> | undefined;
+  let dictionary: DictionaryPageHeader | undefined;
+  let v2: DataPageHeaderV2 | undefined;
+  for (let id = 0, wire = r.field(0); wire !== ThriftType.STOP; wire = r.field(id)) {
+    id = r.fieldId;
+    if (wire === ThriftType.I32 && id === 1) type = r.i32();
+    else if (wire === ThriftType.I32 && id === 2) uncompressed = r.i32();
+    else if (wire === ThriftType.I32 && id === 3) compressed = r.i32();
+    else if (wire === ThriftType.I32 && id === 4) crc = r.i32();
+    else if (wire === ThriftType.STRUCT && id === 5) data = dataPageHeader(r);
+    else if (wire === ThriftType.STRUCT && id === 6) r.skipStruct(1), (index = {});
+    else if (wire === ThriftType.STRUCT && id === 7) dictionary = dictionaryPageHeader(r);
+    else if (wire === ThriftType.STRUCT && id === 8) v2 = dataPageHeaderV2(r);
+    else r.skip(wire, 1);
+  }
   if (type === undefined) throw new CorruptParquet('page header without its page type');
   const pageType = PAGE_TYPES[type];
   if (!pageType) throw new CorruptParquet(`unknown page type ${type}`);
   if (uncompressed === undefined || compressed === undefined) throw new CorruptParquet('page header without its sizes');
-  return { ...header, type: pageType, uncompressed_page_size: uncompressed, compressed_page_size: compressed };
+  const header: PageHeader = { type: pageType, uncompressed_page_size: uncompressed, compressed_page_size: compressed };
+  if (crc !== undefined) header.crc = crc;
+  if (data) header.data_page_header = data;
+  if (index) header.index_page_header = index;
+  if (dictionary) header.dictionary_page_header = dictionary;
+  if (v2) header.data_page_header_v2 = v2;
+  return header;
 }
 
 /** An Encoding by number; undefined for a number the format does not define. */
@@ -65,46 +70,47 @@ function encoding(r: ThriftReader): Encoding {
   return ENCODINGS[r.i32()]!;
 }
 
+const isBool = (wire: number) => wire === ThriftType.TRUE || wire === ThriftType.FALSE;
+
 function dataPageHeader(r: ThriftReader): DataPageHeader {
-  const h: Partial<DataPageHeader> = {};
-  r.struct((id, wire) => {
-    if (wire !== ThriftType.I32) return false;
-    if (id === 1) h.num_values = r.i32();
+  const h = {} as DataPageHeader;
+  for (let id = 0, wire = r.field(0); wire !== ThriftType.STOP; wire = r.field(id)) {
+    id = r.fieldId;
+    if (wire !== ThriftType.I32) r.skip(wire, 2);
+    else if (id === 1) h.num_values = r.i32();
     else if (id === 2) h.encoding = encoding(r);
     else if (id === 3) h.definition_level_encoding = encoding(r);
     else if (id === 4) h.repetition_level_encoding = encoding(r);
-    else return false;
-    return true;
-  }, 1);
-  return h as DataPageHeader;
+    else r.skip(wire, 2);
+  }
+  return h;
 }
 
 function dictionaryPageHeader(r: ThriftReader): DictionaryPageHeader {
-  const h: Partial<DictionaryPageHeader> = {};
-  r.struct((id, wire) => {
-    if (id === 3 && (wire === ThriftType.TRUE || wire === ThriftType.FALSE)) h.is_sorted = wire === ThriftType.TRUE;
-    else if (wire !== ThriftType.I32) return false;
-    else if (id === 1) h.num_values = r.i32();
-    else if (id === 2) h.encoding = encoding(r);
-    else return false;
-    return true;
-  }, 1);
-  return h as DictionaryPageHeader;
+  const h = {} as DictionaryPageHeader;
+  for (let id = 0, wire = r.field(0); wire !== ThriftType.STOP; wire = r.field(id)) {
+    id = r.fieldId;
+    if (id === 3 && isBool(wire)) h.is_sorted = wire === ThriftType.TRUE;
+    else if (wire === ThriftType.I32 && id === 1) h.num_values = r.i32();
+    else if (wire === ThriftType.I32 && id === 2) h.encoding = encoding(r);
+    else r.skip(wire, 2);
+  }
+  return h;
 }
 
 function dataPageHeaderV2(r: ThriftReader): DataPageHeaderV2 {
-  const h: Partial<DataPageHeaderV2> = { is_compressed: true };
-  r.struct((id, wire) => {
-    if (id === 7 && (wire === ThriftType.TRUE || wire === ThriftType.FALSE)) h.is_compressed = wire === ThriftType.TRUE;
-    else if (wire !== ThriftType.I32) return false;
+  const h = { is_compressed: true } as DataPageHeaderV2;
+  for (let id = 0, wire = r.field(0); wire !== ThriftType.STOP; wire = r.field(id)) {
+    id = r.fieldId;
+    if (id === 7 && isBool(wire)) h.is_compressed = wire === ThriftType.TRUE;
+    else if (wire !== ThriftType.I32) r.skip(wire, 2);
     else if (id === 1) h.num_values = r.i32();
     else if (id === 2) h.num_nulls = r.i32();
     else if (id === 3) h.num_rows = r.i32();
     else if (id === 4) h.encoding = encoding(r);
     else if (id === 5) h.definition_levels_byte_length = r.i32();
     else if (id === 6) h.repetition_levels_byte_length = r.i32();
-    else return false;
-    return true;
-  }, 1);
-  return h as DataPageHeaderV2;
+    else r.skip(wire, 2);
+  }
+  return h;
 }

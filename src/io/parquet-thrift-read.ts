@@ -32,13 +32,12 @@ export const ThriftType = {
 /** Containers and structs nest at most this deep. */
 const MAX_DEPTH = 32;
 
-/** Takes the value of field `id` of wire type `type` and returns true, or returns false to have it skipped. */
-export type FieldReader = (id: number, type: number) => boolean;
-
 /** Reads compact-protocol values from bytes[pos, end), moving pos. */
 export class ThriftReader {
   /** Element type of the last list or set header read. */
   elementType = 0;
+  /** Id of the last field header read. */
+  fieldId = 0;
 
   constructor(
     readonly bytes: Uint8Array,
@@ -60,13 +59,14 @@ export class ThriftReader {
   /** An unsigned varint below 2^32 (sizes, and the zigzag form of i16 and i32). */
   varint(): number {
     let value = 0;
-    for (let shift = 0; shift <= 28; shift += 7) {
+    for (let shift = 0; shift < 28; shift += 7) {
       const byte = this.byte();
-      if (shift === 28 && byte > 0x0f) this.fail('has an integer over 32 bits');
-      value += (byte & 0x7f) * 2 ** shift;
+      value |= (byte & 0x7f) << shift;
       if (byte < 0x80) return value;
     }
-    return this.fail('has an integer over 32 bits');
+    const byte = this.byte();
+    if (byte > 0x0f) this.fail('has an integer over 32 bits');
+    return value + byte * 2 ** 28;
   }
 
   /** An i16 or i32 (zigzag varint). */
@@ -93,16 +93,23 @@ export class ThriftReader {
     return size;
   }
 
-  /** A struct: hands every field to `field`, skips those it does not take, stops at the STOP byte. */
-  struct(field: FieldReader, depth = 0): void {
-    if (depth > MAX_DEPTH) this.fail(`nests over ${MAX_DEPTH} levels`);
-    let id = 0;
-    for (;;) {
-      const byte = this.byte();
-      if (byte === ThriftType.STOP) return;
-      const type = byte & 0x0f;
-      id = byte >> 4 ? id + (byte >> 4) : this.i32();
-      if (!field(id, type)) this.skip(type, depth + 1);
+  /**
+   * The header of the next field of a struct whose previous field was
+   * `previous` (0 before the first): its type, or STOP at the struct's end;
+   * its id goes to `fieldId`. A caller skips the fields it does not read.
+   */
+  field(previous: number): number {
+    const byte = this.byte();
+    if (byte === ThriftType.STOP) return ThriftType.STOP;
+    this.fieldId = byte >> 4 ? previous + (byte >> 4) : this.i32();
+    return byte & 0x0f;
+  }
+
+  /** Skips the fields of a struct up to its STOP byte (`depth`: how deep it nests). */
+  skipStruct(depth: number): void {
+    for (let id = 0, type = this.field(0); type !== ThriftType.STOP; type = this.field(id)) {
+      id = this.fieldId;
+      this.skip(type, depth + 1);
     }
   }
 
@@ -148,7 +155,7 @@ export class ThriftReader {
         return;
       }
       case ThriftType.STRUCT:
-        return this.struct(() => false, depth);
+        return this.skipStruct(depth);
       default:
         this.fail(`has a value of unknown type ${type}`);
     }

@@ -117,6 +117,8 @@ describe('hand-built page headers', () => {
       type: 'DICTIONARY_PAGE', uncompressed_page_size: 20, compressed_page_size: 10, crc: -5,
       dictionary_page_header: { num_values: 100, encoding: 'PLAIN', is_sorted: true },
     });
+    const unsorted = new Compact().i32(1, 2).i32(2, 0).i32(3, 0).begin(7).i32(1, 1).i32(2, 2).field(3, T.FALSE).end().raw(0).done();
+    expect(header(unsorted).header.dictionary_page_header).toEqual({ num_values: 1, encoding: 'PLAIN_DICTIONARY', is_sorted: false });
     const v2 = new Compact().i32(1, 3).i32(2, 0).i32(3, 0).begin(8).i32(1, 0).end().raw(0).done();
     expect(header(v2).header.data_page_header_v2!.is_compressed).toBe(true);
     const index = new Compact().i32(1, 1).i32(2, 0).i32(3, 0).begin(6).end().raw(0).done();
