@@ -3,16 +3,18 @@
  * definition and repetition levels and the physical values of one leaf.
  * Everything a column chunk decodes through goes through decodeColumnChunk.
  *
- * hyparquet parses the page headers and provides the decompressors and some
- * value decoders; levels and dictionary indices are decoded here, into
- * bounded typed arrays, because every count in a page comes from the file.
+ * Page headers (parquet-page-header.ts), levels, dictionary indices and
+ * values (parquet-pages.ts) are decoded by this project, into bounded typed
+ * arrays, because every count in a page comes from the file;
+ * hyparquet-compressors provides the decompressors.
  */
 import type { CompressionCodec, Encoding, PageHeader } from 'hyparquet';
-import { parquetHeader } from 'hyparquet/src/column.js';
 import { compressors, decompressZstd } from 'hyparquet-compressors';
 import { CorruptParquet, UnsupportedParquet } from './parquet-faults.js';
+import { readPageHeader } from './parquet-page-header.js';
 import { type ColumnType, decodeValues, readPlainValues } from './parquet-pages.js';
 import { readLevels } from './parquet-rle.js';
+import { ThriftReader } from './parquet-thrift-read.js';
 import { concatValues, type PhysicalValues, valueCount } from './parquet-values.js';
 
 /** What the footer says about a column chunk. */
@@ -57,7 +59,6 @@ export function decodeColumnChunk(bytes: Uint8Array, spec: ChunkSpec): LeafChunk
   if (codec !== 'UNCOMPRESSED' && !DECOMPRESSORS[codec]) {
     throw new UnsupportedParquet(`compression codec ${codec ?? '(unknown)'}`);
   }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const defs: Uint8Array[] = [];
   const reps: Uint8Array[] = [];
   const parts: PhysicalValues[] = [];
@@ -67,14 +68,14 @@ export function decodeColumnChunk(bytes: Uint8Array, spec: ChunkSpec): LeafChunk
   let pos = 0;
   while (seen < numValues) {
     if (pos >= bytes.length) throw new CorruptParquet(`column chunk ends after ${seen} of ${numValues} values`);
-    const reader = { view, offset: pos };
-    const header = parquetHeader(reader);
+    const reader = new ThriftReader(bytes, pos, bytes.length, 'page header');
+    const header = readPageHeader(reader);
     const size = header.compressed_page_size;
-    if (!Number.isInteger(size) || size < 0 || reader.offset + size > bytes.length) {
+    if (!Number.isInteger(size) || size < 0 || reader.pos + size > bytes.length) {
       throw new CorruptParquet(`page of ${size} bytes does not fit in its column chunk`);
     }
-    const body = bytes.subarray(reader.offset, reader.offset + size);
-    pos = reader.offset + size;
+    const body = bytes.subarray(reader.pos, reader.pos + size);
+    pos = reader.pos + size;
     if (header.type === 'DICTIONARY_PAGE') {
       const count = header.dictionary_page_header?.num_values ?? -1;
       const page = decompress(body, header.uncompressed_page_size, codec);

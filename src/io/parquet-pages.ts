@@ -4,11 +4,11 @@
  * BYTE_STREAM_SPLIT and the three DELTA encodings.
  */
 import type { Encoding, ParquetType } from 'hyparquet';
-import { deltaBinaryUnpack } from 'hyparquet/src/delta.js';
-import { byteStreamSplit } from 'hyparquet/src/encoding.js';
+import { joinByteStreams } from './parquet-byte-stream-split.js';
+import { readDeltaBinaryPacked } from './parquet-delta.js';
 import { CorruptParquet } from './parquet-faults.js';
 import { readRleHybrid } from './parquet-rle.js';
-import { emptyValues, gather, type NumericArray, numericConstructor, type PhysicalValues } from './parquet-values.js';
+import { emptyValues, gather, numericConstructor, type PhysicalValues } from './parquet-values.js';
 
 /** Physical type and width of the column a page belongs to. */
 export interface ColumnType {
@@ -48,16 +48,16 @@ export function decodeValues(
       if (column.type === 'BOOLEAN' || column.type === 'BYTE_ARRAY' || column.type === 'INT96') {
         throw new CorruptParquet(`BYTE_STREAM_SPLIT encoding of ${column.type} values`);
       }
-      need(start, end, count * column.width);
-      const decoded = byteStreamSplit(reader(bytes, start, end), count, column.type, column.width);
-      if (column.type !== 'FIXED_LEN_BYTE_ARRAY') return { kind: 'numeric', data: decoded as NumericArray };
-      return { kind: 'fixed', width: column.width, data: joinFixed(decoded as Uint8Array[], column.width) };
+      if (column.type === 'FIXED_LEN_BYTE_ARRAY') {
+        return { kind: 'fixed', width: column.width, data: joinByteStreams(bytes, start, end, count, column.width) };
+      }
+      const Ctor = numericConstructor(column.type);
+      return { kind: 'numeric', data: new Ctor(joinByteStreams(bytes, start, end, count, Ctor.BYTES_PER_ELEMENT).buffer) };
     }
     case 'DELTA_BINARY_PACKED': {
       if (column.type !== 'INT32' && column.type !== 'INT64') throw new CorruptParquet(`DELTA_BINARY_PACKED encoding of ${column.type} values`);
-      checkDeltaHeader(bytes, start, end);
       const data = column.type === 'INT32' ? new Int32Array(count) : new BigInt64Array(count);
-      if (count > 0) deltaBinaryUnpack(reader(bytes, start, end), count, data);
+      readDeltaBinaryPacked(bytes, start, end, data);
       return { kind: 'numeric', data };
     }
     case 'DELTA_LENGTH_BYTE_ARRAY':
@@ -116,10 +116,6 @@ function need(start: number, end: number, length: number): void {
   if (start + length > end) throw new CorruptParquet(`values need ${length} bytes, only ${Math.max(0, end - start)} are left`);
 }
 
-function reader(bytes: Uint8Array, start: number, end: number) {
-  return { view: new DataView(bytes.buffer, bytes.byteOffset, end), offset: start };
-}
-
 function joinFixed(values: Uint8Array[], width: number): Uint8Array {
   const out = new Uint8Array(values.length * width);
   values.forEach((value, i) => {
@@ -129,60 +125,32 @@ function joinFixed(values: Uint8Array[], width: number): Uint8Array {
   return out;
 }
 
-/** Rejects DELTA_BINARY_PACKED headers whose block layout would make the decoder loop or allocate without bound. */
-function checkDeltaHeader(bytes: Uint8Array, start: number, end: number): void {
-  const r = reader(bytes, start, end);
-  const blockSize = varint(r);
-  const miniblocks = varint(r);
-  if (blockSize <= 0 || blockSize % 128 !== 0 || miniblocks <= 0 || blockSize % miniblocks !== 0 || (blockSize / miniblocks) % 32 !== 0) {
-    throw new CorruptParquet(`bad DELTA_BINARY_PACKED block layout (${blockSize} values in ${miniblocks} miniblocks)`);
-  }
-}
-
-function varint(r: { view: DataView; offset: number }): number {
-  let value = 0;
-  for (let shift = 0; shift < 35; shift += 7) {
-    if (r.offset >= r.view.byteLength) throw new CorruptParquet('DELTA header ends early');
-    const byte = r.view.getUint8(r.offset++);
-    value += (byte & 0x7f) * 2 ** shift;
-    if (byte < 0x80) return value;
-  }
-  throw new CorruptParquet('bad varint in DELTA header');
-}
-
-function deltaInts(bytes: Uint8Array, r: { view: DataView; offset: number }, count: number): Int32Array {
-  const out = new Int32Array(count);
-  checkDeltaHeader(bytes, r.offset, r.view.byteLength);
-  deltaBinaryUnpack(r, count, out);
-  return out;
-}
-
 function deltaLengthByteArray(bytes: Uint8Array, start: number, end: number, count: number): Uint8Array[] {
-  const r = reader(bytes, start, end);
-  const lengths = deltaInts(bytes, r, count);
+  const lengths = new Int32Array(count);
+  let pos = readDeltaBinaryPacked(bytes, start, end, lengths);
   return Array.from(lengths, (length) => {
     if (length < 0) throw new CorruptParquet(`negative value length ${length}`);
-    need(r.offset, end, length);
-    r.offset += length;
-    return bytes.subarray(r.offset - length, r.offset);
+    need(pos, end, length);
+    pos += length;
+    return bytes.subarray(pos - length, pos);
   });
 }
 
 function deltaByteArray(bytes: Uint8Array, start: number, end: number, count: number): Uint8Array[] {
-  const r = reader(bytes, start, end);
-  const prefixes = deltaInts(bytes, r, count);
-  const suffixes = deltaInts(bytes, r, count);
+  const prefixes = new Int32Array(count);
+  const suffixes = new Int32Array(count);
+  let pos = readDeltaBinaryPacked(bytes, readDeltaBinaryPacked(bytes, start, end, prefixes), end, suffixes);
   const out = new Array<Uint8Array>(count);
   let previous = new Uint8Array(0);
   for (let i = 0; i < count; i++) {
     const prefix = prefixes[i]!;
     const suffix = suffixes[i]!;
     if (prefix < 0 || suffix < 0 || prefix > previous.length) throw new CorruptParquet(`bad DELTA_BYTE_ARRAY prefix ${prefix} / suffix ${suffix}`);
-    need(r.offset, end, suffix);
+    need(pos, end, suffix);
     const value = new Uint8Array(prefix + suffix);
     value.set(previous.subarray(0, prefix));
-    value.set(bytes.subarray(r.offset, r.offset + suffix), prefix);
-    r.offset += suffix;
+    value.set(bytes.subarray(pos, pos + suffix), prefix);
+    pos += suffix;
     out[i] = previous = value;
   }
   return out;

@@ -29,7 +29,7 @@
  */
 import { makeData, RecordBatch, type Schema, Struct } from 'apache-arrow';
 import type { Data } from 'apache-arrow';
-import type { CompressionCodec, SchemaElement } from 'hyparquet';
+import type { SchemaElement } from 'hyparquet';
 import { DataError } from '../core/errors.js';
 import type { DatasetReader, ParquetLayout } from './dataset.js';
 import { type FileRange, openFileRange } from './file-range.js';
@@ -37,6 +37,7 @@ import { assembleColumn } from './parquet-assemble.js';
 import { decodeColumnChunk, type LeafChunk } from './parquet-decode.js';
 import { UnsupportedParquet } from './parquet-faults.js';
 import { chunkRange, type Footer, messageOf, readFooter } from './parquet-footer.js';
+import { layoutOf, worthThreads } from './parquet-layout.js';
 import { type ColumnPlan, leavesOf, planColumns } from './parquet-schema.js';
 import { fromPlain, type PlainData } from './data-transfer.js';
 import { type DecodePool, startPool } from './parquet-pool.js';
@@ -110,10 +111,7 @@ export class ParquetReader implements DatasetReader {
     this.restorer = new ColumnRestorer(read.restores, async function* (c) {
       for (const g of groups) yield (await decode(g, c))[0]!;
     });
-    this.parquetLayout = {
-      codec: commonCodec(footer),
-      rowGroupRows: groups.map((g) => Number(footer.metadata.row_groups[g]!.num_rows)),
-    };
+    this.parquetLayout = layoutOf(footer, groups);
   }
 
   async *batches(columns?: readonly string[]): AsyncGenerator<RecordBatch> {
@@ -231,28 +229,4 @@ export class ParquetReader implements DatasetReader {
     if (error instanceof UnsupportedParquet) return new DataError(`${this.name}: unsupported ${error.message} ${where}`);
     return new DataError(`${this.name}: corrupt Parquet data ${where}: ${messageOf(error)}`);
   }
-}
-
-/** The codec most column chunks use (the first of those in a tie; SNAPPY for a file without chunks). */
-function commonCodec(footer: Footer): CompressionCodec {
-  const counts = new Map<CompressionCodec, number>();
-  for (const group of footer.metadata.row_groups) {
-    for (const chunk of group.columns) counts.set(chunk.meta_data!.codec, (counts.get(chunk.meta_data!.codec) ?? 0) + 1);
-  }
-  let best: CompressionCodec = 'SNAPPY';
-  let most = 0;
-  for (const [codec, count] of counts) if (count > most) (best = codec), (most = count);
-  return best;
-}
-
-/**
- * Threads pay off for several row groups and megabytes of data; with row
- * groups over 16 MB, the groups in flight would cost more memory than the
- * threads save time.
- */
-function worthThreads(footer: Footer): boolean {
-  const groups = footer.metadata.row_groups;
-  const bytes = groups.reduce((sum, group) => sum + Number(group.total_compressed_size ?? group.total_byte_size ?? 0), 0);
-  const largest = Math.max(...groups.map((group) => Number(group.total_byte_size ?? 0)));
-  return groups.length > 1 && bytes >= 8 << 20 && largest <= 16 << 20;
 }
