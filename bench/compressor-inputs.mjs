@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parquetMetadata } from 'hyparquet';
-import { parquetHeader } from 'hyparquet/src/column.js';
+import { readPageHeader } from '../dist/io/parquet-page-header.js';
+import { ThriftReader } from '../dist/io/parquet-thrift-read.js';
 import { seededRandom } from '../dist/core/random.js';
 import { encodeLevels } from '../dist/io/parquet-levels.js';
 
@@ -169,17 +170,18 @@ export function snappyInputs() {
  * written UNCOMPRESSED, `data` is what a compressor would be given.
  */
 export function parquetPages(file) {
-  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
   const pages = [];
   for (const group of parquetMetadata(file.slice().buffer).row_groups) {
     for (const chunk of group.columns) {
       const meta = chunk.meta_data;
       const start = Number(meta.dictionary_page_offset ?? meta.data_page_offset);
-      const reader = { view, offset: start };
-      while (reader.offset < start + Number(meta.total_compressed_size)) {
-        const header = parquetHeader(reader);
-        const body = file.subarray(reader.offset, reader.offset + header.compressed_page_size);
-        reader.offset += header.compressed_page_size;
+      const end = start + Number(meta.total_compressed_size);
+      let offset = start;
+      while (offset < end) {
+        const reader = new ThriftReader(file, offset, end, 'page header');
+        const header = readPageHeader(reader);
+        const body = file.subarray(reader.pos, reader.pos + header.compressed_page_size);
+        offset = reader.pos + header.compressed_page_size;
         const v2 = header.data_page_header_v2;
         const levels = v2 ? v2.definition_levels_byte_length + v2.repetition_levels_byte_length : 0;
         pages.push({ path: meta.path_in_schema.join('.'), type: header.type, codec: meta.codec, data: body.subarray(levels), size: header.uncompressed_page_size - levels });
