@@ -8,7 +8,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from 'vitest';
 
-const SRC = fileURLToPath(new URL('../src/', import.meta.url));
+const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
 
 /** Every .ts file below a folder. */
 function sources(dir: string): string[] {
@@ -29,8 +29,8 @@ test('no string of src/core or src/io names a command-line flag', () => {
 });
 
 test('the check sees a flag in a message, and not in a comment', () => {
-  const probe = join(SRC, '..', 'test', 'wording.test.ts');
-  expect(cliWords(probe)).toContain('../test/wording.test.ts: --drop-last');
+  const probe = join(SRC, '..', 'test', 'layout', 'wording.test.ts');
+  expect(cliWords(probe)).toContain('../test/layout/wording.test.ts: --drop-last');
   // pass --drop-last to skip it (a comment: not counted)
   expect(`pass --drop-last`).toBeTruthy();
 });
