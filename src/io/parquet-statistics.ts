@@ -6,8 +6,6 @@
  * binary, and the signed unscaled value for every DECIMAL. INT96, INTERVAL
  * and geometries have no defined order and get no min/max.
  *
- * hyparquet-writer orders signed integers, floats, booleans and bytes itself;
- * MinMax covers the fast typed-array path and the orders it does not know.
  * Values come out as parquet-statistics-out.ts encodes them for the footer:
  * numbers for INT32 (an unsigned one wraps to the same bits), FLOAT, DOUBLE
  * and BOOLEAN (0 or 1), bigints for INT64 and for every DECIMAL, stored
@@ -44,11 +42,6 @@ export function sortOrder(element: SchemaElement): SortOrder | undefined {
     default:
       return undefined;
   }
-}
-
-/** Whether hyparquet-writer's own statistics are in this order (on physical values) and serialize right. */
-export function writerOrders(order: SortOrder): boolean {
-  return order === 'signed' || order === 'float' || order === 'bytes' || order === 'boolean';
 }
 
 type Key = number | bigint;
