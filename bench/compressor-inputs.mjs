@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parquetMetadata } from 'hyparquet';
-import { readPageHeader } from '../dist/io/parquet-page-header.js';
+import { readPageHeader } from '../dist/io/parquet-page-header-read.js';
 import { ThriftReader } from '../dist/io/parquet-thrift-read.js';
 import { seededRandom } from '../dist/core/random.js';
 import { encodeLevels } from '../dist/io/parquet-levels.js';

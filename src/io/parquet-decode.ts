@@ -11,7 +11,7 @@
 import type { CompressionCodec, Encoding, PageHeader } from 'hyparquet';
 import { compressors, decompressZstd } from 'hyparquet-compressors';
 import { CorruptParquet, UnsupportedParquet } from './parquet-faults.js';
-import { readPageHeader } from './parquet-page-header.js';
+import { readPageHeader } from './parquet-page-header-read.js';
 import { type ColumnType, decodeValues, readPlainValues } from './parquet-pages.js';
 import { readLevels } from './parquet-rle.js';
 import { ThriftReader } from './parquet-thrift-read.js';

@@ -12,7 +12,7 @@ import { joinArrays } from './parquet-chunk-parts.js';
 import { physicalValues } from './parquet-physical.js';
 import type { LeafNode, ReadNode } from './parquet-schema.js';
 
-/** The page data of one leaf, as hyparquet-writer's writeColumn takes it. */
+/** The levels and values of one leaf's chunk, as parquet-column-write.ts writes them. */
 export interface LeafPageData {
   readonly leaf: LeafNode;
   /** One value per level entry: null where the entry is not a value. */

@@ -4,14 +4,15 @@
  * array's bytes (valid values only), and definition levels are the Arrow
  * validity bitmap as one bit-packed run (or one RLE run when nothing is null).
  */
-import type { ColumnChunk, OffsetIndex, SchemaElement } from 'hyparquet';
+import type { SchemaElement } from 'hyparquet';
 import { ByteWriter } from 'hyparquet-writer';
-import type { Writer } from 'hyparquet-writer/src/types.js';
 import { sliceBitmap } from './bitmap.js';
 import type { Validity } from './parquet-chunk-parts.js';
 import type { WriteCodec } from './parquet-codecs.js';
+import type { ChunkOut } from './parquet-file-write.js';
 import { ChunkWriter, type FlatValues, PAGE_BYTES, packValues } from './parquet-pages-out.js';
 import type { SortOrder } from './parquet-statistics.js';
+import type { Writer } from './parquet-thrift-write.js';
 
 /** One flat column of one row group. */
 export interface FlatChunk {
@@ -42,7 +43,7 @@ function definitionLevels(validity: FlatChunk['validity'], from: number, to: num
 }
 
 /** Writes one column chunk at the writer's position; returns its footer entry and offset index. */
-export function writeFlatChunk(writer: Writer, chunk: FlatChunk, codec: WriteCodec): { chunk: ColumnChunk; offsetIndex?: OffsetIndex } {
+export function writeFlatChunk(writer: Writer, chunk: FlatChunk, codec: WriteCodec): ChunkOut {
   const { schemaPath, values, validity } = chunk;
   const optional = schemaPath[schemaPath.length - 1]!.repetition_type === 'OPTIONAL';
   // A multiple of 8 rows, so that every page starts on a byte of the bitmap.

@@ -1,15 +1,18 @@
 /**
- * Encoder of repetition and definition levels in Parquet's RLE / bit-packed
- * hybrid encoding, after parquet-mr's RunLengthBitPackingHybridEncoder: a
- * value repeated 8 times or more becomes an RLE run, anything else goes in
- * bit-packed groups of 8 values (at most 63 groups per run).
+ * Encoder of Parquet's RLE / bit-packed hybrid encoding (repetition and
+ * definition levels, dictionary indices, RLE booleans), after parquet-mr's
+ * RunLengthBitPackingHybridEncoder: a value repeated 8 times or more becomes
+ * an RLE run, anything else goes in bit-packed groups of 8 values. A
+ * bit-packed run has one header however many groups it holds (parquet-mr
+ * stops at 63, which a one-byte header counts).
  */
 import { ByteWriter } from 'hyparquet-writer';
 
-/** The levels `values[0..count)` encoded with `bitWidth` bits each (1..8). */
-export function encodeLevels(values: Uint8Array, count: number, bitWidth: number): Uint8Array {
+/** The values `values[start, start + count)` encoded with `bitWidth` bits each (0..32). */
+export function encodeLevels(values: ArrayLike<number>, count: number, bitWidth: number, start = 0): Uint8Array {
   const out = new ByteWriter(Math.max(16, (count * bitWidth) >> 3));
-  const buffered = new Uint8Array(8);
+  const buffered = new Int32Array(8);
+  const valueBytes = (bitWidth + 7) >> 3;
   let numBuffered = 0;
   let repeatCount = 0;
   let previous = -1;
@@ -18,28 +21,36 @@ export function encodeLevels(values: Uint8Array, count: number, bitWidth: number
 
   const endBitPackedRun = () => {
     if (header < 0) return;
-    new Uint8Array(out.buffer)[header] = (groups << 1) | 1;
+    const count = (groups << 1) | 1;
+    // One byte was kept for the header; a longer one moves the run up.
+    const length = count < 1 << 7 ? 1 : count < 1 << 14 ? 2 : count < 1 << 21 ? 3 : 4;
+    const end = out.offset;
+    for (let i = 1; i < length; i++) out.appendUint8(0);
+    const bytes = new Uint8Array(out.buffer);
+    bytes.copyWithin(header + length, header + 1, end);
+    for (let i = 0, v = count; i < length; i++, v >>>= 7) bytes[header + i] = (v & 0x7f) | (i < length - 1 ? 0x80 : 0);
     header = -1;
     groups = 0;
   };
   const writeBitPackedGroup = () => {
-    if (groups >= 63) endBitPackedRun();
     if (header < 0) {
       header = out.offset;
       out.appendUint8(0);
     }
     // 8 values of bitWidth bits, LSB first: bitWidth bytes.
-    let acc = 0;
-    let bits = 0;
-    for (let i = 0; i < 8; i++) {
-      acc |= buffered[i]! << bits;
-      bits += bitWidth;
-      while (bits >= 8) {
-        out.appendUint8(acc & 0xff);
-        acc >>>= 8;
-        bits -= 8;
+    if (bitWidth <= 24) {
+      let acc = 0;
+      let bits = 0;
+      for (let i = 0; i < 8; i++) {
+        acc |= buffered[i]! << bits;
+        bits += bitWidth;
+        while (bits >= 8) {
+          out.appendUint8(acc & 0xff);
+          acc >>>= 8;
+          bits -= 8;
+        }
       }
-    }
+    } else packWide(out, buffered, bitWidth);
     numBuffered = 0;
     repeatCount = 0;
     groups++;
@@ -47,12 +58,13 @@ export function encodeLevels(values: Uint8Array, count: number, bitWidth: number
   const writeRleRun = () => {
     endBitPackedRun();
     out.appendVarInt(repeatCount << 1);
-    out.appendUint8(previous); // ceil(bitWidth / 8) = 1 byte for widths up to 8
+    for (let b = 0; b < valueBytes; b++) out.appendUint8((previous >>> (8 * b)) & 0xff);
     repeatCount = 0;
     numBuffered = 0;
   };
 
-  for (let i = 0; i < count; i++) {
+  const end = start + count;
+  for (let i = start; i < end; i++) {
     const value = values[i]!;
     if (value === previous) {
       if (++repeatCount >= 8) continue;
@@ -71,4 +83,26 @@ export function encodeLevels(values: Uint8Array, count: number, bitWidth: number
   }
   endBitPackedRun();
   return out.getBytes();
+}
+
+/** Bit-packs 8 values wider than 24 bits, a byte's worth of bits at a time. */
+function packWide(out: ByteWriter, values: Int32Array, bitWidth: number): void {
+  let acc = 0;
+  let bits = 0;
+  for (let i = 0; i < 8; i++) {
+    let value = values[i]! >>> 0;
+    let left = bitWidth;
+    while (left > 0) {
+      const take = Math.min(8 - bits, left);
+      acc |= (value & ((1 << take) - 1)) << bits;
+      bits += take;
+      value >>>= take;
+      left -= take;
+      if (bits === 8) {
+        out.appendUint8(acc);
+        acc = 0;
+        bits = 0;
+      }
+    }
+  }
 }

@@ -9,17 +9,17 @@
  * their rows joined end to end.
  */
 import { type Data, type FixedSizeList, Type } from 'apache-arrow';
-import type { ColumnChunk, OffsetIndex } from 'hyparquet';
-import type { Writer } from 'hyparquet-writer/src/types.js';
 import { DataError } from '../core/errors.js';
 import { joinArrays, joinValidity, type Validity } from './parquet-chunk-parts.js';
 import type { WriteCodec } from './parquet-codecs.js';
+import type { ChunkOut } from './parquet-file-write.js';
 import { encodeLevels } from './parquet-levels.js';
 import { ChunkWriter, type FlatValues, isFlatType, isFlatValues, PAGE_BYTES } from './parquet-pages-out.js';
 import { physicalValues } from './parquet-physical.js';
 import { bitWidthOf } from './parquet-rle.js';
 import type { LeafNode, ListNode } from './parquet-schema.js';
 import { sortOrder } from './parquet-statistics.js';
+import type { Writer } from './parquet-thrift-write.js';
 import type { WriteColumn } from './parquet-write-plan.js';
 
 /** A top-level list of numbers, ready to write. */
@@ -78,7 +78,7 @@ function bit(validity: Validity | undefined, index: number): boolean {
 }
 
 /** Writes the chunk at the writer's position; returns its footer entry and offset index. */
-export function writeListChunk(writer: Writer, chunk: ListChunk, codec: WriteCodec): { chunk: ColumnChunk; offsetIndex?: OffsetIndex } {
+export function writeListChunk(writer: Writer, chunk: ListChunk, codec: WriteCodec): ChunkOut {
   const { list, leaf, starts, values, rowValidity, elementValidity } = chunk;
   const repWidth = bitWidthOf(list.rep);
   const defWidth = bitWidthOf(leaf.def);

@@ -4,13 +4,15 @@
  * after their levels, min/max statistics from one tight loop, and the footer
  * entry of the chunk.
  * Used for flat columns (parquet-flat-chunk.ts) and lists of numbers
- * (parquet-list-chunk.ts); other columns go through hyparquet-writer.
+ * (parquet-list-chunk.ts); other columns go through parquet-column-write.ts.
  */
-import type { ColumnChunk, OffsetIndex, SchemaElement } from 'hyparquet';
-import { writePageHeader } from 'hyparquet-writer/src/datapage.js';
-import type { Writer } from 'hyparquet-writer/src/types.js';
+import type { OffsetIndex, SchemaElement } from 'hyparquet';
 import { compress, type WriteCodec } from './parquet-codecs.js';
+import type { ChunkOut } from './parquet-file-write.js';
+import { writeDataPageHeader } from './parquet-page-header-write.js';
 import { MinMax, type SortOrder } from './parquet-statistics.js';
+import { chunkStatistics } from './parquet-statistics-out.js';
+import type { Writer } from './parquet-thrift-write.js';
 
 /** Typed arrays written as PLAIN values, by physical type. */
 export type FlatValues = Int32Array | BigInt64Array | Float32Array | Float64Array;
@@ -78,19 +80,16 @@ export class ChunkWriter {
     const compressed = compress(this.codec, plain);
     const levels = page.rep.length + page.def.length;
     const pageStart = writer.offset;
-    writePageHeader(writer, {
-      type: 'DATA_PAGE_V2',
+    writeDataPageHeader(writer, {
       uncompressed_page_size: levels + plain.length,
       compressed_page_size: levels + compressed.length,
-      data_page_header_v2: {
-        num_values: page.entries,
-        num_nulls: nulls,
-        num_rows: page.rows,
-        encoding: 'PLAIN',
-        definition_levels_byte_length: page.def.length,
-        repetition_levels_byte_length: page.rep.length,
-        is_compressed: this.codec !== 'UNCOMPRESSED',
-      },
+      num_values: page.entries,
+      num_nulls: nulls,
+      num_rows: page.rows,
+      encoding: 'PLAIN',
+      definition_levels_byte_length: page.def.length,
+      repetition_levels_byte_length: page.rep.length,
+      is_compressed: this.codec !== 'UNCOMPRESSED',
     });
     this.uncompressed += writer.offset - pageStart + levels + plain.length;
     writer.appendBytes(page.rep);
@@ -103,7 +102,7 @@ export class ChunkWriter {
   }
 
   /** The chunk's footer entry and, for several pages, its offset index. */
-  finish(): { chunk: ColumnChunk; offsetIndex?: OffsetIndex } {
+  finish(): ChunkOut {
     const element = this.schemaPath[this.schemaPath.length - 1]!;
     return {
       chunk: {
@@ -117,7 +116,7 @@ export class ChunkWriter {
           total_compressed_size: BigInt(this.writer.offset - this.start),
           total_uncompressed_size: BigInt(this.uncompressed),
           data_page_offset: BigInt(this.start),
-          statistics: { ...this.minMax?.statistics(), null_count: BigInt(this.nulls) },
+          statistics: chunkStatistics(element, this.minMax, this.nulls),
           encoding_stats: [{ page_type: 'DATA_PAGE_V2', encoding: 'PLAIN', count: this.locations.length }],
         },
       },

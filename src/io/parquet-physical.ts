@@ -1,6 +1,6 @@
 /**
  * Arrow data of a primitive column -> the physical Parquet values that
- * hyparquet-writer encodes, one per Arrow slot (null slots hold a
+ * the column writers encode, one per Arrow slot (null slots hold a
  * placeholder). This is the inverse of parquet-leaf.ts: a value read from
  * Parquet goes back to the same physical value.
  */

@@ -2,16 +2,14 @@
  * Min/max statistics of column chunks, in the sort order the Parquet format
  * defines for each leaf type: signed integers, unsigned integers (UINT_*),
  * floats with NaN left out and a zero minimum written -0 and a zero maximum
- * +0, FLOAT16 likewise, unsigned bytes for strings and binary, and the signed
- * unscaled value for every DECIMAL. INT96, INTERVAL and geometries have no
- * defined order and get no min/max.
+ * +0, FLOAT16 likewise, false before true, unsigned bytes for strings and
+ * binary, and the signed unscaled value for every DECIMAL. INT96, INTERVAL
+ * and geometries have no defined order and get no min/max.
  *
- * hyparquet-writer orders signed integers, floats, booleans and bytes itself;
- * MinMax covers the fast typed-array path and the orders it does not know.
- * Values come out as its footer writer serializes them: numbers for INT32
- * (an unsigned one wraps to the same bits), bigints for INT64 and for every
- * DECIMAL (the element carries converted_type DECIMAL, see fileSchema),
- * stored bytes for FLOAT16.
+ * Values come out as parquet-statistics-out.ts encodes them for the footer:
+ * numbers for INT32 (an unsigned one wraps to the same bits), FLOAT, DOUBLE
+ * and BOOLEAN (0 or 1), bigints for INT64 and for every DECIMAL, stored
+ * bytes for FLOAT16 and byte arrays.
  */
 import type { DecodedArray, SchemaElement, Statistics } from 'hyparquet';
 import { annotationOf, isDecimal } from './parquet-types.js';
@@ -46,11 +44,6 @@ export function sortOrder(element: SchemaElement): SortOrder | undefined {
   }
 }
 
-/** Whether hyparquet-writer's own statistics are in this order (on physical values) and serialize right. */
-export function writerOrders(order: SortOrder): boolean {
-  return order === 'signed' || order === 'float' || order === 'bytes' || order === 'boolean';
-}
-
 type Key = number | bigint;
 
 /** The extremes of a chunk's values, page by page. */
@@ -63,12 +56,24 @@ export class MinMax {
 
   constructor(private readonly order: SortOrder) {}
 
-  /** Values of the typed-array path (INT32, INT64, FLOAT, DOUBLE), all present. */
-  addTyped(values: Int32Array | BigInt64Array | Float32Array | Float64Array): void {
+  /** Present values as a typed array: INT32, INT64, FLOAT, DOUBLE, or BOOLEAN as 0 and 1. */
+  addTyped(values: Int32Array | BigInt64Array | Float32Array | Float64Array | Uint8Array): void {
     if (this.order === 'unsigned') {
       if (values instanceof BigInt64Array) this.addKeys(new BigUint64Array(values.buffer, values.byteOffset, values.length));
       else for (let i = 0; i < values.length; i++) this.add(values[i]! >>> 0, undefined);
     } else this.addKeys(values);
+  }
+
+  /** Present byte-array values (order 'bytes': unsigned lexicographic). */
+  addBytes(values: readonly Uint8Array[]): void {
+    let min = this.minValue as Uint8Array | undefined;
+    let max = this.maxValue as Uint8Array | undefined;
+    for (const v of values) {
+      if (min === undefined || compareBytes(v, min) < 0) min = v;
+      if (max === undefined || compareBytes(v, max) > 0) max = v;
+    }
+    this.minValue = min;
+    this.maxValue = max;
   }
 
   /** Decoded physical values, null where an entry holds none (orders 'unsigned', 'decimal' and 'float16'). */
@@ -87,6 +92,7 @@ export class MinMax {
   /** min_value and max_value (undefined when no value is present) as the footer writer takes them, and nan_count for floats. */
   statistics(): { min_value: Statistics['min_value']; max_value: Statistics['min_value']; nan_count?: bigint } {
     const nan = this.order === 'float' ? { nan_count: BigInt(this.nans) } : {};
+    if (this.order === 'bytes') return { min_value: this.minValue as Uint8Array | undefined, max_value: this.maxValue as Uint8Array | undefined };
     if (this.min === undefined) return { min_value: undefined, max_value: undefined, ...nan };
     switch (this.order) {
       case 'float':
@@ -119,6 +125,13 @@ export class MinMax {
     if (this.min === undefined || key < this.min) (this.min = key), (this.minValue = value);
     if (this.max === undefined || key > this.max!) (this.max = key), (this.maxValue = value);
   }
+}
+
+/** Unsigned lexicographic order of byte strings (a prefix first). */
+export function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.length - b.length;
 }
 
 /** The value of a little-endian IEEE half. */

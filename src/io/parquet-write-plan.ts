@@ -9,7 +9,6 @@
  */
 import { type DataType, type Field, type Schema, Type } from 'apache-arrow';
 import type { SchemaElement, SchemaTree } from 'hyparquet';
-import { getSchemaPath } from 'hyparquet/src/schema.js';
 import { DataError } from '../core/errors.js';
 import { elementsForField, sameArrowType } from './parquet-arrow-types.js';
 import { planColumns, type ReadNode } from './parquet-schema.js';
@@ -45,12 +44,9 @@ export function planWrite(schema: Schema, parquetColumns?: ReadonlyMap<string, r
 /**
  * The file's schema elements: a root, then every column's elements. INTEGER
  * logical types are written as their equivalent converted type (INT_8 ...
- * UINT_64), which every reader understands: hyparquet-writer serializes the
- * INTEGER bit width as a Thrift i32 where the format says i8, and strict
- * readers (DuckDB, Arrow C++) reject the whole footer for it. A DECIMAL
- * logical type gets its converted type beside it, as the format asks of
- * writers, which is also what tells hyparquet-writer to serialize min/max
- * as unscaled decimals.
+ * UINT_64), which every reader understands, as bn1d's outputs always had
+ * them. A DECIMAL logical type gets its converted type beside it, as the
+ * format asks of writers.
  */
 export function fileSchema(columns: readonly WriteColumn[]): SchemaElement[] {
   const elements = columns.flatMap((column) => column.elements.map((element) => withConvertedDecimal(withoutIntegerLogicalType(element))));
@@ -71,8 +67,19 @@ function withoutIntegerLogicalType(element: SchemaElement): SchemaElement {
   return { ...rest, converted_type };
 }
 
+/** The tree of one column's elements (depth first, each group followed by its num_children children) under a placeholder root. */
 function treeOf(elements: readonly SchemaElement[]): SchemaTree {
-  return getSchemaPath([{ name: 'schema', num_children: 1 }, ...elements], [])[0]!;
+  let next = 0;
+  const node = (path: string[]): SchemaTree => {
+    const element = elements[next++];
+    if (!element) throw new Error('the schema elements end inside a group');
+    const here = [...path, element.name];
+    const children: SchemaTree[] = [];
+    for (let c = 0; c < (element.num_children ?? 0); c++) children.push(node(here));
+    return { element, children, count: 1 + children.reduce((n, child) => n + child.count, 0), path: here };
+  };
+  const column = node([]);
+  return { element: { name: 'schema', num_children: 1 }, children: [column], count: 1 + column.count, path: [] };
 }
 
 function leafPathsOf(elements: readonly SchemaElement[]): SchemaElement[][] {

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { asyncBufferFromFile, type ColumnChunk, type FileMetaData, type PageHeader, parquetMetadataAsync } from 'hyparquet';
 import { chunkRange } from '../../src/io/parquet-footer.js';
-import { readPageHeader } from '../../src/io/parquet-page-header.js';
+import { readPageHeader } from '../../src/io/parquet-page-header-read.js';
 import { ThriftReader } from '../../src/io/parquet-thrift-read.js';
 
 /** One page: its header, where the header starts and ends in the file, and its (still compressed) body. */

@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, test } from 'vitest';
 import { DataError } from '../../src/core/errors.js';
 import { CorruptParquet } from '../../src/io/parquet-faults.js';
-import { readPageHeader } from '../../src/io/parquet-page-header.js';
+import { readPageHeader } from '../../src/io/parquet-page-header-read.js';
 import { ThriftReader, ThriftType as T } from '../../src/io/parquet-thrift-read.js';
 import { walkPages } from './parquet-page-walk.js';
 import { PARQUET_TESTING, readParquet, removeTempDirs, tempDir } from './parquet-helpers.js';
