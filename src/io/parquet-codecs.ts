@@ -63,9 +63,6 @@ export function followCodec(codec: CompressionCodec): WriteCodec {
   return wanted === 'UNCOMPRESSED' || wanted in COMPRESSORS ? (wanted as WriteCodec) : 'SNAPPY';
 }
 
-/** The compressor of every codec but UNCOMPRESSED, as hyparquet-writer takes them. */
-export const compressors: Readonly<Partial<Record<CompressionCodec, Compressor>>> = COMPRESSORS;
-
 /** `input` compressed with `codec` (UNCOMPRESSED returns it as it is). */
 export function compress(codec: WriteCodec, input: Uint8Array): Uint8Array {
   return codec === 'UNCOMPRESSED' ? input : COMPRESSORS[codec](input);

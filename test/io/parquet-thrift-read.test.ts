@@ -3,7 +3,7 @@
  * hold, built here (unknown fields of every type, fields out of order, long
  * field ids, statistics), and on broken ones: each is a CorruptParquet,
  * never a hang or an out-of-bounds read, and a file with one is a one-line
- * DataError. Headers of real files are in parquet-page-header.test.ts.
+ * DataError. Headers of real files are in parquet-page-header-read.test.ts.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
