@@ -101,6 +101,15 @@ export class FbTable {
     return at === 0 ? null : FbTable.at(this.view, at + uoffset(this.view, at));
   }
 
+  /** Where a string field's length prefix is (its bytes follow), checked; 0 when absent. */
+  stringPosition(field: number): number {
+    const at = this.slot(field, 4);
+    if (at === 0) return 0;
+    const start = at + uoffset(this.view, at);
+    vectorLength(this.view, start, 1);
+    return start;
+  }
+
   string(field: number): string | null {
     const at = this.slot(field, 4);
     if (at === 0) return null;
