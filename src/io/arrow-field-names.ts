@@ -13,7 +13,7 @@
  * message is encoded the name is put back in place (`restoreNames`): the
  * string's length is cut to the name's and a NUL terminator written after it.
  */
-import { type DataType, Dictionary, Field, Schema, Type } from 'apache-arrow';
+import { type DataType, Dictionary, Field, Message, Schema, Type } from 'apache-arrow';
 import { FbTable } from './arrow-flatbuffer.js';
 import { withChildren } from './arrow-nested-types.js';
 
@@ -96,11 +96,19 @@ function equalAt(bytes: Uint8Array, at: number, expected: Uint8Array): boolean {
   return expected.every((byte, i) => bytes[at + i] === byte);
 }
 
+/** The Schema message flatbuffer of `schema` (Message.encode), with every name as it is. */
+export function encodeSchemaMessage(schema: Schema): Uint8Array {
+  const message = Message.encode(Message.from(encoderSchema(schema)));
+  restoreNames(message, schema);
+  return message;
+}
+
 /**
  * `schema` with every empty name as a String object holding "", which is
- * truthy, so that apache-arrow's encoder writes it. Still how the Parquet
- * writer's ARROW:schema is encoded; `encoderSchema` and `restoreNames` do
- * the same without handing the encoder anything but strings.
+ * truthy, so that apache-arrow's encoder writes it: it relies on the
+ * encoder's test of the name, and hands it something typed as a string that
+ * is not one. Still how the Parquet writer's ARROW:schema is encoded, until
+ * it calls `encodeSchemaMessage`, which needs neither.
  */
 export function encodableSchema(schema: Schema): Schema {
   if (!schema.fields.some(hasEmptyName)) return schema;

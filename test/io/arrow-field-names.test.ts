@@ -3,7 +3,7 @@ import {
   Dictionary, Field, Float64, Int32, List, makeData, Message, RecordBatch, RecordBatchReader, Schema, Struct, Utf8, vectorFromArray,
 } from 'apache-arrow';
 import { describe, expect, test } from 'vitest';
-import { encoderSchema, restoreNames } from '../../src/io/arrow-field-names.js';
+import { encodeSchemaMessage, encoderSchema, restoreNames } from '../../src/io/arrow-field-names.js';
 import { writeBatches } from './arrow-ipc-bytes.js';
 
 const inner = new Struct([new Field('', new Int32(), true), new Field('x', new Int32(), true)]);
@@ -65,6 +65,12 @@ describe('names the encoder cannot take', () => {
     expect(read.fields.map((f) => String(f.type))).toEqual(schema.fields.map((f) => String(f.type)));
     const columns = schema.fields.map((_, i) => JSON.parse(JSON.stringify(first!.getChildAt(i)!.toJSON())));
     expect(columns).toEqual([[1.5, 2.5], [1, 2], [3, 4], [5.5, 6.5], [7, 8], [{ '': 9, x: 11 }, { '': 10, x: 12 }], [[13], [14, 15]], ['q', 'p']]);
+  });
+
+  test('a schema message on its own (as ARROW:schema holds one) has every name', () => {
+    const decoded = Message.decode(encodeSchemaMessage(schema)).header() as Schema;
+    expect(names(decoded)).toEqual([['a'], [''], ['a'], [''], ['a\u00000'], ['s', '', 'x'], ['l', ''], ['d']]);
+    expect(decoded.fields.map((f) => String(f.type))).toEqual(schema.fields.map((f) => String(f.type)));
   });
 
   test('a name the message holds that is no stand-in of the field is refused', () => {
