@@ -2,13 +2,13 @@
  * ListView and LargeListView columns, for which apache-arrow has no type,
  * turned into the List and LargeList it has: the schema types them as lists
  * (arrow-schema-types.ts), and each checked batch gets list offsets in place
- * of a list view's offsets and sizes. A list view
- * gives every row an offset and a size in its child. When the rows lie in
- * order, one after the other, the offsets are the views' offsets and the end
- * of the last row, and the child stays as it is; otherwise the values of
- * each valid row are gathered into a new child in row order (null rows are
- * empty), which is done for children of fixed-width values (numbers, dates,
- * dictionary indices...), booleans and nulls, and refused for other types.
+ * of a list view's offsets and sizes. A list view gives every row an offset
+ * and a size in its child. When the rows lie in order, one after the other,
+ * the offsets are the views' offsets and the end of the last row, and the
+ * child stays as it is; otherwise the values of each valid row are gathered
+ * into a new child in row order (null rows are empty), which is done for
+ * children of fixed-width values (numbers, dates, dictionary indices...),
+ * booleans and nulls, and refused for other types.
  */
 import type { PreparedBody, Region } from './arrow-body.js';
 import type { ColumnLayout } from './arrow-batch-check.js';
