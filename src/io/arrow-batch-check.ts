@@ -1,9 +1,10 @@
 /**
- * Checks a record or dictionary batch against its schema before apache-arrow
- * loads it: walking the fields in the order apache-arrow's VectorLoader does,
- * every field needs its node and buffers, every buffer must be large enough
- * for its node's length, and offsets must stay inside what they index.
- * Only a constant number of values is read per column, never all of them.
+ * Checks a record or dictionary batch against its schema before its columns
+ * are built (arrow-batch-data.ts): walking the fields in IPC order (a field's
+ * node and own buffers, then its children's), every field needs its node and
+ * buffers, every buffer must be large enough for its node's length, and
+ * offsets must stay inside what they index. Only a constant number of values
+ * is read per column, never all of them.
  */
 import { MetadataVersion } from 'apache-arrow';
 import type { Region } from './arrow-body.js';
@@ -20,6 +21,8 @@ export interface ColumnLayout {
   /** Index of its field node, and of its first buffer (its validity buffer, for every type but Null and Union). */
   readonly node: number;
   readonly firstBuffer: number;
+  /** How many buffers are its own (they come before its children's). */
+  readonly ownBuffers: number;
   readonly children: readonly ColumnLayout[];
 }
 
@@ -63,7 +66,8 @@ class LayoutWalk {
     const firstBuffer = this.bufferCount;
     const children: ColumnLayout[] = [];
     const length = this.visitField(field, children);
-    return { field, length, node, firstBuffer, children };
+    const ownBuffers = (children[0]?.firstBuffer ?? this.bufferCount) - firstBuffer;
+    return { field, length, node, firstBuffer, ownBuffers, children };
   }
 
   /** Checks a field's node, buffers and children (added to `layout`); returns its length. */
@@ -77,7 +81,7 @@ class LayoutWalk {
       }
     };
     if (field.typeId === TypeId.Null) return length; // no buffers at all
-    // Unions have had no validity buffer since V5; apache-arrow skips an older one unread.
+    // Unions have had no validity buffer since V5; an older one is skipped unread.
     let validity: Region | null = null;
     if (field.typeId !== TypeId.Union || this.version < MetadataVersion.V5) {
       const region = this.next();

@@ -6,7 +6,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { FbTable } from './arrow-flatbuffer.js';
 import { ArrowFormatError } from './arrow-format-error.js';
-import { MessageType, readMessageMeta } from './arrow-message.js';
+import { readMessageMeta } from './arrow-message.js';
 import type { RawMessage } from './arrow-stream-source.js';
 
 /** Where a dictionary or record batch lies in the file. */
@@ -75,27 +75,6 @@ export class ArrowFileSource {
       throw new ArrowFormatError(`corrupt file footer (block at ${offset} of ${metadataLength} + ${bodyLength} bytes)`);
     }
     return { offset: Number(offset), metadataLength, bodyLength: Number(bodyLength) };
-  }
-
-  /**
-   * The footer's schema as a schema message. Files need not repeat it after
-   * the leading magic (apache-arrow's writer does not), so a Message table is
-   * put in front of a copy of the footer, its header pointing at the schema.
-   */
-  schemaMessage(footer: FileFooter): RawMessage {
-    const bytes = footer.schema.bytes;
-    const copyAt = 32;
-    const metadata = new Uint8Array(copyAt + bytes.length);
-    const view = new DataView(metadata.buffer);
-    const table = 16;
-    view.setUint32(0, table, true); // root: the Message table
-    [10, 12, 4, 6, 8].forEach((value, i) => view.setUint16(4 + 2 * i, value, true)); // vtable: sizes, 3 field offsets
-    view.setInt32(table, table - 4, true); // the table's vtable is at 4
-    view.setInt16(table + 4, footer.version, true);
-    view.setUint8(table + 6, MessageType.Schema);
-    view.setUint32(table + 8, copyAt + footer.schema.pos - (table + 8), true);
-    metadata.set(bytes, copyAt);
-    return { meta: readMessageMeta(metadata), metadata, body: new Uint8Array(0) };
   }
 
   /** The message of a block; with `metadataOnly`, its body is left unread (and empty). */

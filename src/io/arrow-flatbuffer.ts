@@ -30,7 +30,7 @@ export class FbTable {
     need(view, vtable, 4);
     const vtableSize = view.getUint16(vtable, true);
     const tableSize = view.getUint16(vtable + 2, true);
-    // apache-arrow reads these sizes as signed 16-bit numbers; refuse what it would read differently.
+    // Flatbuffers' generated readers (apache-arrow's among them) take these sizes as signed 16-bit numbers.
     if (vtableSize < 4 || vtableSize % 2 !== 0 || vtableSize > 0x7fff || tableSize > 0x7fff) throw new ArrowFormatError('corrupt metadata (bad flatbuffer vtable)');
     need(view, vtable, vtableSize);
     need(view, pos, Math.max(4, tableSize));
@@ -40,11 +40,6 @@ export class FbTable {
   /** The whole flatbuffer this table belongs to. */
   get bytes(): Uint8Array {
     return new Uint8Array(this.view.buffer, this.view.byteOffset, this.view.byteLength);
-  }
-
-  /** Where this table's vtable lies in the buffer, and its size in bytes. */
-  vtableRange(): { at: number; size: number } {
-    return { at: this.vtable, size: this.vtableSize };
   }
 
   /** Position of a present field's value, checked to hold `size` bytes; 0 when absent. */
@@ -86,19 +81,24 @@ export class FbTable {
     return at === 0 ? fallback : this.view.getBigInt64(at, true);
   }
 
-  /** Where an int64 field's value is stored (0 when absent), so that it can be rewritten in place. */
+
+  /** Where an int64 field's value is stored (0 when absent). */
   int64Position(field: number): number {
     return this.slot(field, 8);
-  }
-
-  /** Where a uint8 field's value is stored (0 when absent), so that it can be rewritten in place. */
-  uint8Position(field: number): number {
-    return this.slot(field, 1);
   }
 
   table(field: number): FbTable | null {
     const at = this.slot(field, 4);
     return at === 0 ? null : FbTable.at(this.view, at + uoffset(this.view, at));
+  }
+
+  /** Where a string field's length prefix is (its bytes follow), checked; 0 when absent. */
+  stringPosition(field: number): number {
+    const at = this.slot(field, 4);
+    if (at === 0) return 0;
+    const start = at + uoffset(this.view, at);
+    vectorLength(this.view, start, 1);
+    return start;
   }
 
   string(field: number): string | null {

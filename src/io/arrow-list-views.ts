@@ -1,46 +1,50 @@
 /**
  * ListView and LargeListView columns, for which apache-arrow has no type,
- * turned into the List and LargeList it loads: the schema names the list
- * type, and each checked batch is rebuilt with list offsets. A list view
- * gives every row an offset and a size in its child. When the rows lie in
- * order, one after the other, the offsets are the views' offsets and the end
- * of the last row, and the child stays as it is; otherwise the values of
- * each valid row are gathered into a new child in row order (null rows are
- * empty), which is done for children of fixed-width values (numbers, dates,
- * dictionary indices...), booleans and nulls, and refused for other types.
+ * turned into the List and LargeList it has: the schema types them as lists
+ * (arrow-schema-types.ts), and each checked batch gets list offsets in place
+ * of a list view's offsets and sizes. A list view gives every row an offset
+ * and a size in its child. When the rows lie in order, one after the other,
+ * the offsets are the views' offsets and the end of the last row, and the
+ * child stays as it is; otherwise the values of each valid row are gathered
+ * into a new child in row order (null rows are empty), which is done for
+ * children of fixed-width values (numbers, dates, dictionary indices...),
+ * booleans and nulls, and refused for other types.
  */
-import { type NodeCounts, type PreparedBody, type Region, replaceBuffers } from './arrow-body.js';
+import type { PreparedBody, Region } from './arrow-body.js';
 import type { ColumnLayout } from './arrow-batch-check.js';
 import { ArrowFormatError } from './arrow-format-error.js';
 import { MAX_LENGTH, type MessageMeta } from './arrow-message.js';
-import type { SchemaInfo } from './arrow-schema-info.js';
 import { TYPE_NAMES, TypeId } from './arrow-types.js';
 
-/** The schema message's metadata with each list view typed as the list apache-arrow reads instead. */
-export function listViewSchema(metadata: Uint8Array, info: SchemaInfo): Uint8Array {
-  const out = metadata.slice();
-  for (const at of info.listViewTypes) out[at] = metadata[at] === TypeId.ListView ? TypeId.List : TypeId.LargeList;
-  return out;
+/** A field node's counts. */
+export interface NodeCounts {
+  readonly length: number;
+  readonly nullCount: number;
+}
+
+/** What a message's list views change: buffers by index (a list view's offsets become list offsets), field node counts by index. */
+export interface ListViewsAsLists {
+  readonly buffers: ReadonlyMap<number, Uint8Array>;
+  readonly nodes: ReadonlyMap<number, NodeCounts>;
 }
 
 const isListView = (typeId: number): boolean => typeId === TypeId.ListView || typeId === TypeId.LargeListView;
 
-/** A checked data message with its list views rebuilt as lists; the message itself when it has none. */
-export function listViewsAsLists(meta: MessageMeta, prepared: PreparedBody, layout: readonly ColumnLayout[]): PreparedBody {
+/** The buffers and counts that turn the list views of a checked data message into lists. */
+export function listViewsAsLists(meta: MessageMeta, prepared: PreparedBody, layout: readonly ColumnLayout[]): ListViewsAsLists {
   const rebuild = new Rebuild(meta, prepared);
   const visit = (column: ColumnLayout): void => {
     column.children.forEach(visit);
     if (isListView(column.field.typeId)) rebuild.asList(column);
   };
   layout.forEach(visit);
-  return rebuild.changed ? replaceBuffers(meta, prepared, rebuild.parts.filter((part) => part !== null), rebuild.nodes) : prepared;
+  return rebuild;
 }
 
-/** The buffers of one message (null: dropped) and its changed field nodes. */
-class Rebuild {
-  readonly parts: (Uint8Array | null)[];
+/** The replaced buffers of one message and its changed field nodes. */
+class Rebuild implements ListViewsAsLists {
+  readonly buffers = new Map<number, Uint8Array>();
   readonly nodes = new Map<number, NodeCounts>();
-  changed = false;
   private readonly view: DataView;
 
   constructor(
@@ -48,11 +52,10 @@ class Rebuild {
     private readonly prepared: PreparedBody,
   ) {
     const { body } = prepared;
-    this.parts = prepared.buffers.map((r) => body.subarray(r.offset, r.offset + r.length));
     this.view = new DataView(body.buffer, body.byteOffset, body.byteLength);
   }
 
-  /** Replaces a list view's offsets and sizes by list offsets (and its child, when it must be gathered). */
+  /** Replaces a list view's offsets by list offsets (and its child, when it must be gathered); its sizes are left unread. */
   asList(column: ColumnLayout): void {
     const wide = column.field.typeId === TypeId.LargeListView;
     const n = column.length;
@@ -86,10 +89,8 @@ class Rebuild {
       set(n, total);
       this.gather(column, rows, total);
     }
-    // An empty column needs no offsets (and its message may have no body to hold them).
-    this.parts[column.firstBuffer + 1] = n > 0 ? new Uint8Array(out.buffer) : new Uint8Array(0);
-    this.parts[column.firstBuffer + 2] = null;
-    this.changed = true;
+    // An empty column needs no offsets.
+    this.buffers.set(column.firstBuffer + 1, n > 0 ? new Uint8Array(out.buffer) : new Uint8Array(0));
   }
 
   /** Replaces the child of a list view by the values of `rows` ([offset, size] each), `total` in all. */
@@ -116,8 +117,8 @@ class Rebuild {
     const bits = validity ? this.gatherBits(validity, rows, total) : new Uint8Array(0);
     let nullCount = 0;
     if (validity) for (let k = 0; k < total; k++) if (((bits[k >> 3]! >> (k & 7)) & 1) === 0) nullCount++;
-    this.parts[child.firstBuffer] = bits;
-    this.parts[child.firstBuffer + 1] = width < 0 ? this.gatherBits(data, rows, total) : this.gatherBytes(data, width, rows, total);
+    this.buffers.set(child.firstBuffer, bits);
+    this.buffers.set(child.firstBuffer + 1, width < 0 ? this.gatherBits(data, rows, total) : this.gatherBytes(data, width, rows, total));
     this.nodes.set(child.node, { length: total, nullCount });
   }
 

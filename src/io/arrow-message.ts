@@ -6,7 +6,7 @@
 import { MetadataVersion } from 'apache-arrow';
 import { FbTable } from './arrow-flatbuffer.js';
 import { ArrowFormatError } from './arrow-format-error.js';
-import { checkMetadata } from './arrow-types.js';
+import { metadataMap } from './arrow-types.js';
 
 /** The `MessageHeader` union of Arrow's Message.fbs. */
 export const MessageType = { Schema: 1, DictionaryBatch: 2, RecordBatch: 3 } as const;
@@ -16,11 +16,10 @@ export const MAX_LENGTH = 2 ** 31 - 1;
 
 /** A record batch's metadata: row count, one node per field, buffer regions of the body. */
 export interface BatchMeta {
-  readonly table: FbTable;
   readonly length: number;
   readonly nodes: readonly { readonly length: number; readonly nullCount: number }[];
   readonly buffers: readonly { readonly offset: number; readonly length: number }[];
-  /** Position of the first FieldNode and Buffer struct in the metadata, for rewriting them in place. */
+  /** Position of the first FieldNode and Buffer struct in the metadata. */
   readonly nodesAt: number;
   readonly buffersAt: number;
   /** Body compression: 0 LZ4_FRAME, 1 ZSTD, null for none. */
@@ -33,16 +32,16 @@ export interface MessageMeta {
   readonly version: number;
   readonly type: number;
   readonly bodyLength: number;
-  /** Position of Message.bodyLength in the metadata (0 when absent), for rewriting it. */
-  readonly bodyLengthAt: number;
   readonly schema: FbTable | null;
   readonly batch: BatchMeta | null;
+  /** The message's custom metadata (a record batch's). */
+  readonly custom: Map<string, string>;
   readonly dictionary: { readonly id: number; readonly isDelta: boolean } | null;
 }
 
-/** Returns a MetadataVersion after checking that apache-arrow reads it correctly. */
+/** Returns a MetadataVersion after checking that it is one bn1d reads. */
 export function checkVersion(version: number): number {
-  // apache-arrow reads V4 (Arrow 0.8 to 0.17) and V5 (Arrow 1.0 on) correctly.
+  // V4 (Arrow 0.8 to 0.17) and V5 (Arrow 1.0 on); they differ in the validity buffer of unions.
   if (version > MetadataVersion.V5) throw new ArrowFormatError(`unknown Arrow metadata version V${version + 1}`);
   if (version < MetadataVersion.V4) throw new ArrowFormatError(`Arrow metadata version V${version + 1} (before Arrow 0.8) is not supported`);
   return version;
@@ -58,8 +57,8 @@ export function readMessageMeta(metadata: Uint8Array): MessageMeta {
   const header = root.table(2);
   if (!header) throw new ArrowFormatError('message without a header');
   const bodyLength = toLength(root.int64(3), 'message body length', Number.MAX_SAFE_INTEGER);
-  checkMetadata(root.tables(4));
-  const meta = { version, type, bodyLength, bodyLengthAt: root.int64Position(3), schema: null, batch: null, dictionary: null };
+  const custom = metadataMap(root.tables(4));
+  const meta = { version, type, bodyLength, custom, schema: null, batch: null, dictionary: null };
   if (type === MessageType.Schema) return { ...meta, schema: header };
   if (type === MessageType.RecordBatch) return { ...meta, batch: readBatchMeta(header, bodyLength) };
   const data = header.table(1);
@@ -93,7 +92,7 @@ function readBatchMeta(table: FbTable, bodyLength: number): BatchMeta {
     if (compression.int8(1) !== 0) throw new ArrowFormatError('unsupported Arrow body compression method');
   }
   const variadicCounts = table.int64s(4).map((n) => toLength(n, 'variadic buffer count', bufferVector.count));
-  return { table, length, nodes, buffers, nodesAt: nodeVector.at, buffersAt: bufferVector.at, codec, variadicCounts };
+  return { length, nodes, buffers, nodesAt: nodeVector.at, buffersAt: bufferVector.at, codec, variadicCounts };
 }
 
 /** An int64 from the file as a number in [0, max]. */

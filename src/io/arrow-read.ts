@@ -2,7 +2,8 @@
  * Readers of Arrow IPC inputs: the file format (random access through a file
  * handle, one batch in memory at a time) and the stream format (byte chunks
  * consumed as batches are asked for, as from stdin). Every message is checked
- * before apache-arrow decodes it; every failure is a DataError naming the input.
+ * before its batch is built (arrow-decoder.ts); every failure is a DataError
+ * naming the input.
  */
 import type { RecordBatch } from 'apache-arrow';
 import type { DatasetReader } from './dataset.js';
@@ -11,6 +12,7 @@ import { BatchDecoder } from './arrow-decoder.js';
 import { ArrowFileSource, type FileFooter } from './arrow-file-source.js';
 import { ArrowFormatError, toDataError } from './arrow-format-error.js';
 import { MessageType } from './arrow-message.js';
+import { readSchemaInfo } from './arrow-schema-info.js';
 import { StreamSource, type RawMessage } from './arrow-stream-source.js';
 
 /** Up to this many record batches, numRows is counted at open from each batch's metadata. */
@@ -26,8 +28,9 @@ export async function openArrowFile(path: string, name: string): Promise<Dataset
   }
   try {
     const footer = await file.readFooter();
-    const schemaMessage = file.schemaMessage(footer);
-    let decoder: BatchDecoder | null = new BatchDecoder(schemaMessage, true);
+    const info = readSchemaInfo(footer.schema);
+    const newDecoder = () => new BatchDecoder(info, footer.version, true);
+    let decoder: BatchDecoder | null = newDecoder();
     const schema = decoder.schema;
     const numRows = footer.batches.length <= MAX_COUNTED_BATCHES ? await countRows(file, footer) : undefined;
     let closed = false;
@@ -42,7 +45,7 @@ export async function openArrowFile(path: string, name: string): Promise<Dataset
       return true;
     };
     const randomDecoder = async () => {
-      const d = new BatchDecoder(schemaMessage, true);
+      const d = newDecoder();
       await loadDictionaries(d);
       return d;
     };
@@ -63,7 +66,7 @@ export async function openArrowFile(path: string, name: string): Promise<Dataset
       async *batches(columns?: readonly string[]): AsyncGenerator<RecordBatch> {
         const projection = project(schema, columns);
         // The first pass reuses the decoder that read the schema; later passes start afresh.
-        const current = decoder ?? new BatchDecoder(schemaMessage, true);
+        const current = decoder ?? newDecoder();
         decoder = null;
         try {
           if (!(await loadDictionaries(current))) return;
@@ -92,7 +95,7 @@ export async function openArrowStream(chunks: AsyncIterable<Uint8Array>, name: s
   try {
     const first = await source.next();
     if (!first) throw new ArrowFormatError('empty input: no Arrow IPC schema found');
-    const decoder = new BatchDecoder(first, false);
+    const decoder = BatchDecoder.ofMessage(first, false);
     let started = false;
     return {
       name,

@@ -1,11 +1,14 @@
 /**
- * Reading and checking an Arrow IPC Schema table before apache-arrow sees it:
- * byte order, supported types, sane parameters and bounded size. The result
- * describes each column's buffer layout for the record-batch checks.
+ * Reading and checking an Arrow IPC Schema table: byte order, supported
+ * types, sane parameters and bounded size. The result describes each
+ * column's buffer layout for the record-batch checks, and holds the
+ * apache-arrow schema the batches are built with (arrow-schema-types.ts).
  */
-import { FbTable } from './arrow-flatbuffer.js';
+import { type DataType, Field, Schema } from 'apache-arrow';
+import type { FbTable } from './arrow-flatbuffer.js';
 import { ArrowFormatError } from './arrow-format-error.js';
-import { checkMetadata, typeWidth, TYPE_NAMES, TypeId } from './arrow-types.js';
+import { arrowType, dictionaryType } from './arrow-schema-types.js';
+import { checkMetadata, metadataMap, typeWidth, TYPE_NAMES, TypeId } from './arrow-types.js';
 
 /** The layout of one field of a schema, as record batches encode it. */
 export interface FieldInfo {
@@ -23,17 +26,21 @@ export interface FieldInfo {
   readonly typeIds: readonly number[];
   /** Set when the column holds dictionary indices rather than values. */
   readonly dictionary: { readonly id: number; readonly indexWidth: number } | null;
+  /** The apache-arrow type of what the layout holds: the Dictionary type for indices, the values' type in `dictionaries`. */
+  readonly type: DataType;
 }
 
 /** What the record-batch checks need to know of a schema. */
 export interface SchemaInfo {
+  /** The schema as apache-arrow types it. */
+  readonly schema: Schema;
   readonly fields: readonly FieldInfo[];
   /** The value field of each dictionary id (the layout of its dictionary batches). */
   readonly dictionaries: ReadonlyMap<number, FieldInfo>;
   /** The dictionary ids used inside each dictionary's values (they must arrive first). */
   readonly dependencies: ReadonlyMap<number, readonly number[]>;
-  /** Where the schema flatbuffer holds the type of each ListView or LargeListView field (see arrow-list-views.ts). */
-  readonly listViewTypes: readonly number[];
+  /** Whether a ListView or LargeListView field is anywhere (see arrow-list-views.ts). */
+  readonly listViews: boolean;
 }
 
 const MAX_FIELDS = 100_000;
@@ -43,9 +50,11 @@ const MAX_DEPTH = 64;
 export function readSchemaInfo(schema: FbTable): SchemaInfo {
   if (schema.int16(0) !== 0) throw new ArrowFormatError('big-endian Arrow IPC is not supported');
   checkMetadata(schema.tables(2));
-  const state: ParseState = { count: 0, dictionaries: new Map(), signatures: new Map(), dependencies: new Map(), listViewTypes: [] };
-  const fields = schema.tables(1).map((f) => readField(f, '', 0, state, []).info);
-  return { fields, dictionaries: state.dictionaries, dependencies: state.dependencies, listViewTypes: state.listViewTypes };
+  const state: ParseState = { count: 0, dictionaries: new Map(), signatures: new Map(), dependencies: new Map(), valueTypes: new Map(), listViews: false };
+  const parsed = schema.tables(1).map((f) => readField(f, '', 0, state, []));
+  const arrow = new Schema(parsed.map((p) => p.field), metadataMap(schema.tables(2)), state.valueTypes);
+  const fields = parsed.map((p) => p.info);
+  return { schema: arrow, fields, dictionaries: state.dictionaries, dependencies: state.dependencies, listViews: state.listViews };
 }
 
 interface ParseState {
@@ -54,12 +63,15 @@ interface ParseState {
   /** The value type of each dictionary id, to check that columns sharing one agree. */
   signatures: Map<number, string>;
   dependencies: Map<number, number[]>;
-  listViewTypes: number[];
+  /** The value type of each dictionary id: the first column's, shared by the others (as apache-arrow does). */
+  valueTypes: Map<number, DataType>;
+  listViews: boolean;
 }
 
 interface ParsedField {
   readonly info: FieldInfo;
   readonly signature: string;
+  readonly field: Field;
 }
 
 function readField(f: FbTable, parent: string, depth: number, state: ParseState, enclosing: number[][]): ParsedField {
@@ -68,17 +80,20 @@ function readField(f: FbTable, parent: string, depth: number, state: ParseState,
   if (++state.count > MAX_FIELDS) throw new ArrowFormatError(`schema has more than ${MAX_FIELDS} fields`);
   if (depth >= MAX_DEPTH) throw new ArrowFormatError(`column "${path}" is nested more than ${MAX_DEPTH} levels deep`);
   const typeId = f.uint8(2);
-  if (typeId === TypeId.ListView || typeId === TypeId.LargeListView) state.listViewTypes.push(f.uint8Position(2));
+  if (typeId === TypeId.ListView || typeId === TypeId.LargeListView) state.listViews = true;
   const type = f.table(3);
   checkMetadata(f.tables(6));
   const encoding = f.table(4);
   const used: number[] = [];
   const children = f.tables(5).map((c) => readField(c, path, depth + 1, state, [...enclosing, used]));
   const childInfos = children.map((c) => c.info);
-  const info: FieldInfo = { path, typeId, ...shape(typeId, type, path, childInfos), children: childInfos, dictionary: null };
+  const layout = shape(typeId, type, path, childInfos);
+  const values = arrowType(typeId, type, children.map((c) => c.field));
+  const info: FieldInfo = { path, typeId, ...layout, children: childInfos, dictionary: null, type: values };
   const valueType = `${typeId}${type ? typeSignature(typeId, type) : ''}{${children.map((c) => c.signature).join(',')}}`;
   const head = `${JSON.stringify(name)}${f.bool(1) ? '?' : '!'}${metadataSignature(f.tables(6))}`;
-  if (!encoding) return { info, signature: head + valueType };
+  const field = (t: DataType): Field => new Field(name, t, f.bool(1), metadataMap(f.tables(6)));
+  if (!encoding) return { info, signature: head + valueType, field: field(values) };
   const id = Number(encoding.int64(0));
   if (!Number.isSafeInteger(id) || id < 0) throw new ArrowFormatError(`column "${path}" has an invalid dictionary id`);
   const index = encoding.table(1);
@@ -89,12 +104,14 @@ function readField(f: FbTable, parent: string, depth: number, state: ParseState,
     state.signatures.set(id, valueType);
     state.dictionaries.set(id, info);
     state.dependencies.set(id, used);
+    state.valueTypes.set(id, values);
   } else if (known !== valueType) {
     throw new ArrowFormatError(`column "${path}" shares dictionary ${id} with a column of another type`);
   }
   for (const list of enclosing) list.push(id);
   const indices = `#${id}:${index?.bool(1) === false ? 'u' : 'i'}${indexWidth * 8}${encoding.bool(2) ? 'o' : ''}`;
-  return { info: { ...info, dictionary: { id, indexWidth } }, signature: head + valueType + indices };
+  const dictionary = dictionaryType(state.valueTypes.get(id)!, id, encoding);
+  return { info: { ...info, dictionary: { id, indexWidth }, type: dictionary }, signature: head + valueType + indices, field: field(dictionary) };
 }
 
 /** Width, list size and union mode of a type, after checking its parameters and child count. */

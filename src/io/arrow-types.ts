@@ -37,7 +37,7 @@ export const TYPE_NAMES: Readonly<Record<number, string>> = Object.fromEntries(
   Object.entries(TypeId).map(([name, id]) => [id, name]),
 );
 
-/** Types whose parameters apache-arrow reads from the type table (so it must be present). */
+/** Types whose parameters are read from the type table (so it must be present). */
 const PARAMETERIZED: readonly number[] = [
   TypeId.Int, TypeId.FloatingPoint, TypeId.Decimal, TypeId.Date, TypeId.Time, TypeId.Timestamp, TypeId.Interval,
   TypeId.Duration, TypeId.Union, TypeId.FixedSizeBinary, TypeId.FixedSizeList, TypeId.Map,
@@ -97,8 +97,16 @@ function oneOf(value: number, allowed: readonly number[], what: string, fail: (w
 
 /** Reads every key and value of a custom-metadata vector, so that a corrupt one fails here. */
 export function checkMetadata(entries: readonly FbTable[]): void {
+  metadataMap(entries);
+}
+
+/** A custom-metadata vector as a map, read and checked (a missing value is empty, as Arrow C++ reads it). */
+export function metadataMap(entries: readonly FbTable[]): Map<string, string> {
+  const out = new Map<string, string>();
   for (const entry of entries) {
-    entry.string(0);
-    entry.string(1);
+    const key = entry.string(0);
+    const value = entry.string(1);
+    if (key !== null) out.set(key, value ?? '');
   }
+  return out;
 }

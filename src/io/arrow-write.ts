@@ -1,81 +1,59 @@
 /**
- * Writer of Arrow IPC files and streams. apache-arrow encodes the messages
- * (view columns first made compact, see arrow-views.ts); its output for each
- * batch is collected, checked (arrow-write-check.ts) and handed to the sink
- * as one chunk, whose write is awaited before the next batch is taken
- * (backpressure).
+ * Writer of Arrow IPC files and streams. apache-arrow's public stream writer
+ * encodes the messages (view columns first made compact, see arrow-views.ts;
+ * names it cannot take given stand-ins, see arrow-field-names.ts) into a sink
+ * of bn1d's, which keeps what it is given. After each batch that output is
+ * taken, checked (arrow-write-check.ts) and handed to the sink as one chunk,
+ * whose write is awaited before the next batch is taken (backpressure).
+ *
+ * A file is that stream framed: the magic and its padding, the stream's
+ * messages from the schema on (as the format has it) and its end marker,
+ * then a footer (arrow-file-footer.ts) whose blocks are the checked messages'
+ * places in the file, its length and the magic again.
  */
-import {
-  Message,
-  RecordBatchFileWriter,
-  RecordBatchStreamWriter,
-  util,
-  type RecordBatch,
-  type Schema,
-} from 'apache-arrow';
+import { AsyncByteQueue, RecordBatch, RecordBatchStreamWriter, util, type Schema } from 'apache-arrow';
 import { DataError } from '../core/errors.js';
 import type { ByteSink, DatasetWriter, WriterOptions } from './dataset.js';
+import { encoderSchema, restoreNames } from './arrow-field-names.js';
+import { fileFooter, type FooterBlock } from './arrow-file-footer.js';
+import { MessageType } from './arrow-message.js';
 import { compactViews, holdsViews } from './arrow-views.js';
-import { encodableSchema } from './arrow-field-names.js';
-import { WrittenBatchCheck } from './arrow-write-check.js';
+import { WrittenBatchCheck, type WrittenMessage } from './arrow-write-check.js';
 
-/** The parts of apache-arrow's writers this module drives. */
-interface CollectingWriter {
-  /** Everything written since the last call, as one chunk. */
-  take(): Uint8Array;
-  begin(schema: Schema): void;
-  writeBatch(batch: RecordBatch): void;
-  end(): void;
-}
+/** "ARROW1" and two bytes of padding, which open a file; the same six bytes close it. */
+const MAGIC = Uint8Array.of(0x41, 0x52, 0x52, 0x4f, 0x57, 0x31, 0, 0);
 
-/** The bytes of anything apache-arrow writes, as a Uint8Array view. */
-function bytesOf(chunk: ArrayBufferView): Uint8Array {
-  return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-}
+/**
+ * The sink apache-arrow's writer is given: what the writer writes to it (as
+ * it encodes, before `write` or `finish` returns) is kept until taken,
+ * instead of queued for reading.
+ */
+class Collector extends AsyncByteQueue {
+  private readonly chunks: Uint8Array[] = [];
 
-/** The protected members of apache-arrow's writers that collecting output needs. */
-interface WriterInternals {
-  _started: boolean;
-  _position: number;
-  _write(chunk: ArrayBufferView): unknown;
-  _writeRecordBatch(batch: RecordBatch): unknown;
-}
+  override write(chunk: Uint8Array): void {
+    if (chunk.byteLength > 0) this.chunks.push(chunk);
+  }
 
-/** Drives an apache-arrow writer with its output collected in `chunks` instead of a stream. */
-function collecting(writer: RecordBatchStreamWriter): CollectingWriter {
-  const chunks: Uint8Array[] = [];
-  const internals = writer as unknown as WriterInternals;
-  internals._write = function (this: WriterInternals, chunk: ArrayBufferView) {
-    if (this._started && chunk.byteLength > 0) {
-      chunks.push(bytesOf(chunk));
-      this._position += chunk.byteLength;
-    }
-    return this;
-  };
-  return {
-    take: () => Buffer.concat(chunks.splice(0)),
-    begin: (schema) => void writer.reset(undefined, schema),
-    writeBatch: (batch) => void internals._writeRecordBatch(batch),
-    end: () => void writer.finish(),
-  };
-}
-
-class FileWriter extends RecordBatchFileWriter {
-  /** apache-arrow's file writer omits the schema message after the leading magic; the format has it. */
-  protected override _writeSchema(schema: Schema): this {
-    this._writeMagic()._writePadding(2);
-    return this._writeMessage(Message.from(schema));
+  /** Everything written since the last call, as one chunk of its own. */
+  take(): Uint8Array {
+    return Buffer.concat(this.chunks.splice(0));
   }
 }
 
 /** Creates a writer of an Arrow IPC file or stream with this schema; even with no batches the output is complete. */
 export function createArrowWriter(sink: ByteSink, schema: Schema, kind: 'file' | 'stream', _options?: WriterOptions): DatasetWriter {
-  const writer = collecting(kind === 'file' ? new FileWriter() : new RecordBatchStreamWriter());
-  const encoded = encodableSchema(schema);
-  writer.begin(encoded);
-  let head: Uint8Array | null = writer.take();
-  const check = new WrittenBatchCheck(head, kind === 'file');
+  const file = kind === 'file';
+  const encoded = encoderSchema(schema);
+  const collector = new Collector();
+  const writer = new RecordBatchStreamWriter();
+  writer.reset(collector, encoded);
+  const schemaMessage = collector.take();
+  if (encoded !== schema) restoreNames(schemaMessage.subarray(8), schema);
+  const check = new WrittenBatchCheck(schemaMessage);
   const views = schema.fields.some((f) => holdsViews(f.type));
+  const footer = file ? new FooterBlocks(MAGIC.length + schemaMessage.length) : null;
+  let head: Uint8Array | null = file ? Buffer.concat([MAGIC, schemaMessage]) : schemaMessage;
   let finished = false;
   const send = async (bytes: Uint8Array): Promise<void> => {
     if (head) await sink.write(head);
@@ -87,43 +65,75 @@ export function createArrowWriter(sink: ByteSink, schema: Schema, kind: 'file' |
       if (finished) throw new Error('Arrow writer: write after finish');
       let bytes: Uint8Array;
       try {
-        writer.writeBatch(withSchema(views ? compactViews(batch) : batch, schema, encoded));
-        bytes = writer.take();
+        writer.write(encoderBatch(views ? compactViews(batch) : batch, schema, encoded));
+        bytes = collector.take();
       } catch (error) {
-        writer.take();
-        throw writeError(error);
+        collector.take();
+        throw error instanceof Error ? error : new Error(String(error));
       }
-      check.check(bytes, batch.numRows);
+      const messages = check.check(bytes, batch.numRows);
+      footer?.add(messages, bytes.length);
       await send(bytes);
     },
     async finish() {
       if (finished) return;
       finished = true;
-      writer.end();
-      await send(writer.take());
+      writer.finish();
+      const end = collector.take();
+      await send(footer ? Buffer.concat([end, footer.bytes(check)]) : end);
       await sink.end();
     },
   };
 }
 
+/** The blocks of a file's footer, as the batches' messages are written. */
+class FooterBlocks {
+  private readonly dictionaries: FooterBlock[] = [];
+  private readonly batches: FooterBlock[] = [];
+  private readonly seen = new Set<number>();
+
+  /** `position`: the file's length before the first batch. */
+  constructor(private position: number) {}
+
+  /** Adds the messages of one chunk of `length` bytes; refuses a dictionary that replaces one, which files cannot hold. */
+  add(messages: readonly WrittenMessage[], length: number): void {
+    for (const { dictionary } of messages) {
+      if (dictionary && !dictionary.isDelta && this.seen.has(dictionary.id)) {
+        throw new DataError('an Arrow IPC file cannot hold a dictionary that is replaced between batches (write an Arrow IPC stream instead)');
+      }
+    }
+    for (const { at, metadataLength, bodyLength, type, dictionary } of messages) {
+      const block = { offset: this.position + at, metadataLength, bodyLength };
+      if (type === MessageType.DictionaryBatch) this.dictionaries.push(block);
+      else this.batches.push(block);
+      if (dictionary) this.seen.add(dictionary.id);
+    }
+    this.position += length;
+  }
+
+  /** The footer, its length and the closing magic. */
+  bytes(check: WrittenBatchCheck): Uint8Array {
+    const footer = fileFooter(check.version, check.schemaMetadata, check.schemaAt, this.dictionaries, this.batches);
+    const length = new Uint8Array(4);
+    new DataView(length.buffer).setInt32(0, footer.length, true);
+    return Buffer.concat([footer, length, MAGIC.subarray(0, 6)]);
+  }
+}
+
 /**
- * The batch, seen with the schema the encoder writes (`encoded`, see
- * arrow-field-names.ts). Its columns must have the types of `schema`; its own
- * schema may differ, since apache-arrow rebuilds a batch's schema by merging
- * fields by name, which swaps the types of same-named columns. The view
- * computes its dictionaries from the right fields.
+ * The batch, seen with the schema the encoder writes (`encoded`). Its columns
+ * must have the types of `schema`. Its own schema may differ: apache-arrow
+ * gives a batch built from a schema a copy of it, merging fields by name,
+ * which swaps the types of same-named columns (and `encoded` has no
+ * top-level name twice, see arrow-field-names.ts).
  */
-function withSchema(batch: RecordBatch, schema: Schema, encoded: Schema): RecordBatch {
+function encoderBatch(batch: RecordBatch, schema: Schema, encoded: Schema): RecordBatch {
   const columns = batch.data.children;
   const fits = columns.length === schema.fields.length && schema.fields.every((f, i) => util.compareTypes(f.type, columns[i]!.type));
   if (!fits) throw new Error('Arrow writer: the batch does not match the schema');
-  if (batch.schema === encoded) return batch;
-  return Object.create(batch, { schema: { value: encoded }, _dictionaries: { value: undefined, writable: true } }) as RecordBatch;
-}
-
-function writeError(error: unknown): Error {
-  if (error instanceof Error && /replacement dictionaries/.test(error.message)) {
-    return new DataError('an Arrow IPC file cannot hold a dictionary that is replaced between batches (write an Arrow IPC stream instead)');
-  }
-  return error instanceof Error ? error : new Error(String(error));
+  if (batch.schema === encoded || (encoded === schema && util.compareSchemas(schema, batch.schema))) return batch;
+  const out = new RecordBatch(encoded, batch.data, batch.metadata);
+  // The writer would start a new stream for a batch of another schema.
+  if (!util.compareSchemas(encoded, out.schema)) throw new Error('Arrow writer: the batch cannot take the schema of the output');
+  return out;
 }

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Utf8 } from 'apache-arrow';
 import { describe, expect, test } from 'vitest';
 import { DataError } from '../../src/core/errors.js';
 import type { ColumnLayout } from '../../src/io/arrow-batch-check.js';
@@ -60,17 +61,17 @@ describe('list views', () => {
 
   test('lists out of order are refused, naming the column, when the child is not of fixed-width values', () => {
     const info = (path: string, typeId: number, children: FieldInfo[]): FieldInfo =>
-      ({ path, typeId, width: 0, children, listSize: 0, unionMode: 0, typeIds: [], dictionary: null });
+      ({ path, typeId, width: 0, children, listSize: 0, unionMode: 0, typeIds: [], dictionary: null, type: new Utf8() });
     const item = info('l.item', TypeId.Utf8, []);
     const body = Uint8Array.from([1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0]); // offsets 1, 0; sizes 1, 1
     const region = (offset: number, length: number) => ({ offset, length });
     const buffers = [region(0, 0), region(0, 8), region(8, 8), region(0, 0), region(0, 0), region(0, 0)];
     const meta = { batch: { nodes: [{ length: 2, nullCount: 0 }, { length: 2, nullCount: 0 }] } } as unknown as MessageMeta;
     const layout: ColumnLayout[] = [{
-      field: info('l', TypeId.ListView, [item]), length: 2, node: 0, firstBuffer: 0,
-      children: [{ field: item, length: 2, node: 1, firstBuffer: 3, children: [] }],
+      field: info('l', TypeId.ListView, [item]), length: 2, node: 0, firstBuffer: 0, ownBuffers: 3,
+      children: [{ field: item, length: 2, node: 1, firstBuffer: 3, ownBuffers: 3, children: [] }],
     }];
-    expect(() => listViewsAsLists(meta, { metadata: new Uint8Array(0), body, buffers }, layout)).toThrow(
+    expect(() => listViewsAsLists(meta, { body, buffers }, layout)).toThrow(
       'column "l": its list views are out of order or overlap, which bn1d rebuilds only for lists of numbers and other fixed-width values, not Utf8',
     );
   });

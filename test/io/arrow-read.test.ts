@@ -45,6 +45,16 @@ describe('arrow-testing integration files', () => {
     expect(batches.every((b) => b.schema === reader.schema)).toBe(true);
   });
 
+  test("every pass over a file, and random access, give batches of the reader's schema", async () => {
+    const reader = await openArrowFile(join(INTEGRATION, '1.0.0-littleendian', 'generated_dictionary.arrow_file'), 'd.arrow');
+    const batches = [];
+    for (let pass = 0; pass < 2; pass++) for await (const batch of reader.batches()) batches.push(batch);
+    batches.push(await reader.readChunk!(1));
+    await reader.close();
+    expect(batches).toHaveLength(2 * reader.chunkCount! + 1);
+    expect(batches.every((b) => b.schema === reader.schema)).toBe(true);
+  });
+
   test.each(Object.keys(REFUSED_DATASETS).flatMap((d) => KINDS.map((k) => `${d}.${k}`)))('refuses %s with a one-line reason', async (file) => {
     const error = await readFailure(openByExtension(join(INTEGRATION, file), 'in.arrow'));
     expect(error).toBeInstanceOf(DataError);
