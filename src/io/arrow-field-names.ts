@@ -103,29 +103,3 @@ export function encodeSchemaMessage(schema: Schema): Uint8Array {
   return message;
 }
 
-/**
- * `schema` with every empty name as a String object holding "", which is
- * truthy, so that apache-arrow's encoder writes it: it relies on the
- * encoder's test of the name, and hands it something typed as a string that
- * is not one. Still how the Parquet writer's ARROW:schema is encoded, until
- * it calls `encodeSchemaMessage`, which needs neither.
- */
-export function encodableSchema(schema: Schema): Schema {
-  if (!schema.fields.some(hasEmptyName)) return schema;
-  return new Schema(schema.fields.map(encodable), schema.metadata);
-}
-
-function encodable(field: Field): Field {
-  if (!hasEmptyName(field)) return field;
-  const name = field.name === '' ? (new String('') as unknown as string) : field.name;
-  return new Field(name, encodableFieldType(field.type), field.nullable, field.metadata);
-}
-
-function encodableFieldType(type: DataType): DataType {
-  if (!typeHasEmptyName(type)) return type;
-  if (type.typeId === Type.Dictionary) {
-    const dictionary = type as Dictionary;
-    return new Dictionary(encodableFieldType(dictionary.dictionary), dictionary.indices, dictionary.id, dictionary.isOrdered);
-  }
-  return withChildren(type, (type.children ?? []).map(encodable));
-}

@@ -11,7 +11,7 @@ import {
   type DataType, type Field, Message, Schema, type Time, TimeMillisecond, TimestampNanosecond, TimeUnit, Type,
 } from 'apache-arrow';
 import type { KeyValue } from 'hyparquet';
-import { encodableSchema } from './arrow-field-names.js';
+import { encodeSchemaMessage } from './arrow-field-names.js';
 import { withChildren } from './arrow-nested-types.js';
 import { readMessageMeta, MessageType } from './arrow-message.js';
 import { readSchemaInfo } from './arrow-schema-info.js';
@@ -41,7 +41,7 @@ export function decodeArrowSchema(value: string): Schema {
 
 /** The `ARROW:schema` value of a schema: continuation marker, length, the Schema message padded to 8 bytes. */
 export function encodeArrowSchema(schema: Schema): string {
-  const message = Message.encode(Message.from(encodableSchema(schema)));
+  const message = encodeSchemaMessage(schema);
   const padded = (message.length + 7) & ~7;
   const bytes = new Uint8Array(8 + padded);
   const view = new DataView(bytes.buffer);
