@@ -7,10 +7,10 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parquetMetadata } from 'hyparquet';
-import { readPageHeader } from '../dist/io/parquet-page-header-read.js';
-import { ThriftReader } from '../dist/io/parquet-thrift-read.js';
+import { readPageHeader } from '../dist/io/parquet/page-header-read.js';
+import { ThriftReader } from '../dist/io/parquet/thrift-read.js';
 import { seededRandom } from '../dist/core/random.js';
-import { encodeLevels } from '../dist/io/parquet-levels.js';
+import { encodeLevels } from '../dist/io/parquet/levels.js';
 
 const REAL = fileURLToPath(new URL('../fixtures/real/', import.meta.url));
 export const MIB = 1 << 20;

@@ -16,9 +16,9 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { lz4RawCompress } from '../dist/io/lz4-compress.js';
-import { compress } from '../dist/io/parquet-codecs.js';
-import { zstdCompress } from '../dist/io/zstd-compress.js';
+import { lz4RawCompress } from '../dist/io/codecs/lz4-compress.js';
+import { compress } from '../dist/io/parquet/codecs.js';
+import { zstdCompress } from '../dist/io/codecs/zstd-compress.js';
 import { compressorInputs } from './compressor-inputs.mjs';
 
 const ROUNDS = 10;

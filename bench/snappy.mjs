@@ -1,7 +1,7 @@
 /**
  * The Snappy compressors at hand, side by side on the Parquet page payloads
  * of bench/compressor-inputs.mjs (snappyInputs): bn1d's SNAPPY compressor
- * (src/io/parquet-codecs.ts: hysnappy, one shared instance up to 4 MiB of
+ * (src/io/parquet/codecs.ts: hysnappy, one shared instance up to 4 MiB of
  * input), hyparquet-writer's own (its internal src/snappy.js, which
  * ParquetWriter falls back to) and hysnappy's wasm build, both as a
  * compressor made once (`snappyCompressor()`) and as its `snappyCompress`,
@@ -34,8 +34,8 @@ import { snappyUncompress as hyparquetUncompress } from 'hyparquet';
 import { snappyCompress as hyparquetWriterCompress } from 'hyparquet-writer/src/snappy.js';
 import { snappyCompress as hysnappyCompress, snappyCompressor, snappyUncompressor } from 'hysnappy';
 import { seededRandom } from '../dist/core/random.js';
-import { compress } from '../dist/io/parquet-codecs.js';
-import { createParquetWriter } from '../dist/io/parquet-write.js';
+import { compress } from '../dist/io/parquet/codecs.js';
+import { createParquetWriter } from '../dist/io/parquet/write.js';
 import { concatBytes, ids, MIB, normals, parquetPages, randomIds, snappyInputs, standardized } from './compressor-inputs.mjs';
 
 const SELF = fileURLToPath(import.meta.url);

@@ -15,6 +15,6 @@ export { normalize, type NormalizeOptions, type StateInput } from './pipeline/no
 export { readState, type ReadStateOptions, writeState } from './pipeline/state.js';
 export type { Input, Inputs, TableLike, BatchStream } from './pipeline/sources.js';
 export type { NanOption } from './pipeline/options.js';
-export type { FeatureDtype } from './io/features.js';
-export type { DataFormat } from './io/dataset.js';
-export type { CompressionName } from './io/parquet-codecs.js';
+export type { FeatureDtype } from './io/dataset/features.js';
+export type { DataFormat } from './io/dataset/dataset.js';
+export type { CompressionName } from './io/parquet/codecs.js';

@@ -2,9 +2,9 @@
 import { Command, Option } from 'commander';
 import { UsageError } from '../core/errors.js';
 import { countOf } from '../core/format-count.js';
-import type { DataFormat } from '../io/dataset.js';
-import type { FeatureDtype } from '../io/features.js';
-import type { CompressionName } from '../io/parquet-codecs.js';
+import type { DataFormat } from '../io/dataset/dataset.js';
+import type { FeatureDtype } from '../io/dataset/features.js';
+import type { CompressionName } from '../io/parquet/codecs.js';
 import { apply, type ApplyOptions, formatOf } from '../pipeline/apply.js';
 import type { NanOption } from '../pipeline/options.js';
 import type { Io } from './io.js';

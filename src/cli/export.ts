@@ -1,6 +1,6 @@
 /** `bn1d export`: a state as a safetensors state_dict that PyTorch's BatchNorm1d loads. */
 import { Command, Option } from 'commander';
-import { readStateFile, writeStateSafetensors } from '../io/state-file.js';
+import { readStateFile, writeStateSafetensors } from '../io/files/state-file.js';
 import type { Io } from './io.js';
 import { checkOutput } from '../pipeline/apply.js';
 import { outputTarget } from './output-target.js';

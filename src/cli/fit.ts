@@ -2,8 +2,8 @@
 import { Command } from 'commander';
 import { UsageError } from '../core/errors.js';
 import { countOf } from '../core/format-count.js';
-import { expandInputs } from '../io/expand-inputs.js';
-import { isReplaceableState, writeState } from '../io/state-file.js';
+import { expandInputs } from '../io/files/expand-inputs.js';
+import { isReplaceableState, writeState } from '../io/files/state-file.js';
 import { type FitOptions, fitState } from '../pipeline/fit.js';
 import type { NanOption } from '../pipeline/options.js';
 import { buildReport, SampleCollector } from '../pipeline/report-data.js';
@@ -25,7 +25,7 @@ import {
 import { outputTarget } from './output-target.js';
 import { startProgress } from './progress.js';
 import { checkReportTarget, writeReport } from './report-file.js';
-import { sameFile } from '../io/same-file.js';
+import { sameFile } from '../io/files/same-file.js';
 import { flagSpelling } from './spelling.js';
 import { packageVersion } from './version.js';
 

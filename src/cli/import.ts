@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { UsageError } from '../core/errors.js';
-import { dataFileAt, isSafetensorsFile, readStateFile, writeState } from '../io/state-file.js';
+import { dataFileAt, isSafetensorsFile, readStateFile, writeState } from '../io/files/state-file.js';
 import type { Io } from './io.js';
 import { columnsOption, epsOption, momentumOption, momentumValue, NAME_LISTS } from './options.js';
 import { checkOutput } from '../pipeline/apply.js';

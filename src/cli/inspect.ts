@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { countOf, formatCount } from '../core/format-count.js';
 import type { BatchNormState } from '../core/state.js';
-import { readStateFile } from '../io/state-file.js';
+import { readStateFile } from '../io/files/state-file.js';
 import type { Io } from './io.js';
 import { sparkline } from './sparkline.js';
 

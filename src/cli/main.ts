@@ -4,8 +4,8 @@
  */
 import { Command, CommanderError } from 'commander';
 import { Bn1dError } from '../core/errors.js';
-import { runCleanup } from '../io/cleanup.js';
-import { isClosedOutput } from '../io/stdout-sink.js';
+import { runCleanup } from '../io/files/cleanup.js';
+import { isClosedOutput } from '../io/files/stdout-sink.js';
 import { applyCommand } from './apply.js';
 import { fitCommand } from './fit.js';
 import { exportCommand } from './export.js';

@@ -3,8 +3,8 @@
  * parser throws InvalidArgumentError, which the CLI reports as bad usage.
  */
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { COMPRESSION_NAMES } from '../io/parquet-codecs.js';
-import { DEFAULT_ROW_GROUP_ROWS } from '../io/parquet-row-groups.js';
+import { COMPRESSION_NAMES } from '../io/parquet/codecs.js';
+import { DEFAULT_ROW_GROUP_ROWS } from '../io/parquet/row-groups.js';
 
 function positiveInteger(value: string): number {
   if (!/^\d+$/.test(value.trim()) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {

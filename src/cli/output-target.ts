@@ -1,7 +1,7 @@
 /** What every command checks before it writes an output, and where '-' sends the bytes. */
 import { UsageError } from '../core/errors.js';
-import type { ByteSink } from '../io/dataset.js';
-import { streamSink } from '../io/stdout-sink.js';
+import type { ByteSink } from '../io/dataset/dataset.js';
+import { streamSink } from '../io/files/stdout-sink.js';
 import type { Io } from './io.js';
 
 /**

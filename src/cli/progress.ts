@@ -9,7 +9,7 @@
  */
 import type { Writable } from 'node:stream';
 import { countOf, formatCount } from '../core/format-count.js';
-import { onCleanup } from '../io/cleanup.js';
+import { onCleanup } from '../io/files/cleanup.js';
 
 /** Counts shown on the line; rows and epochs count from the start of the run. */
 export interface ProgressCounts {

@@ -1,11 +1,11 @@
 /** The HTML report file of `fit --report` and `report`: where it may go, and writing it whole. */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { UsageError } from '../core/errors.js';
-import { isSpecialFile, writeWhole } from '../io/atomic-file.js';
-import type { ByteSink } from '../io/dataset.js';
-import type { ReportData } from '../report/report-data.js';
-import { renderReport } from '../report/render-report.js';
-import { sameFile } from '../io/same-file.js';
+import { isSpecialFile, writeWhole } from '../io/files/atomic-file.js';
+import type { ByteSink } from '../io/dataset/dataset.js';
+import type { ReportData } from '../pipeline/report-types.js';
+import { renderReport } from './report/render-report.js';
+import { sameFile } from '../io/files/same-file.js';
 
 /** Whether a file exists and is not an HTML report bn1d wrote (its generator tag is in the first kilobytes). */
 function isForeignFile(path: string): boolean {

@@ -1,8 +1,8 @@
 /** `bn1d report`: an HTML report of a fitted state, with histograms of the values of the inputs given. */
 import { Command } from 'commander';
 import { UsageError } from '../core/errors.js';
-import { expandInputs } from '../io/expand-inputs.js';
-import { readStateFile } from '../io/state-file.js';
+import { expandInputs } from '../io/files/expand-inputs.js';
+import { readStateFile } from '../io/files/state-file.js';
 import { InputSeries } from '../pipeline/input-series.js';
 import { buildReport, SampleCollector } from '../pipeline/report-data.js';
 import { resolveSources } from '../pipeline/sources.js';

@@ -6,8 +6,8 @@
 import { DataError, UsageError } from '../core/errors.js';
 import { type BatchNormState, createState } from '../core/state.js';
 import { stateFromDocument, type StateDocument, stateDocument } from '../core/state-json.js';
-import { defaultFeatureNames, resolveFeatures } from '../io/select-features.js';
-import { readStateFile } from '../io/state-file.js';
+import { defaultFeatureNames, resolveFeatures } from '../io/dataset/select-features.js';
+import { readStateFile } from '../io/files/state-file.js';
 import { type EpochCounts, runEpochs } from './epochs.js';
 import { InputSeries } from './input-series.js';
 import {

@@ -6,12 +6,12 @@
  */
 import type { Chunk } from '../core/batcher.js';
 import { DataError } from '../core/errors.js';
-import type { DatasetReader } from '../io/dataset.js';
-import { type Feature, featureChunk } from '../io/features.js';
-import { decodeThreads, type OpenOptions } from '../io/open-input.js';
-import { project } from '../io/projection.js';
-import { RowOrigins } from '../io/row-origins.js';
-import { checkSameShape, listColumns, resolveFeatures } from '../io/select-features.js';
+import type { DatasetReader } from '../io/dataset/dataset.js';
+import { type Feature, featureChunk } from '../io/dataset/features.js';
+import { decodeThreads, type OpenOptions } from '../io/dataset/open-input.js';
+import { project } from '../io/dataset/projection.js';
+import { RowOrigins } from '../io/dataset/row-origins.js';
+import { checkSameShape, listColumns, resolveFeatures } from '../io/dataset/select-features.js';
 import type { ResolvedSources, Source } from './sources.js';
 import type { DataWarnings } from './warnings.js';
 

@@ -12,10 +12,10 @@ import { formatCount } from '../core/format-count.js';
 import { type BatchNormState, createState } from '../core/state.js';
 import { stateFromDocument, type StateDocument } from '../core/state-json.js';
 import { TrainStream } from '../core/train-stream.js';
-import type { DatasetReader } from '../io/dataset.js';
-import { type Feature, type FeatureDtype, featureChunk, outputArray, outputSchema, replaceFeatures } from '../io/features.js';
-import { defaultFeatureNames, resolveFeatures } from '../io/select-features.js';
-import { readStateFile } from '../io/state-file.js';
+import type { DatasetReader } from '../io/dataset/dataset.js';
+import { type Feature, type FeatureDtype, featureChunk, outputArray, outputSchema, replaceFeatures } from '../io/dataset/features.js';
+import { defaultFeatureNames, resolveFeatures } from '../io/dataset/select-features.js';
+import { readStateFile } from '../io/files/state-file.js';
 import {
   checkColumnNames, checkSelection, choiceOption, DEFAULTS, epsOption, integerOption, librarySpelling, type NanOption, namesOption,
   type SelectionOptions, type Spelling,

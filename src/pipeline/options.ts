@@ -6,7 +6,7 @@
  */
 import type { Schema } from 'apache-arrow';
 import { UsageError } from '../core/errors.js';
-import { noSuchColumn } from '../io/select-features.js';
+import { noSuchColumn } from '../io/dataset/select-features.js';
 
 /** Every setting a message may name. */
 export type OptionName =

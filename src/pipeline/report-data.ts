@@ -8,7 +8,7 @@ import type { Chunk } from '../core/batcher.js';
 import { seededRandom } from '../core/random.js';
 import { Reservoir } from '../core/reservoir.js';
 import type { BatchNormState } from '../core/state.js';
-import type { FeatureReport, ReportData } from '../report/report-data.js';
+import type { FeatureReport, ReportData } from './report-types.js';
 
 /** Values kept per feature for the histograms. */
 const SAMPLE_SIZE = 4000;

@@ -13,14 +13,14 @@ import { formatCount } from '../core/format-count.js';
 import { permutation, seededRandom } from '../core/random.js';
 import { ShuffleBuffer } from '../core/shuffle-buffer.js';
 import type { BatchNormState } from '../core/state.js';
-import { openArrowFile } from '../io/arrow-read.js';
-import { createArrowWriter } from '../io/arrow-write.js';
-import { createAtomicFile } from '../io/atomic-file.js';
-import { temporaryFile } from '../io/cleanup.js';
-import type { DatasetReader } from '../io/dataset.js';
-import { type Feature, featureChunk } from '../io/features.js';
-import { project } from '../io/projection.js';
-import { resolveFeatures } from '../io/select-features.js';
+import { openArrowFile } from '../io/arrow/read.js';
+import { createArrowWriter } from '../io/arrow/write.js';
+import { createAtomicFile } from '../io/files/atomic-file.js';
+import { temporaryFile } from '../io/files/cleanup.js';
+import type { DatasetReader } from '../io/dataset/dataset.js';
+import { type Feature, featureChunk } from '../io/dataset/features.js';
+import { project } from '../io/dataset/projection.js';
+import { resolveFeatures } from '../io/dataset/select-features.js';
 
 /** How to shuffle: the seed, and the rows the buffer holds. */
 export interface ShuffleOptions {

@@ -5,12 +5,12 @@
  * sources, opened one at a time as DatasetReaders.
  */
 import type { RecordBatch, Schema } from 'apache-arrow';
-export type { BatchStream } from '../io/arrow-table-reader.js';
+export type { BatchStream } from '../io/arrow/table-reader.js';
 import { UsageError } from '../core/errors.js';
-import { type BatchesInMemory, type BatchStream, streamReader, tableReader } from '../io/arrow-table-reader.js';
-import type { DatasetReader } from '../io/dataset.js';
-import { expandInputs } from '../io/expand-inputs.js';
-import { inputName, openFile, type OpenOptions, StdinSource } from '../io/open-input.js';
+import { type BatchesInMemory, type BatchStream, streamReader, tableReader } from '../io/arrow/table-reader.js';
+import type { DatasetReader } from '../io/dataset/dataset.js';
+import { expandInputs } from '../io/files/expand-inputs.js';
+import { inputName, openFile, type OpenOptions, StdinSource } from '../io/dataset/open-input.js';
 
 /** An apache-arrow Table, or anything shaped like one (its schema and record batches). */
 export interface TableLike {

@@ -1,6 +1,6 @@
 /** State files for the library: read (bn1d JSON or a safetensors state_dict, validated) and written (atomically) as documents. */
 import { stateFromDocument, type StateDocument, stateDocument } from '../core/state-json.js';
-import { readStateFile, writeState as writeStateFile } from '../io/state-file.js';
+import { readStateFile, writeState as writeStateFile } from '../io/files/state-file.js';
 
 /** Options of readState. */
 export interface ReadStateOptions {

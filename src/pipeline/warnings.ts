@@ -1,7 +1,7 @@
 /** Warnings about the data: each said once (per column), through a callback; they never stop a run. */
 import type { RecordBatch } from 'apache-arrow';
-import type { DatasetReader } from '../io/dataset.js';
-import { type Feature, inexactIntegers } from '../io/features.js';
+import type { DatasetReader } from '../io/dataset/dataset.js';
+import { type Feature, inexactIntegers } from '../io/dataset/features.js';
 
 /** Receives one warning: a sentence naming the input and column, without a prefix or a newline. */
 export type WarningHandler = (message: string) => void;

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, expect, test } from 'vitest';
 import { splitNames } from '../../src/cli/options.js';
-import { closestName } from '../../src/io/closest-name.js';
+import { closestName } from '../../src/io/dataset/closest-name.js';
 import { fails, ok, scratch } from '../helpers/cli.js';
 import { query } from '../helpers/duckdb.js';
 

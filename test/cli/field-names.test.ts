@@ -2,7 +2,7 @@
  * Fields named "" (DuckDB writes a UNION to Parquet as a struct whose tag
  * field has the empty name) keep their name in every output: Polars refuses
  * an Arrow schema with a nameless field, and apache-arrow's encoder leaves
- * empty names out unless told otherwise (src/io/arrow-field-names.ts).
+ * empty names out unless told otherwise (src/io/arrow/field-names.ts).
  */
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';

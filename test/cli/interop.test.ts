@@ -10,7 +10,7 @@ import { Float64, Int32, Table, tableToIPC, type Vector, vectorFromArray } from 
 import { beforeAll, describe, expect, test } from 'vitest';
 import { type BatchNormState } from '../../src/core/state.js';
 import { parseState } from '../../src/core/state-json.js';
-import { parseSafetensors } from '../../src/io/safetensors.js';
+import { parseSafetensors } from '../../src/io/safetensors/read.js';
 import { fails, ok, ROOT, scratch } from '../helpers/cli.js';
 import { operandRelativeError } from '../helpers/errors.js';
 import { numbers, parquetAsArrow, readOutput } from '../helpers/tables.js';

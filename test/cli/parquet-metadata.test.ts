@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Dictionary, Field, Float64, Int16, Int64, RecordBatch, Schema, Table, tableFromIPC, tableToIPC, TimeSecond, Uint8, Utf8, vectorFromArray } from 'apache-arrow';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { duckdb, queryText, readParquet } from '../io/parquet-helpers.js';
+import { duckdb, queryText, readParquet } from '../io/parquet/helpers.js';
 import { bn1d, ok, scratch } from '../helpers/cli.js';
 import { polarsTypes, readWithPolars } from '../helpers/polars-table.js';
 

@@ -2,7 +2,7 @@
  * bn1d apply to Parquet, black box: every --compression codec read back by
  * DuckDB and Polars, the codec and row groups that follow the input by
  * default, --row-group-size, and the usage errors of both flags. The
- * statistics of the outputs are in parquet-statistics.test.ts.
+ * statistics of the outputs are in test/io/parquet/statistics.test.ts.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { duckdb, queryText, readParquet } from '../io/parquet-helpers.js';
+import { duckdb, queryText, readParquet } from '../io/parquet/helpers.js';
 import { ok, scratch } from '../helpers/cli.js';
 import { pl, polarsTable, polarsTypes, readWithPolars, writePolarsParquet } from '../helpers/polars-table.js';
 

@@ -15,8 +15,8 @@ import { chromium } from '../helpers/chromium.js';
 import { bn1d, fails, ok, ROOT, scratch } from '../helpers/cli.js';
 import { query } from '../helpers/duckdb.js';
 import { numbers, parquetAsArrow } from '../helpers/tables.js';
-import { decode } from '../report/html-tree.js';
-import { decodePng, pixel } from '../report/png.js';
+import { decode } from './report/html-tree.js';
+import { decodePng, pixel } from './report/png.js';
 
 const dir = scratch();
 const wine = join(ROOT, 'fixtures', 'real', 'wine.parquet');

@@ -13,7 +13,7 @@ import { ok, scratch, SHARED } from '../helpers/cli.js';
 import { query } from '../helpers/duckdb.js';
 import { operandRelativeError } from '../helpers/errors.js';
 import { polarsRead, polarsValues, viewTable } from '../helpers/polars.js';
-import { readGolden } from '../io/arrow-golden.js';
+import { readGolden } from '../io/arrow/golden.js';
 
 const dir = scratch();
 const input = join(dir, 'views.arrow');

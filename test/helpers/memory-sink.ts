@@ -1,5 +1,5 @@
 /** A ByteSink that keeps the bytes in memory, for tests of writers. */
-import type { ByteSink } from '../../src/io/dataset.js';
+import type { ByteSink } from '../../src/io/dataset/dataset.js';
 
 export interface MemorySink extends ByteSink {
   /** Everything written so far, concatenated. */

@@ -10,7 +10,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { describe, expect, test } from 'vitest';
-import { openParquet } from '../../src/io/parquet-read.js';
+import { openParquet } from '../../src/io/parquet/read.js';
 import { bn1d, type Run, scratch, SHARED } from '../helpers/cli.js';
 import { query } from '../helpers/duckdb.js';
 import { FIT_ONLY, MUST_READ } from './corpus-expectations.js';

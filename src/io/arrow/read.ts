@@ -1,0 +1,143 @@
+/**
+ * Readers of Arrow IPC inputs: the file format (random access through a file
+ * handle, one batch in memory at a time) and the stream format (byte chunks
+ * consumed as batches are asked for, as from stdin). Every message is checked
+ * before its batch is built (decoder.ts); every failure is a DataError
+ * naming the input.
+ */
+import type { RecordBatch } from 'apache-arrow';
+import type { DatasetReader } from '../dataset/dataset.js';
+import { project, projectBatch } from '../dataset/projection.js';
+import { BatchDecoder } from './decoder.js';
+import { ArrowFileSource, type FileFooter } from './file-source.js';
+import { ArrowFormatError, toDataError } from './format-error.js';
+import { MessageType } from './message.js';
+import { readSchemaInfo } from './schema-info.js';
+import { StreamSource, type RawMessage } from './stream-source.js';
+
+/** Up to this many record batches, numRows is counted at open from each batch's metadata. */
+const MAX_COUNTED_BATCHES = 10_000;
+
+/** Opens an Arrow IPC file (ARROW1 magic); its batches are read one at a time from the open file. */
+export async function openArrowFile(path: string, name: string): Promise<DatasetReader> {
+  let file: ArrowFileSource;
+  try {
+    file = await ArrowFileSource.open(path);
+  } catch (error) {
+    throw toDataError(name, error);
+  }
+  try {
+    const footer = await file.readFooter();
+    const info = readSchemaInfo(footer.schema);
+    const newDecoder = () => new BatchDecoder(info, footer.version, true);
+    let decoder: BatchDecoder | null = newDecoder();
+    const schema = decoder.schema;
+    const numRows = footer.batches.length <= MAX_COUNTED_BATCHES ? await countRows(file, footer) : undefined;
+    let closed = false;
+    // Random access decodes with its own decoder, which holds every dictionary.
+    let random: Promise<BatchDecoder> | undefined;
+    /** Gives the decoder every dictionary of the file; false when the reader closed meanwhile. */
+    const loadDictionaries = async (d: BatchDecoder): Promise<boolean> => {
+      for (const block of footer.dictionaries) {
+        if (closed) return false;
+        d.addDictionary(ofKind(await file.readMessage(block), MessageType.DictionaryBatch));
+      }
+      return true;
+    };
+    const randomDecoder = async () => {
+      const d = newDecoder();
+      await loadDictionaries(d);
+      return d;
+    };
+    return {
+      name,
+      format: 'arrow',
+      schema,
+      numRows,
+      chunkCount: footer.batches.length,
+      async readChunk(index: number, columns?: readonly string[]): Promise<RecordBatch> {
+        try {
+          const d = await (random ??= randomDecoder());
+          return projectBatch(d.decode(ofKind(await file.readMessage(footer.batches[index]!), MessageType.RecordBatch)), project(schema, columns));
+        } catch (error) {
+          throw toDataError(name, error);
+        }
+      },
+      async *batches(columns?: readonly string[]): AsyncGenerator<RecordBatch> {
+        const projection = project(schema, columns);
+        // The first pass reuses the decoder that read the schema; later passes start afresh.
+        const current = decoder ?? newDecoder();
+        decoder = null;
+        try {
+          if (!(await loadDictionaries(current))) return;
+          for (const block of footer.batches) {
+            if (closed) return;
+            yield projectBatch(current.decode(ofKind(await file.readMessage(block), MessageType.RecordBatch)), projection);
+          }
+        } catch (error) {
+          throw toDataError(name, error);
+        }
+      },
+      async close() {
+        closed = true;
+        await file.close();
+      },
+    };
+  } catch (error) {
+    await file.close();
+    throw toDataError(name, error);
+  }
+}
+
+/** Opens an Arrow IPC stream; the chunks are consumed only as far as the batches asked for so far. */
+export async function openArrowStream(chunks: AsyncIterable<Uint8Array>, name: string): Promise<DatasetReader> {
+  const source = new StreamSource(chunks);
+  try {
+    const first = await source.next();
+    if (!first) throw new ArrowFormatError('empty input: no Arrow IPC schema found');
+    const decoder = BatchDecoder.ofMessage(first, false);
+    let started = false;
+    return {
+      name,
+      format: 'arrows',
+      schema: decoder.schema,
+      numRows: undefined,
+      async *batches(columns?: readonly string[]): AsyncGenerator<RecordBatch> {
+        const projection = project(decoder.schema, columns);
+        if (started) throw new Error(`${name}: an Arrow IPC stream can only be read once`);
+        started = true;
+        try {
+          for (let message = await source.next(); message; message = await source.next()) {
+            if (message.meta.type === MessageType.Schema) throw new ArrowFormatError('unexpected second schema in the stream');
+            if (message.meta.type === MessageType.DictionaryBatch) decoder.addDictionary(message);
+            else yield projectBatch(decoder.decode(message), projection);
+          }
+        } catch (error) {
+          throw toDataError(name, error);
+        }
+      },
+      close: () => source.close(),
+    };
+  } catch (error) {
+    await source.close();
+    throw toDataError(name, error);
+  }
+}
+
+/** The rows of all record batches, from their metadata alone. */
+async function countRows(file: ArrowFileSource, footer: FileFooter): Promise<number> {
+  let rows = 0;
+  for (const block of footer.batches) {
+    rows += ofKind(await file.readMessage(block, true), MessageType.RecordBatch).meta.batch!.length;
+  }
+  return rows;
+}
+
+function ofKind(message: RawMessage, type: number): RawMessage {
+  if (message.meta.type !== type) {
+    throw new ArrowFormatError(`corrupt file footer (a block holds a ${MESSAGE_NAMES[message.meta.type]} message)`);
+  }
+  return message;
+}
+
+const MESSAGE_NAMES: Readonly<Record<number, string>> = { 1: 'schema', 2: 'dictionary batch', 3: 'record batch' };

@@ -1,0 +1,232 @@
+/**
+ * The Parquet reader: one RecordBatch per row group, read through positional
+ * reads on one open file (the footer first, then one column chunk at a time).
+ *
+ * Choices this reader makes:
+ * - Types are exact: pages are decoded to physical values and turned into
+ *   Arrow data here, never through a lossy conversion (see types.ts
+ *   for the mapping). INT96 (legacy timestamps) and INTERVAL have no exact
+ *   Arrow type, so they read as FixedSizeBinary(12) holding the stored bytes,
+ *   and a Parquet writer given the input's schema elements writes them back
+ *   unchanged.
+ * - Structs, maps and lists of any depth, in every layout the spec allows,
+ *   read as Struct, Map and List, with nulls at every level.
+ * - A column whose type cannot be read (a DECIMAL wider than 256 bits, an
+ *   annotation that contradicts its physical type...) is in the schema as a
+ *   Null-typed field whose metadata says why; the file opens, and reading
+ *   its batches fails with a DataError that names the column and the type.
+ * - Encrypted files, unknown codecs, a corrupt footer and a corrupt or
+ *   inconsistent page are DataErrors that name the file (and the column).
+ * - The footer's num_rows is trusted only if the row groups agree with it:
+ *   some writers store 0 there (repeated_no_annotation.parquet), so numRows
+ *   is the sum of the row groups' num_rows, which is what batches() yields.
+ * - Page checksums are not verified.
+ * - A file that stores its Arrow schema (ARROW:schema, as pyarrow and Polars
+ *   write) reads with the stored type of every column whose values it fits
+ *   (stored-types.ts), the stored field metadata, and the footer's
+ *   other key-value metadata as the schema's metadata. An ARROW:schema that
+ *   cannot be read is ignored, with a warning.
+ */
+import { makeData, RecordBatch, type Schema, Struct } from 'apache-arrow';
+import type { Data } from 'apache-arrow';
+import type { SchemaElement } from 'hyparquet';
+import { DataError } from '../../core/errors.js';
+import type { DatasetReader, ParquetLayout } from '../dataset/dataset.js';
+import { type FileRange, openFileRange } from '../files/file-range.js';
+import { assembleColumn } from './assemble.js';
+import { decodeColumnChunk, type LeafChunk } from './decode.js';
+import { UnsupportedParquet } from './faults.js';
+import { chunkRange, type Footer, messageOf, readFooter } from './footer.js';
+import { layoutOf, worthThreads } from './layout.js';
+import { type ColumnPlan, leavesOf, planColumns } from './schema.js';
+import { fromPlain, type PlainData } from '../arrow/data-transfer.js';
+import { type DecodePool, startPool } from './pool.js';
+import { ColumnRestorer } from './restore.js';
+import { readSchema } from './stored-types.js';
+import { project } from '../dataset/projection.js';
+
+/** Options of openParquet. */
+export interface ParquetOptions {
+  /** Threads that decode row groups in parallel (results are identical; 0 or absent decodes on this thread). */
+  threads?: number;
+  /** The decoder threads' script (default: parquet-worker.mjs of the bundled CLI, when present). */
+  workerScript?: URL;
+}
+
+/** Opens a Parquet file; `name` is how messages refer to it. */
+export async function openParquet(path: string, name: string, options: ParquetOptions = {}): Promise<ParquetReader> {
+  let file: FileRange;
+  try {
+    file = await openFileRange(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new DataError(`${name}: cannot open: ${code === 'ENOENT' ? 'no such file' : messageOf(error)}`);
+  }
+  try {
+    const footer = await readFooter(file, name);
+    let plans: ColumnPlan[];
+    try {
+      plans = planColumns(footer.root);
+    } catch (error) {
+      throw new DataError(`${name}: corrupt Parquet schema: ${messageOf(error)}`);
+    }
+    const pool = options.threads && worthThreads(footer) ? startPool(options.threads, options.workerScript) : undefined;
+    return new ParquetReader(file, path, name, footer, plans, pool);
+  } catch (error) {
+    await file.close();
+    throw error;
+  }
+}
+
+/** A Parquet input. */
+export class ParquetReader implements DatasetReader {
+  readonly format = 'parquet';
+  readonly schema: Schema;
+  readonly numRows: number;
+  readonly parquetColumns: ReadonlyMap<string, readonly SchemaElement[]>;
+  readonly warnings: readonly string[];
+  readonly parquetLayout: ParquetLayout;
+  /** Row groups with rows: the chunks of random access. */
+  private readonly nonEmptyGroups: readonly number[];
+  /** Gives decoded columns their stored Arrow types. */
+  private readonly restorer: ColumnRestorer;
+  #closed = false;
+
+  constructor(
+    private readonly file: FileRange,
+    private readonly path: string,
+    readonly name: string,
+    private readonly footer: Footer,
+    private readonly plans: ColumnPlan[],
+    private readonly pool: DecodePool | undefined,
+  ) {
+    const read = readSchema(plans.map((plan) => plan.field), footer.metadata.key_value_metadata);
+    this.schema = read.schema;
+    this.warnings = read.problem ? [`${name}: its ARROW:schema cannot be read (${read.problem}); reading the Parquet types instead`] : [];
+    this.parquetColumns = new Map(plans.map((plan) => [plan.name, plan.elements]));
+    this.numRows = footer.metadata.row_groups.reduce((sum, group) => sum + Number(group.num_rows), 0);
+    const groups = footer.metadata.row_groups.flatMap((group, g) => (Number(group.num_rows) > 0 ? [g] : []));
+    this.nonEmptyGroups = groups;
+    const decode = (g: number, c: number) => this.decodeGroup(g, [c]);
+    this.restorer = new ColumnRestorer(read.restores, async function* (c) {
+      for (const g of groups) yield (await decode(g, c))[0]!;
+    });
+    this.parquetLayout = layoutOf(footer, groups);
+  }
+
+  async *batches(columns?: readonly string[]): AsyncGenerator<RecordBatch> {
+    const { schema, indices } = project(this.schema, columns);
+    const type = new Struct(schema.fields);
+    const groups = this.nonEmptyGroups;
+    const decoded = this.pool && groups.length > 1 ? this.inPool(groups, indices) : this.inThread(groups, indices);
+    for await (const [g, children] of decoded) {
+      const rows = Number(this.footer.metadata.row_groups[g]!.num_rows);
+      yield new RecordBatch(schema, makeData({ type, length: rows, nullCount: 0, children: await this.restore(g, indices, children) }));
+    }
+  }
+
+  /** Non-empty row groups, the chunks of random access. */
+  get chunkCount(): number {
+    return this.nonEmptyGroups.length;
+  }
+
+  /** Non-empty row group `index`, projected to `columns`. */
+  async readChunk(index: number, columns?: readonly string[]): Promise<RecordBatch> {
+    const { schema, indices } = project(this.schema, columns);
+    const g = this.nonEmptyGroups[index]!;
+    const children = await this.restore(g, indices, await this.decodeGroup(g, indices));
+    const rows = Number(this.footer.metadata.row_groups[g]!.num_rows);
+    return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: rows, nullCount: 0, children }));
+  }
+
+  /**
+   * The Data of columns `columns` (indices into the schema: names can repeat)
+   * of row group `g`, decoded on this thread, with the types Parquet maps
+   * them to (restore() gives them their stored types).
+   */
+  async decodeGroup(g: number, columns: readonly number[]): Promise<Data[]> {
+    const rows = Number(this.footer.metadata.row_groups[g]!.num_rows);
+    const children: Data[] = [];
+    for (const c of columns) children.push(await this.readColumn(this.plans[c]!, g, rows));
+    return children;
+  }
+
+  private async *inThread(groups: readonly number[], columns: readonly number[]): AsyncGenerator<[number, Data[]]> {
+    for (const g of groups) yield [g, await this.decodeGroup(g, columns)];
+  }
+
+  /** Row groups decoded by the pool's threads, a few ahead, yielded in file order. */
+  private async *inPool(groups: readonly number[], columns: readonly number[]): AsyncGenerator<[number, Data[]]> {
+    const pool = this.pool!;
+    const ahead = pool.size + 1;
+    const pending: Promise<PlainData[]>[] = [];
+    const schedule = (k: number) => {
+      const job = pool.decode(this.path, this.name, groups[k]!, columns);
+      job.catch(() => undefined); // awaited below; a job left behind by an early stop must not be unhandled
+      pending[k] = job;
+    };
+    for (let k = 0; k < Math.min(ahead, groups.length); k++) schedule(k);
+    for (let k = 0; k < groups.length; k++) {
+      const plain = await pending[k]!;
+      delete pending[k];
+      if (k + ahead < groups.length) schedule(k + ahead);
+      yield [groups[k]!, plain.map((p, c) => fromPlain(this.plans[columns[c]!]!.field.type, p))];
+    }
+  }
+
+  /** Decoded columns `columns` of row group `g` under their stored Arrow types. */
+  private async restore(g: number, columns: readonly number[], children: Data[]): Promise<Data[]> {
+    const out: Data[] = [];
+    for (let k = 0; k < children.length; k++) {
+      try {
+        out.push(await this.restorer.restore(columns[k]!, children[k]!));
+      } catch (error) {
+        throw this.columnError(error, `in column "${this.plans[columns[k]!]!.name}" (row group ${g})`);
+      }
+    }
+    return out;
+  }
+
+  /** Threads decoding row groups for this reader (0: the main thread does it). */
+  get decoderThreads(): number {
+    return this.pool?.size ?? 0;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.pool?.close();
+    await this.file.close();
+  }
+
+  private async readColumn(plan: ColumnPlan, g: number, rows: number): Promise<Data> {
+    if (this.#closed) throw new Error(`${this.name}: the reader is closed`);
+    const where = `in column "${plan.name}" (row group ${g})`;
+    if (!plan.node) throw new DataError(`${this.name}: unsupported type ${where}: ${plan.unsupported}`);
+    const chunks = new Map<number, LeafChunk>();
+    try {
+      for (const leaf of leavesOf(plan.node)) {
+        const chunk = this.footer.metadata.row_groups[g]!.columns[leaf.leaf]!;
+        const [start, end] = chunkRange(chunk);
+        const meta = chunk.meta_data!;
+        const bytes = await this.file.read(start, end);
+        chunks.set(leaf.leaf, decodeColumnChunk(bytes, {
+          column: { type: meta.type, width: meta.type === 'INT96' ? 12 : (leaf.element.type_length ?? 0) },
+          maxDef: leaf.def,
+          maxRep: leaf.maxRep,
+          codec: meta.codec,
+          numValues: Number(meta.num_values),
+        }));
+      }
+      return assembleColumn(plan.node, chunks, rows);
+    } catch (error) {
+      throw this.columnError(error, where);
+    }
+  }
+
+  /** An error met reading a column (`where` names it), as the DataError users see. */
+  private columnError(error: unknown, where: string): DataError {
+    if (error instanceof DataError) return error;
+    if (error instanceof UnsupportedParquet) return new DataError(`${this.name}: unsupported ${error.message} ${where}`);
+    return new DataError(`${this.name}: corrupt Parquet data ${where}: ${messageOf(error)}`);
+  }
+}
