@@ -8,7 +8,7 @@ import { ROOT } from './helpers/cli.js';
 test('npm run bench --smoke measures every command and writes the results table', () => {
   const run = spawnSync(process.execPath, [join(ROOT, 'bench', 'bench.mjs'), '--smoke'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
   expect(run.status).toBe(0);
-  const out = /wrote (.*BENCHMARKS\.md)/.exec(run.stderr)?.[1];
+  const out = /wrote results to (\S*BENCHMARKS\.md)/.exec(run.stderr)?.[1];
   expect(out).toBeDefined();
   const report = readFileSync(out!, 'utf8');
   const groups = ['goals', 'memory', 'codecs', '3-D', 'batch size', 'shuffle', 'report'];
