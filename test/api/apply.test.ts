@@ -155,6 +155,17 @@ describe('readState() and writeState()', () => {
     expect(await readState(path)).toStrictEqual(state);
   });
 
+  test("a PyTorch safetensors state_dict reads as the document bn1d import writes, once its features are named", async () => {
+    const dir = scratch();
+    const torch = join(ROOT, 'fixtures', 'interop', 'torch-two-layers.safetensors');
+    const imported = join(dir, 'imported.json');
+    await ok(['import', torch, '--prefix', 'encoder.bn.', '--features', 'p,q', '-o', imported]);
+    const read = await readState(torch, { prefix: 'encoder.bn.', features: ['p', 'q'] });
+    expect(read).toStrictEqual(JSON.parse(readFileSync(imported, 'utf8')));
+    await expect(readState(torch, { features: ['p', 'q'] })).rejects.toMatchObject({ hint: 'import-prefix' });
+    await expect(readState(torch, { prefix: 'encoder.bn.' })).rejects.toThrow(/pass options.features with 2 column names in channel order/);
+  });
+
   test('a broken document or file is refused with the field it breaks', async () => {
     const dir = scratch();
     const state = await fit(WINE, { columns: ['hue'] });
