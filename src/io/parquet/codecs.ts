@@ -2,36 +2,21 @@
  * The compression codecs of Parquet outputs: the names `--compression` takes,
  * the Parquet codec each one writes, and its compressor. GZIP and BROTLI
  * come from Node's zlib (at levels that cost about as much time as the
- * other codecs: brotli's top quality is a hundred times slower); SNAPPY is
- * hysnappy, the reference C code built to wasm (the fastest Snappy at hand
- * on the pages bn1d writes: BENCHMARKS.md, "Snappy compressors"); ZSTD and
- * LZ4_RAW are pure TypeScript. These are the compressors of every page of
- * every write path: hyparquet-writer's own Snappy, which its ParquetWriter
- * puts under the ones it is given, is never used.
+ * other codecs: brotli's top quality is a hundred times slower); SNAPPY,
+ * ZSTD and LZ4_RAW are pure TypeScript. SNAPPY is bn1d's port of the
+ * reference compressor: on the pages bn1d re-encodes most, normalized
+ * features, which barely compress, it is 3-8x faster than hysnappy's wasm
+ * (BENCHMARKS.md, "Snappy compressors"). These are the compressors of every
+ * page of every write path.
  */
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { CompressionCodec } from 'hyparquet';
-import { snappyCompress as snappyOnce, snappyCompressor } from 'hysnappy';
 import { lz4RawCompress } from '../codecs/lz4-compress.js';
+import { snappyCompress } from '../codecs/snappy-compress.js';
 import { zstdCompress } from '../codecs/zstd-compress.js';
 
 /** A page compressor. */
 export type Compressor = (input: Uint8Array) => Uint8Array;
-
-/** Inputs up to this size share one wasm instance; it keeps the memory it grows to, about 2.2 times its largest input. */
-const SHARED_SNAPPY_BYTES = 4 << 20;
-let sharedSnappy: Compressor | undefined;
-
-/**
- * Snappy: data pages (at most 1 MiB of values) go through one instance,
- * made on first use; a larger input (a big dictionary page) gets an
- * instance of its own, whose memory goes with it.
- */
-function snappyCompress(input: Uint8Array): Uint8Array {
-  if (input.length > SHARED_SNAPPY_BYTES) return snappyOnce(input);
-  sharedSnappy ??= snappyCompressor();
-  return sharedSnappy(input);
-}
 
 const COMPRESSORS = {
   SNAPPY: snappyCompress,

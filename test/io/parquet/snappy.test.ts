@@ -1,13 +1,12 @@
 /**
- * The SNAPPY compressor of Parquet outputs (hysnappy, in src/io/parquet/codecs.ts),
- * the one compressor of every SNAPPY page bn1d writes: outputs that two
- * independent decoders (hyparquet's JS one and hysnappy's wasm build of the
- * C code) decode back to the input, within the format's size bound and
- * about as small as hyparquet-writer's; inputs past the size one shared
- * wasm instance takes; pages that DuckDB and Polars read; and in a file
- * bn1d writes, every SNAPPY page of every path (typed arrays, lists,
- * hyparquet-writer's columns and dictionaries) is this compressor's output,
- * never hyparquet-writer's built-in one.
+ * The SNAPPY compressor of Parquet outputs (bn1d's port, through
+ * src/io/parquet/codecs.ts), the one compressor of every SNAPPY page bn1d
+ * writes: outputs that two independent decoders (hyparquet's JS one and
+ * hysnappy's wasm build of the C code) decode back to the input, within the
+ * format's size bound; inputs of several MiB; pages that DuckDB and Polars
+ * read; and in a file bn1d writes, every SNAPPY page of every path (typed
+ * arrays, lists, the generic column writer and dictionaries) is this
+ * compressor's output.
  */
 import fc from 'fast-check';
 import { snappyUncompress } from 'hyparquet';
@@ -97,7 +96,7 @@ describe('SNAPPY pages', () => {
     expect(snappyCompress(new Uint8Array(1 << 20)).length).toBeLessThan((1 << 20) / 16);
   });
 
-  test('inputs past the 4 MiB that one shared instance takes round-trip, and the shared one still works after them', () => {
+  test('inputs of several MiB round-trip, and a small input compresses the same after them', () => {
     const small = periodic(randomBytes(1000, 5), 300 * KIB, 0.01, 5);
     const before = snappyCompress(small);
     for (const n of [4 * MIB, 4 * MIB + 1, 9 * MIB]) expect(roundTrips(periodic(randomBytes(5000, n), n, 0.01, n)), `${n} bytes`).toBe(true);
