@@ -2,7 +2,6 @@
 import { Command } from 'commander';
 import { UsageError } from '../core/errors.js';
 import { countOf } from '../core/format-count.js';
-import { expandInputs } from '../io/files/expand-inputs.js';
 import { isReplaceableState, writeState } from '../io/files/state-file.js';
 import { type FitOptions, fitState } from '../pipeline/fit.js';
 import type { NanOption } from '../pipeline/options.js';
@@ -92,8 +91,6 @@ export async function runFit(inputs: string[], options: FitFlags, io: Io, explic
   if (options.resume && clash) {
     throw new UsageError(`--${clash === 'affine' ? 'no-affine' : clash} cannot be combined with --resume: the resumed state's setting is used`);
   }
-  if (inputs.filter((i) => i === '-').length > 1) throw new UsageError("stdin ('-') can be given only once");
-  await checkTargets((await expandInputs(inputs)).files, options);
   const progress = startProgress(io.stderr, options.quiet ?? false, 'fitting');
   let samples: SampleCollector | undefined;
   let counted = false;
@@ -111,6 +108,7 @@ export async function runFit(inputs: string[], options: FitFlags, io: Io, explic
         : undefined,
     }, {
       spell: flagSpelling,
+      beforeRead: (files) => checkTargets(files, options),
       samples: options.report ? (features) => (samples = new SampleCollector(features.length)) : undefined,
     });
     await writeState(fitted, outputTarget(options.state, io));

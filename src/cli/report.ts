@@ -1,7 +1,5 @@
 /** `bn1d report`: an HTML report of a fitted state, with histograms of the values of the inputs given. */
 import { Command } from 'commander';
-import { UsageError } from '../core/errors.js';
-import { expandInputs } from '../io/files/expand-inputs.js';
 import { readStateFile } from '../io/files/state-file.js';
 import { InputSeries } from '../pipeline/input-series.js';
 import { buildReport, SampleCollector } from '../pipeline/report-data.js';
@@ -18,13 +16,13 @@ Examples:
 
 /** Writes the report of the state at `statePath`, sampling the values of `inputs`. */
 export async function runReport(statePath: string, inputs: string[], options: { output: string }, io: Io): Promise<void> {
-  if (inputs.filter((i) => i === '-').length > 1) throw new UsageError("stdin ('-') can be given only once");
-  const expanded = await expandInputs(inputs);
-  checkReportTarget(options.output, [statePath, ...expanded.files], '-o');
+  // Resolving opens nothing: the files are known before the report target is checked.
+  const sources = inputs.length ? await resolveSources(inputs, io.stdin) : undefined;
+  const files = sources?.sources.flatMap((s) => (s.path === undefined ? [] : [s.path])) ?? [];
+  checkReportTarget(options.output, [statePath, ...files], '-o');
   const state = await readStateFile(statePath);
   let samples: SampleCollector | undefined;
-  if (inputs.length) {
-    const sources = await resolveSources(inputs, io.stdin);
+  if (sources) {
     const series = new InputSeries(sources, false);
     samples = new SampleCollector(state.features.length);
     try {

@@ -62,6 +62,8 @@ export interface FitOptions extends SelectionOptions {
 /** What the CLI adds to a fit: its spelling of settings, and a sample of the values for a report. */
 export interface FitExtras {
   spell?: Spelling;
+  /** Checks the files the inputs stand for, before any is read (the CLI refuses a state or report path that is one of them). */
+  beforeRead?: (files: readonly string[]) => Promise<void>;
   samples?: (features: readonly string[]) => SampleCollector;
 }
 
@@ -115,6 +117,7 @@ export async function fitState(inputs: Inputs, options: FitOptions = {}, extras:
   const sources = await resolveSources(inputs, options.stdin);
   const series = new InputSeries(sources, epochs > 1, new DataWarnings(options.onWarning));
   try {
+    await extras.beforeRead?.(sources.sources.flatMap((s) => (s.path === undefined ? [] : [s.path])));
     const initial = await initialState(series, options, spell);
     const onProgress = options.onProgress;
     let totalRows: number | undefined;

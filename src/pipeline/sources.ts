@@ -7,7 +7,7 @@
 import type { RecordBatch, Schema } from 'apache-arrow';
 export type { BatchStream } from '../io/arrow/table-reader.js';
 import { UsageError } from '../core/errors.js';
-import { type BatchesInMemory, type BatchStream, streamReader, tableReader } from '../io/arrow/table-reader.js';
+import { type BatchesInMemory, type BatchStream, readOnceError, streamReader, tableReader } from '../io/arrow/table-reader.js';
 import type { DatasetReader } from '../io/dataset/dataset.js';
 import { expandInputs } from '../io/files/expand-inputs.js';
 import { inputName, openFile, type OpenOptions, StdinSource } from '../io/dataset/open-input.js';
@@ -91,7 +91,7 @@ function memorySources(input: Input): ResolvedSources {
     const name = 'record batches';
     let opened = false;
     const open = async () => {
-      if (opened) throw new UsageError(`${name}: an iterator of record batches can be read once; for more than one pass, give a Table or an array of record batches`);
+      if (opened) throw readOnceError(name);
       opened = true;
       return streamReader(input as BatchStream, name);
     };

@@ -4,36 +4,13 @@
  * scripts/make-module-goldens.py with torch.nn.BatchNorm1d), and the same
  * running statistics as fit() over the same rows in the same batches.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { tableFromArrays } from 'apache-arrow';
 import { describe, expect, test } from 'vitest';
 import { BatchNorm1d, fit, type State, UsageError } from 'bn1d';
-import { ROOT } from '../helpers/cli.js';
 import { operandRelativeError } from '../helpers/errors.js';
+import { loadModuleGoldens } from '../helpers/module-goldens.js';
 
-const DIR = join(ROOT, 'fixtures', 'goldens-module');
-
-interface Step {
-  mode: 'train' | 'eval';
-  shape: number[];
-  input: number[];
-  output: number[];
-  mean: number[];
-  invstd: number[];
-  running_mean: number[] | null;
-  running_var: number[] | null;
-  num_batches_tracked: number | null;
-}
-interface Golden {
-  name: string;
-  config: { num_features: number; eps: number; momentum: number | null; affine: boolean; track_running_stats: boolean };
-  dtype: 'float32' | 'float64';
-  initial: { weight: number[] | null; bias: number[] | null; running_mean: number[] | null; running_var: number[] | null; num_batches_tracked: number | null };
-  steps: Step[];
-}
-
-const goldens = readdirSync(DIR).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join(DIR, f), 'utf8')) as Golden);
+const goldens = loadModuleGoldens();
 const vector = (v: number[] | null) => (v === null ? null : Float64Array.from(v));
 
 describe('BatchNorm1d from the package', () => {

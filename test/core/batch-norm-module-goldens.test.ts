@@ -6,35 +6,13 @@
  * tolerance of the other golden tests. Set BN1D_PARITY_TABLE=1 to print the
  * largest errors per case.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, test } from 'vitest';
 import { BatchNorm1d, type BatchNorm1dShape } from '../../src/core/batch-norm-module.js';
 import { operandRelativeError, relativeError } from '../helpers/errors.js';
+import { loadModuleGoldens } from '../helpers/module-goldens.js';
 
 const TOLERANCE = 1e-12;
-const DIR = fileURLToPath(new URL('../../fixtures/goldens-module/', import.meta.url));
-
-interface Buffers {
-  running_mean: number[] | null;
-  running_var: number[] | null;
-  num_batches_tracked: number | null;
-}
-
-interface ModuleGolden {
-  name: string;
-  config: { num_features: number; eps: number; momentum: number | null; affine: boolean; track_running_stats: boolean };
-  dtype: 'float32' | 'float64';
-  initial: Buffers & { weight: number[] | null; bias: number[] | null };
-  /** Each forward call, with the layer's buffers after it and the mean and invstd it normalized with. */
-  steps: (Buffers & { mode: 'train' | 'eval'; shape: number[]; input: number[]; output: number[]; mean: number[]; invstd: number[] })[];
-}
-
-const goldens = readdirSync(DIR)
-  .filter((f) => f.endsWith('.json'))
-  .sort()
-  .map((f) => JSON.parse(readFileSync(join(DIR, f), 'utf8')) as ModuleGolden);
+const goldens = loadModuleGoldens();
 const table: string[] = [];
 const vec = (v: number[] | null) => (v === null ? null : Float64Array.from(v));
 

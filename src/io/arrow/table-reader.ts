@@ -47,6 +47,11 @@ export function tableReader(input: BatchesInMemory, name: string): DatasetReader
   };
 }
 
+/** The refusal to read an iterator of record batches a second time. */
+export function readOnceError(name: string): UsageError {
+  return new UsageError(`${name}: an iterator of record batches can be read once; for more than one pass, give a Table or an array of record batches`);
+}
+
 /** A source of record batches read once: any (async) iterable of them. */
 export type BatchStream = Iterable<RecordBatch> | AsyncIterable<RecordBatch>;
 
@@ -66,7 +71,7 @@ export async function streamReader(source: BatchStream, name: string): Promise<D
     schema,
     numRows: undefined,
     async *batches(columns) {
-      if (read) throw new UsageError(`${name}: an iterator of record batches can be read once; for more than one pass, give a Table or an array of record batches`);
+      if (read) throw readOnceError(name);
       read = true;
       const projection = project(schema, columns);
       let index = 0;
