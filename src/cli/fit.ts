@@ -16,6 +16,7 @@ import {
   given,
   momentumOption,
   momentumValue,
+  jobsOption,
   nanOption,
   quietOption,
   seedOption,
@@ -49,6 +50,7 @@ export interface FitFlags {
   shuffleBuffer: number;
   /** Also write an HTML report here. */
   report?: string;
+  jobs?: number;
 }
 
 const EXAMPLES = `
@@ -142,6 +144,7 @@ export function fitCommand(io: Io): Command {
     .addOption(shuffleBufferOption())
     .option('--report <path>', "also write an HTML report: running statistics along the fit, histograms, the final state ('-' = stdout)")
     .addOption(nanOption())
+    .addOption(jobsOption())
     .addOption(quietOption())
     .addHelpText('after', EXAMPLES)
     .action(async (inputs: string[], options: FitFlags, command: Command) => {

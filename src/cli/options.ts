@@ -66,6 +66,7 @@ export const columnsOption = () =>
 export const excludeOption = () => new Option('-x, --exclude <a,b,...>', `leave these columns out of the default selection (${NAME_LISTS})`).argParser(names);
 export const batchSizeOption = () => new Option('-b, --batch-size <n>', 'rows per batch').argParser(positiveInteger).default(256);
 export const epsOption = () => new Option('--eps <x>', 'added to the variance before the square root (torch: eps)').argParser(eps).default(1e-5);
+export const jobsOption = () => new Option('-j, --jobs <n>', 'worker threads (default: one per core); the results are the same for any n').argParser(positiveInteger);
 export const epochsOption = () => new Option('-e, --epochs <n>', 'passes over the inputs').argParser(positiveInteger).default(1);
 export const momentumOption = () =>
   new Option('-m, --momentum <x|none>', 'EMA factor in (0, 1], or none for a cumulative average (torch: momentum=None)').argParser(momentum).default(0.1);

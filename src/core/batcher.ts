@@ -7,7 +7,7 @@
  * straddles chunks is copied. Either way its values are the same, in the
  * same order, so the statistics are bit-for-bit the same.
  */
-import { type ColumnData, columnRows, concatColumns, sliceColumn } from './column.js';
+import { type ColumnData, columnRows, concatColumns, copyColumn, sliceColumn } from './column.js';
 
 /** Rows of the feature columns, as they come from a reader. */
 export interface Chunk {
@@ -66,6 +66,10 @@ export class Batcher {
       this.pendingRows += take;
       if (this.pendingRows === this.batchSize) batches.push(this.emit(this.takePending()));
     }
+    // Whatever is left pending ends with this chunk's last rows (earlier ones are copies already):
+    // copied, as a view would keep all of this chunk in memory until the next one fills the batch.
+    const last = this.pending.length - 1;
+    if (last >= 0) this.pending[last] = copyChunk(this.pending[last]!);
     return batches;
   }
 
@@ -93,6 +97,11 @@ export class Batcher {
     this.nextRow += chunk.rows;
     return batch;
   }
+}
+
+/** A chunk's rows in arrays of their own. */
+function copyChunk(chunk: Chunk): Chunk {
+  return { rows: chunk.rows, columns: chunk.columns.map(copyColumn) };
 }
 
 /** Rows [start, end) of a chunk, as views. */

@@ -58,7 +58,16 @@ export function sliceColumn(column: ColumnData, start: number, end: number): Col
 export function concatColumns(parts: readonly ColumnData[]): ColumnData {
   const first = parts[0];
   if (!first) throw new Error('concatColumns needs at least one part');
-  if (parts.length === 1) return first;
+  return parts.length === 1 ? first : joinColumns(parts);
+}
+
+/** A copy of a column's rows: it holds no view of the arrays it was cut from. */
+export function copyColumn(column: ColumnData): ColumnData {
+  return joinColumns([column]);
+}
+
+function joinColumns(parts: readonly ColumnData[]): ColumnData {
+  const first = parts[0]!;
   let size = 0;
   let rows = 0;
   let anyNull = false;

@@ -13,6 +13,7 @@ import { TrajectoryRecorder } from '../core/trajectory.js';
 import type { InputSeries } from './input-series.js';
 import type { Spelling } from './options.js';
 import type { SampleCollector } from './report-data.js';
+import { runChannelEpochs } from './fit-jobs.js';
 import { type ShuffleOptions, ShuffledInputs } from './shuffled-inputs.js';
 
 /** What the loop needs besides the state. */
@@ -30,6 +31,8 @@ export interface EpochOptions {
   signal?: AbortSignal | undefined;
   /** How messages name settings. */
   spell: Spelling;
+  /** Threads a fit of random-access files may train on (default 1). */
+  jobs?: number | undefined;
 }
 
 /** Rows read and batches trained on since the start, and where the loop is. */
@@ -52,6 +55,27 @@ const MAX_TRAJECTORY_FEATURES = 512;
 
 /** Trains `state` over the inputs for the given epochs. */
 export async function runEpochs(series: InputSeries, initial: BatchNormState, options: EpochOptions): Promise<EpochsResult> {
+  // Files that can be read a chunk at a time are read column by column; shuffled reads and streams go row by row.
+  const files = options.shuffle ? undefined : series.randomAccessFiles();
+  if (files) {
+    const result = await runChannelEpochs(series, files, initial, { ...options, jobs: options.jobs ?? 1 });
+    checkCounts(series, result.rows, result.batches, options);
+    return result;
+  }
+  return runRowEpochs(series, initial, options);
+}
+
+/** The errors of a fit that read no rows, or trained on no batch. */
+function checkCounts(series: InputSeries, rows: number, batches: number, options: EpochOptions): void {
+  if (rows === 0) throw new DataError(`no rows to fit in ${series.names.join(', ')}`);
+  if (batches === 0) {
+    const { spell, batchSize } = options;
+    throw new DataError(`no batch to train on: ${countOf(rows, 'row')} ${rows === 1 ? 'is' : 'are'} fewer than ${spell('batchSize')} ${formatCount(batchSize)}, and ${spell('dropLast')} drops the short batch`);
+  }
+}
+
+/** The loop over feature chunks of every column at once (streams, and shuffled reads). */
+async function runRowEpochs(series: InputSeries, initial: BatchNormState, options: EpochOptions): Promise<EpochsResult> {
   let state = initial;
   const { batchSize, epochs, shuffle } = options;
   const channels = state.features.length;
@@ -91,10 +115,7 @@ export async function runEpochs(series: InputSeries, initial: BatchNormState, op
         train(last);
         options.onProgress?.({ rows: seen, batches, epoch, epochs });
       }
-      if (rows === 0) throw new DataError(`no rows to fit in ${series.names.join(', ')}`);
-      if (batches === 0) {
-        throw new DataError(`no batch to train on: ${countOf(rows, 'row')} ${rows === 1 ? 'is' : 'are'} fewer than ${options.spell('batchSize')} ${formatCount(batchSize)}, and ${options.spell('dropLast')} drops the short batch`);
-      }
+      checkCounts(series, rows, batches, options);
     }
   } finally {
     await shuffled?.close();

@@ -11,7 +11,7 @@ import { readStateFile } from '../io/files/state-file.js';
 import { type EpochCounts, runEpochs } from './epochs.js';
 import { InputSeries } from './input-series.js';
 import {
-  checkColumnNames, checkSelection, choiceOption, DEFAULTS, epsOption, integerOption, librarySpelling, momentumOption, type NanOption, namesOption,
+  checkColumnNames, checkSelection, choiceOption, DEFAULTS, epsOption, integerOption, jobsOption, librarySpelling, momentumOption, type NanOption, namesOption,
   type OptionName, type SelectionOptions, type Spelling,
 } from './options.js';
 import type { SampleCollector } from './report-data.js';
@@ -49,6 +49,8 @@ export interface FitOptions extends SelectionOptions {
   shuffleBuffer?: number | undefined;
   /** Start from this state (a state file's path, or its document): features, eps, momentum and affine come from it. */
   resume?: string | StateDocument | undefined;
+  /** Threads to read and train on (default: one per core); the state is the same for any number. */
+  jobs?: number | undefined;
   /** Stops the fit between chunks; the promise rejects with the signal's reason. */
   signal?: AbortSignal | undefined;
   /** Called after every chunk of rows read. */
@@ -110,6 +112,7 @@ export async function fitState(inputs: Inputs, options: FitOptions = {}, extras:
   const epochs = integerOption(options.epochs, 1, 'epochs', spell, DEFAULTS.epochs);
   const nan = choiceOption(options.nan, ['error', 'skip'], 'nan', spell, DEFAULTS.nan);
   const dropLast = options.dropLast ?? DEFAULTS.dropLast;
+  const jobs = jobsOption(options.jobs, spell);
   const shuffle = options.shuffle
     ? { seed: options.seed ?? randomSeed(), buffer: integerOption(options.shuffleBuffer, 2, 'shuffleBuffer', spell, DEFAULTS.shuffleBuffer) }
     : undefined;
@@ -127,7 +130,7 @@ export async function fitState(inputs: Inputs, options: FitOptions = {}, extras:
     }
     const samples = extras.samples?.(initial.features);
     const { state, rows, batches } = await runEpochs(series, initial, {
-      batchSize, epochs, dropLast, nan, shuffle, samples, signal: options.signal, spell,
+      batchSize, epochs, dropLast, nan, shuffle, samples, signal: options.signal, spell, jobs,
       onProgress: onProgress && ((counts) => onProgress({ ...counts, totalRows })),
     });
     // A stop asked for during the last chunk is a stop all the same.

@@ -8,7 +8,8 @@ import type { Chunk } from '../core/batcher.js';
 import { DataError } from '../core/errors.js';
 import type { DatasetReader } from '../io/dataset/dataset.js';
 import { type Feature, featureChunk } from '../io/dataset/features.js';
-import { decodeThreads, type OpenOptions } from '../io/dataset/open-input.js';
+import { recognizeFormat } from '../io/dataset/detect.js';
+import { decodeThreads, type OpenOptions, readHead } from '../io/dataset/open-input.js';
 import { project } from '../io/dataset/projection.js';
 import { RowOrigins } from '../io/dataset/row-origins.js';
 import { checkSameShape, listColumns, resolveFeatures } from '../io/dataset/select-features.js';
@@ -27,7 +28,7 @@ export class InputSeries {
   constructor(
     inputs: ResolvedSources,
     private readonly rereadable: boolean,
-    private readonly warnings?: DataWarnings,
+    readonly warnings?: DataWarnings,
   ) {
     this.names = inputs.names;
     this.files = inputs.sources;
@@ -50,6 +51,26 @@ export class InputSeries {
     const reader = await this.files[i]!.open(this.rereadable, options);
     this.warnings?.opened(reader);
     return reader;
+  }
+
+  /**
+   * The files, when every input is a Parquet or Arrow IPC file on disk (read
+   * a chunk at a time, column by column: channel-fit.ts); else undefined.
+   */
+  randomAccessFiles(): { path: string; name: string }[] | undefined {
+    const files: { path: string; name: string }[] = [];
+    for (const source of this.files) {
+      if (source.path === undefined || source.path === '-') return undefined;
+      let format: string | undefined;
+      try {
+        format = recognizeFormat(readHead(source.path));
+      } catch {
+        return undefined;
+      }
+      if (format !== 'parquet' && format !== 'arrow') return undefined;
+      files.push({ path: source.path, name: source.name });
+    }
+    return files;
   }
 
   /** Throws unless file `i` has the named features, with the same shapes as the first file. */

@@ -4,6 +4,7 @@
  * setting through a Spelling, so the CLI says "--batch-size" where the
  * library says "options.batchSize".
  */
+import { availableParallelism } from 'node:os';
 import type { Schema } from 'apache-arrow';
 import { UsageError } from '../core/errors.js';
 import { noSuchColumn } from '../io/dataset/select-features.js';
@@ -11,7 +12,7 @@ import { noSuchColumn } from '../io/dataset/select-features.js';
 /** Every setting a message may name. */
 export type OptionName =
   | 'columns' | 'exclude' | 'batchSize' | 'epochs' | 'momentum' | 'eps' | 'affine' | 'dropLast' | 'nan' | 'shuffle' | 'seed'
-  | 'shuffleBuffer' | 'resume' | 'state' | 'output' | 'format' | 'dtype' | 'mode' | 'force' | 'compression' | 'rowGroupSize';
+  | 'shuffleBuffer' | 'resume' | 'state' | 'output' | 'format' | 'dtype' | 'mode' | 'force' | 'compression' | 'rowGroupSize' | 'jobs';
 
 /** How messages name a setting. */
 export type Spelling = (option: OptionName) => string;
@@ -51,6 +52,11 @@ export function integerOption(value: number | undefined, min: number, name: Opti
   if (value === undefined) return fallback;
   if (!Number.isSafeInteger(value) || value < min) fail(`${spell(name)} must be an integer of at least ${min} (got ${value})`);
   return value;
+}
+
+/** Worker threads: a whole number of at least 1, by default one per core. */
+export function jobsOption(value: number | undefined, spell: Spelling): number {
+  return integerOption(value, 1, 'jobs', spell, availableParallelism());
 }
 
 /** The momentum: a number in (0, 1], or null for a cumulative average. */

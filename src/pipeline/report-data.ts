@@ -5,6 +5,7 @@
  */
 import { evalAffine } from '../core/normalize.js';
 import type { Chunk } from '../core/batcher.js';
+import type { ColumnData } from '../core/column.js';
 import { seededRandom } from '../core/random.js';
 import { Reservoir } from '../core/reservoir.js';
 import type { BatchNormState } from '../core/state.js';
@@ -25,6 +26,11 @@ export class SampleCollector {
 
   add(chunk: Chunk): void {
     chunk.columns.forEach((column, c) => this.reservoirs[c]!.offer(column));
+  }
+
+  /** Offers feature `c`'s values of a chunk: the same sample as add() of the chunk, whatever the order of features. */
+  addColumn(c: number, column: ColumnData): void {
+    this.reservoirs[c]!.offer(column);
   }
 
   feature(c: number): { sample: Float64Array; counts: FeatureReport['counts'] } {

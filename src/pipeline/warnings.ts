@@ -22,6 +22,13 @@ export class DataWarnings {
     }
   }
 
+  /** Says a warning another thread's DataWarnings found (once). */
+  relay(warning: string): void {
+    if (this.said.has(warning)) return;
+    this.said.add(warning);
+    this.say(warning);
+  }
+
   check(batch: RecordBatch, features: readonly Feature[], input: string): void {
     for (const { feature, value } of inexactIntegers(batch, features)) {
       if (this.warned.has(feature.name)) continue;

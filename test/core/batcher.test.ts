@@ -74,3 +74,23 @@ describe('Batcher', () => {
     );
   });
 });
+
+describe('rows left pending', () => {
+  test('are copies, so a large chunk is not kept alive by its last rows', () => {
+    const batcher = new Batcher({ batchSize: 256 });
+    const big = chunk(0, 1000);
+    const full = batcher.push(big);
+    expect(full).toHaveLength(3);
+    // Full batches are views of the chunk; the 232 rows left over are not.
+    expect(full[0]!.columns[0]!.values.buffer).toBe(big.columns[0]!.values.buffer);
+    const next = batcher.push(chunk(1000, 1024));
+    expect(next).toHaveLength(1);
+    expect(Array.from(next[0]!.columns[0]!.values)).toEqual(Array.from({ length: 256 }, (_, i) => 768 + i));
+    const small = chunk(0, 10);
+    batcher.push(small);
+    const last = batcher.finish()!;
+    expect(last.columns[0]!.values.buffer).not.toBe(small.columns[0]!.values.buffer);
+    expect(last.columns[1]!.values.buffer).not.toBe(small.columns[1]!.values.buffer);
+    expect(Array.from(last.columns[1]!.values)).toEqual(Array.from(small.columns[1]!.values));
+  });
+});

@@ -3,7 +3,6 @@
  */
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { DataError, UsageError } from '../../core/errors.js';
 import { openArrowFile, openArrowStream } from '../arrow/read.js';
 import { reason } from '../files/atomic-file.js';
@@ -19,14 +18,15 @@ export function inputName(spec: string): string {
 }
 
 /**
- * Threads that decode Parquet row groups besides the main thread for fit:
- * BN1D_THREADS, else one per core beyond the first, at most 3 (each costs some
- * 60 MB of memory; 0 decodes on the main thread).
+ * Threads that decode whole Parquet row groups ahead for a fit read row by
+ * row (a Parquet file on stdin): BN1D_THREADS, else none. Files on disk are
+ * read column by column on the fit's own worker threads (--jobs) instead,
+ * which is faster and holds one column chunk per thread, not row groups.
  */
 export function decodeThreads(env: NodeJS.ProcessEnv = process.env): number {
   const set = env.BN1D_THREADS;
   if (set !== undefined && /^\d+$/.test(set.trim())) return Number(set);
-  return Math.max(0, Math.min(3, availableParallelism() - 1));
+  return 0;
 }
 
 /** Options of openFile. */

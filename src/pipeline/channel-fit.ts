@@ -1,0 +1,221 @@
+/**
+ * A fit read column chunk by column chunk: for files that can be read a
+ * chunk at a time (Parquet row groups, Arrow IPC file record batches), each
+ * channel reads only its own column of each chunk, and trains its own
+ * one-channel state (channel-split.ts) through its own Batcher. Batch
+ * boundaries are row numbers of the stream, the same for every column, so
+ * the joined state is the state of the row-wise loop (epochs.ts) bit for bit.
+ * Memory is one column of one chunk, plus each channel's rows of a batch
+ * that straddles chunks.
+ *
+ * The same function runs on the main thread or, for a share of the
+ * channels, on a worker thread (fit-jobs.ts).
+ *
+ * Errors are the row-wise loop's, exactly: which one a fit reports when
+ * several things are wrong follows the row-wise order (open a file, decode
+ * a chunk's columns, train the batches it completes in batch order: every
+ * channel's moments, then every channel's count check). Each error carries
+ * that position as a key, and the smallest key wins, whichever channel or
+ * thread met it first.
+ */
+import { batchMoments, type Moments, type NanPolicy } from '../core/batch-moments.js';
+import { updateRunningStats } from '../core/batch-norm.js';
+import { type Batch, Batcher } from '../core/batcher.js';
+import { channelState } from '../core/channel-split.js';
+import type { ColumnData } from '../core/column.js';
+import type { BatchNormState } from '../core/state.js';
+import { TrajectoryRecorder } from '../core/trajectory.js';
+import type { DatasetReader } from '../io/dataset/dataset.js';
+import { columnData, type Feature } from '../io/dataset/features.js';
+import { project } from '../io/dataset/projection.js';
+import { RowOrigins } from '../io/dataset/row-origins.js';
+import { resolveFeatures } from '../io/dataset/select-features.js';
+import type { InputSeries } from './input-series.js';
+import type { DataWarnings } from './warnings.js';
+
+/** What a share of the channels trains with. */
+export interface ChannelSettings {
+  batchSize: number;
+  epochs: number;
+  dropLast: boolean;
+  nan: NanPolicy;
+  /** Whether a trajectory is recorded. */
+  trajectory: boolean;
+}
+
+/** Callbacks of a channel fit. */
+export interface ChannelHooks {
+  /**
+   * After every chunk position: rows of the stream read so far, over every
+   * epoch, batches trained on, and the position done (no error before it is
+   * left to report).
+   */
+  onRows?: ((rows: number, batches: number, epoch: number, position: number) => void) | undefined;
+  /** The first epoch's values of channel `c` (an index into the state's features), chunk by chunk, for a report. */
+  onValues?: ((c: number, column: ColumnData) => void) | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/** Where in the row-wise order an error happened: compared element by element. */
+export type ErrorKey = readonly number[];
+
+/** An error met by a channel fit, with its position. */
+export class KeyedError extends Error {
+  constructor(
+    readonly key: ErrorKey,
+    readonly error: unknown,
+  ) {
+    super(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** Negative, zero or positive as `a` comes before, with or after `b`. */
+export function compareKeys(a: ErrorKey, b: ErrorKey): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.length - b.length;
+}
+
+/** The trained channels (one-channel states, in the order asked), rows of the last epoch, and batches trained on. */
+export interface ChannelOutcome {
+  parts: BatchNormState[];
+  rows: number;
+  batches: number;
+}
+
+const OPEN = -1;
+const DECODE = 0;
+const TRAIN = 1;
+
+/** One channel's training: its state, batcher, trajectory and first error. */
+class Channel {
+  state: BatchNormState;
+  batcher!: Batcher;
+  readonly recorder: TrajectoryRecorder | undefined;
+  feature: Feature | undefined;
+  /** Position of the column in the schema of the file being read. */
+  schemaIndex = 0;
+  failed: KeyedError | undefined;
+  /** Batches trained on, over every epoch. */
+  trained = 0;
+
+  constructor(
+    readonly c: number,
+    state: BatchNormState,
+    trajectory: boolean,
+  ) {
+    this.state = channelState(state, c);
+    this.recorder = trajectory ? new TrajectoryRecorder(1, this.state.trajectory) : undefined;
+  }
+
+  /**
+   * fitBatch, in its two steps: the row-wise loop computes every channel's
+   * moments (and meets NaN there) before it checks any channel's count.
+   */
+  train(batch: Batch, describeRow: (row: number) => string, nan: NanPolicy, key: (batch: number) => ErrorKey): void {
+    if (this.failed) return;
+    this.trained++;
+    const options = { nan, describeRow };
+    let moments: Moments;
+    try {
+      moments = batchMoments(this.state, batch, options);
+    } catch (error) {
+      this.failed = new KeyedError([...key(batch.index), 0, this.c], error);
+      return;
+    }
+    try {
+      this.state = updateRunningStats(this.state, batch, moments, options);
+      this.recorder?.record(this.state);
+    } catch (error) {
+      this.failed = new KeyedError([...key(batch.index), 1, this.c], error);
+    }
+  }
+}
+
+/** Trains channels `channels` of `state` over the series, column chunk by column chunk. Throws a KeyedError. */
+export async function fitChannels(
+  series: InputSeries,
+  state: BatchNormState,
+  channels: readonly number[],
+  settings: ChannelSettings,
+  warnings: DataWarnings | undefined,
+  hooks: ChannelHooks = {},
+): Promise<ChannelOutcome> {
+  const mine = channels.map((c) => new Channel(c, state, settings.trajectory));
+  const names = state.features;
+  let seen = 0;
+  let rows = 0;
+  const origins = new RowOrigins();
+  const describeRow = (row: number) => origins.describe(row);
+  const fail = () => {
+    const first = mine.reduce<KeyedError | undefined>((a, ch) => (ch.failed && (!a || compareKeys(ch.failed.key, a.key) < 0) ? ch.failed : a), undefined);
+    if (first) throw first;
+  };
+  for (let epoch = 1; epoch <= settings.epochs; epoch++) {
+    for (const ch of mine) {
+      ch.recorder?.startEpoch(ch.state);
+      ch.batcher = new Batcher({ batchSize: settings.batchSize, dropLast: settings.dropLast });
+    }
+    origins.clear();
+    rows = 0;
+    let position = 0;
+    for (let i = 0; i < series.count; i++) {
+      let reader: DatasetReader;
+      try {
+        reader = await series.openAt(i, { threads: 0 });
+      } catch (error) {
+        throw new KeyedError([epoch, position, OPEN], error);
+      }
+      try {
+        try {
+          series.validate(reader, names, i);
+          for (const ch of mine) {
+            const name = names[ch.c]!;
+            ch.feature = resolveFeatures(project(reader.schema, [name]).schema, [name], reader.name)[0];
+            ch.schemaIndex = reader.schema.fields.findIndex((f) => f.name === name);
+          }
+        } catch (error) {
+          throw new KeyedError([epoch, position, OPEN], error);
+        }
+        origins.start(reader.name, rows);
+        const chunks = reader.chunkCount ?? 0;
+        for (let k = 0; k < chunks; k++, position++) {
+          hooks.signal?.throwIfAborted();
+          let chunkRows = 0;
+          for (const ch of mine) {
+            if (ch.failed) continue;
+            const name = names[ch.c]!;
+            let column: ColumnData;
+            try {
+              const batch = await reader.readChunk!(k, [name]);
+              chunkRows = batch.numRows;
+              warnings?.check(batch, [{ ...ch.feature!, index: 0 }], reader.name);
+              column = columnData(batch.data.children[0]!, ch.feature!);
+            } catch (error) {
+              ch.failed = new KeyedError([epoch, position, DECODE, ch.schemaIndex, ch.c], error);
+              continue;
+            }
+            if (epoch === 1) hooks.onValues?.(ch.c, column);
+            for (const batch of ch.batcher.push({ rows: chunkRows, columns: [column] })) {
+              ch.train(batch, describeRow, settings.nan, (b) => [epoch, position, TRAIN, b]);
+            }
+          }
+          fail();
+          rows += chunkRows;
+          seen += chunkRows;
+          hooks.onRows?.(seen, mine[0]!.trained, epoch, position);
+        }
+      } finally {
+        await reader.close();
+      }
+    }
+    for (const ch of mine) {
+      const last = ch.batcher.finish();
+      if (last) ch.train(last, describeRow, settings.nan, (b) => [epoch, position, TRAIN, b]);
+    }
+    fail();
+    // The caller says why a fit without rows or batches stops, as the row-wise loop does after its first epoch.
+    if (rows === 0 || mine[0]!.trained === 0) break;
+  }
+  const parts = mine.map((ch) => (ch.recorder ? { ...ch.state, trajectory: ch.recorder.finish(ch.state) } : { ...ch.state, trajectory: undefined }));
+  return { parts, rows, batches: mine[0]!.trained };
+}

@@ -1,0 +1,158 @@
+/**
+ * The epochs of a fit over files read column chunk by column chunk
+ * (channel-fit.ts), on this thread or spread over worker threads: each
+ * worker trains a share of the channels (round robin) over every file and
+ * epoch, and the shares are joined (channel-split.ts). A channel's numbers
+ * do not depend on which thread trained it, so the state is the same for
+ * every number of jobs, bit for bit, and so is the error a fit reports: the
+ * one first in the row-wise order (channel-fit.ts). A worker that has read
+ * past an error another one met cannot find an earlier one, and is stopped.
+ *
+ * Workers start only when the work pays for them (MIN_BYTES_PER_WORKER).
+ */
+import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { joinChannels } from '../core/channel-split.js';
+import type { ColumnData } from '../core/column.js';
+import { DataError, type ErrorHint, UsageError } from '../core/errors.js';
+import type { BatchNormState } from '../core/state.js';
+import { type ChannelOutcome, type ChannelSettings, compareKeys, fitChannels, KeyedError } from './channel-fit.js';
+import type { EpochOptions, EpochsResult } from './epochs.js';
+import type { InputSeries } from './input-series.js';
+
+/** A worker's share of a fit. */
+export interface FitJob {
+  files: { path: string; name: string }[];
+  state: BatchNormState;
+  channels: number[];
+  settings: ChannelSettings;
+}
+
+/** What a worker posts: where it is, a warning, its outcome or its error. */
+export type FitJobMessage =
+  | { rows: number; batches: number; epoch: number; position: number }
+  | { warning: string }
+  | { outcome: ChannelOutcome }
+  | { error: { key: number[]; kind: 'usage' | 'data' | 'bug'; message: string; hint: ErrorHint | undefined } };
+
+/**
+ * Input bytes per worker below which one more is not worth starting: a
+ * worker takes some 40 ms to start (it loads the bundle), which reading
+ * 16 MB of features takes about as long (BENCHMARKS.md, "Jobs").
+ */
+export const MIN_BYTES_PER_WORKER = 16 << 20;
+
+/** Most features a trajectory is recorded for (each adds two paths to the state file). */
+const MAX_TRAJECTORY_FEATURES = 512;
+
+/** The worker script beside the bundled CLI or the compiled library, if there is one (from TypeScript sources there is none). */
+function workerScript(): URL | undefined {
+  for (const relative of ['./fit-worker.mjs', '../fit-worker.mjs']) {
+    const url = new URL(relative, import.meta.url);
+    if (url.protocol === 'file:' && existsSync(fileURLToPath(url))) return url;
+  }
+  return undefined;
+}
+
+/** Threads to train on for `jobs` asked: 1 (this thread) when the input is small or there is one channel. */
+async function threadCount(files: FitJob['files'], channels: number, jobs: number): Promise<number> {
+  if (jobs <= 1 || channels <= 1) return 1;
+  let bytes = 0;
+  for (const file of files) bytes += (await stat(file.path).catch(() => ({ size: 0 }))).size;
+  return Math.max(1, Math.min(jobs, channels, Math.floor(bytes / MIN_BYTES_PER_WORKER)));
+}
+
+/** Trains `initial` over random-access files, column chunk by column chunk, on at most `jobs` threads. */
+export async function runChannelEpochs(series: InputSeries, files: FitJob['files'], initial: BatchNormState, options: EpochOptions & { jobs: number }): Promise<EpochsResult> {
+  const channels = initial.features.length;
+  const settings: ChannelSettings = {
+    batchSize: options.batchSize, epochs: options.epochs, dropLast: options.dropLast, nan: options.nan, trajectory: channels <= MAX_TRAJECTORY_FEATURES,
+  };
+  const all = Array.from({ length: channels }, (_, c) => c);
+  const script = workerScript();
+  const threads = options.samples || !script ? 1 : await threadCount(files, channels, options.jobs);
+  const onRows = (rows: number, batches: number, epoch: number) => options.onProgress?.({ rows, batches, epoch, epochs: options.epochs });
+  const shares = Array.from({ length: threads }, (_, w) => all.filter((c) => c % threads === w));
+  let outcomes: ChannelOutcome[];
+  try {
+    if (threads === 1) {
+      const samples = options.samples;
+      const onValues = samples && ((c: number, column: ColumnData) => samples.addColumn(c, column));
+      outcomes = [await fitChannels(series, initial, all, settings, series.warnings, { signal: options.signal, onRows, onValues })];
+    } else {
+      await series.close();
+      outcomes = await runWorkers(script!, shares.map((share) => ({ files, state: initial, channels: share, settings })), series, options.signal, onRows);
+    }
+  } catch (error) {
+    throw error instanceof KeyedError ? error.error : error;
+  }
+  const parts: BatchNormState[] = new Array(channels);
+  shares.forEach((share, w) => share.forEach((c, k) => (parts[c] = outcomes[w]!.parts[k]!)));
+  const { rows, batches } = outcomes[0]!;
+  return { state: joinChannels(initial, parts), rows, batches };
+}
+
+interface Running {
+  worker: Worker;
+  /** [epoch, position] done. */
+  at: [number, number];
+  settled: boolean;
+}
+
+/** Runs every job on its own worker; resolves to their outcomes, or rejects with the first error (by key) any met. */
+function runWorkers(script: URL, jobs: readonly FitJob[], series: InputSeries, signal: AbortSignal | undefined, onRows: (rows: number, batches: number, epoch: number) => void): Promise<ChannelOutcome[]> {
+  return new Promise((resolve, reject) => {
+    const outcomes: ChannelOutcome[] = [];
+    const errors: KeyedError[] = [];
+    const rows = jobs.map(() => 0);
+    let left = jobs.length;
+    let shown = 0;
+    const running: Running[] = [];
+    const first = () => errors.reduce((a, b) => (compareKeys(b.key, a.key) < 0 ? b : a));
+    const end = (r: Running, fn: () => void) => {
+      if (r.settled) return;
+      r.settled = true;
+      fn();
+      void r.worker.terminate();
+      if (--left > 0) return stopPassed();
+      signal?.removeEventListener('abort', abort);
+      if (signal?.aborted) reject(signal.reason);
+      else if (errors.length) reject(first());
+      else resolve(outcomes);
+    };
+    // A worker that has read past the first error found cannot find one before it.
+    const stopPassed = () => {
+      if (!errors.length) return;
+      const key = first().key;
+      for (const r of running) if (compareKeys(r.at, key.slice(0, 2)) >= 0) end(r, () => {});
+    };
+    const abort = () => running.forEach((r) => end(r, () => {}));
+    signal?.addEventListener('abort', abort, { once: true });
+    jobs.forEach((job, w) => {
+      const r: Running = { worker: new Worker(script, { workerData: job }), at: [0, -1], settled: false };
+      running.push(r);
+      r.worker.on('message', (message: FitJobMessage) => {
+        if ('rows' in message) {
+          r.at = [message.epoch, message.position];
+          rows[w] = message.rows;
+          const least = Math.min(...rows);
+          if (least > shown) onRows((shown = least), message.batches, message.epoch);
+          stopPassed();
+        } else if ('warning' in message) series.warnings?.relay(message.warning);
+        else if ('outcome' in message) end(r, () => (outcomes[w] = message.outcome));
+        else end(r, () => errors.push(new KeyedError(message.error.key, rebuild(message.error))));
+      });
+      r.worker.on('error', (error) => end(r, () => errors.push(new KeyedError([Infinity], error))));
+      r.worker.on('exit', (code) => end(r, () => errors.push(new KeyedError([Infinity], new Error(`a fit worker stopped with exit code ${code}`)))));
+    });
+  });
+}
+
+/** A worker's error, as this thread throws it. */
+function rebuild(error: Extract<FitJobMessage, { error: unknown }>['error']): Error {
+  if (error.kind === 'usage') return new UsageError(error.message);
+  if (error.kind === 'data') return new DataError(error.message, { hint: error.hint });
+  return new Error(error.message);
+}

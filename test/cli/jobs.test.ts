@@ -1,0 +1,48 @@
+/**
+ * fit --jobs: the channels spread over worker threads give the state of one
+ * thread, byte for byte, and the same error, the one first in the row-wise
+ * order, whichever thread meets it. The file is large enough (48 MB) that
+ * workers start.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { bn1d, fails, ok, scratch } from '../helpers/cli.js';
+import { query } from '../helpers/duckdb.js';
+
+const dir = scratch();
+const data = join(dir, 'wide.parquet');
+const bad = join(dir, 'bad.parquet');
+
+beforeAll(async () => {
+  const columns = (nanAt: (k: number) => string) =>
+    [0, 1, 2, 3, 4].map((k) => `CASE WHEN ${nanAt(k)} THEN 'NaN'::DOUBLE ELSE (hash(i * ${k + 3}) % 100000)::DOUBLE / ${k + 7} END AS f${k}`).join(', ');
+  await query(`COPY (SELECT i AS id, ${columns(() => 'false')} FROM range(1200000) r(i)) TO '${data}' (FORMAT parquet, ROW_GROUP_SIZE 300000)`);
+  // NaN in f0 (the first thread's) late, in f3 (the second's) early: the early one is the error.
+  await query(`COPY (SELECT i AS id, ${columns((k) => (k === 0 ? 'i = 1000000' : k === 3 ? 'i = 70000' : 'false'))} FROM range(1200000) r(i)) TO '${bad}' (FORMAT parquet, ROW_GROUP_SIZE 300000)`);
+}, 120_000);
+
+describe('fit --jobs', () => {
+  test('gives the same state file for 1, 2 and 3 threads, and for 2 epochs', async () => {
+    const states = [];
+    for (const jobs of ['1', '2', '3']) {
+      await ok(['fit', data, '-x', 'id', '-e', '2', '-m', 'none', '-q', '--jobs', jobs, '-s', join(dir, `s${jobs}.json`)]);
+      states.push(readFileSync(join(dir, `s${jobs}.json`), 'utf8'));
+    }
+    expect(states[0]).toContain('"num_batches_tracked": 9376');
+    expect(states[1]).toBe(states[0]);
+    expect(states[2]).toBe(states[0]);
+  });
+
+  test('reports the NaN of the earliest batch, met by another thread than the first column', async () => {
+    const one = await fails(['fit', bad, '-x', 'id', '-q', '--jobs', '1', '-s', join(dir, 'x.json')], 1, /column "f3" has NaN at row 70,000 of/);
+    const two = await fails(['fit', bad, '-x', 'id', '-q', '--jobs', '2', '-s', join(dir, 'x.json')], 1, /column "f3" has NaN at row 70,000 of/);
+    expect(two).toBe(one);
+  });
+
+  test('takes a whole number of at least 1', async () => {
+    const run = await bn1d(['fit', data, '--jobs', '0', '-s', join(dir, 'y.json')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--jobs/);
+  });
+});
