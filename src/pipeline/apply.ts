@@ -18,6 +18,7 @@ import { DEFAULT_ROW_GROUP_ROWS } from '../io/parquet/row-groups.js';
 import { sameFile } from '../io/files/same-file.js';
 import { assertDistinctNames } from '../io/dataset/select-features.js';
 import { isSafetensorsFile } from '../io/files/state-file.js';
+import { applyByColumns } from './apply-columns.js';
 import { choiceOption, integerOption, librarySpelling, type Spelling } from './options.js';
 import { type NormalizeOptions, prepareNormalization, type StateInput } from './normalize.js';
 import { DataWarnings } from './warnings.js';
@@ -117,7 +118,13 @@ export async function apply(input: string, state: StateInput, options: ApplyOpti
       parquetColumns: reader.parquetColumns,
       ...parquetOutput(options, reader.parquetLayout, spell),
     });
-    for await (const batch of normalization.batches()) await output.writer.write(batch);
+    const { evalMode } = normalization;
+    // Parquet files into Parquet with their own row groups: column chunk by column chunk.
+    if (evalMode && format === 'parquet' && options.rowGroupSize === undefined && reader.parquetLayout && output.writer.writeColumns) {
+      await applyByColumns(reader, output.writer, { ...evalMode, features: normalization.features, schema: normalization.schema, warnings, signal: options.signal, onProgress: options.onProgress });
+    } else {
+      for await (const batch of normalization.batches()) await output.writer.write(batch);
+    }
     await output.finish();
   } catch (error) {
     await output?.abort();

@@ -213,6 +213,7 @@ export async function fitChannels(
       if (last) ch.train(last, describeRow, settings.nan, (b) => [epoch, position, TRAIN, b]);
     }
     fail();
+    hooks.onRows?.(seen, mine[0]!.trained, epoch, position);
     // The caller says why a fit without rows or batches stops, as the row-wise loop does after its first epoch.
     if (rows === 0 || mine[0]!.trained === 0) break;
   }

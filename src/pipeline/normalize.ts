@@ -66,6 +66,8 @@ async function* sliced(batches: AsyncIterable<RecordBatch>, rows: number): Async
 export interface Normalization {
   readonly schema: Schema;
   readonly features: readonly Feature[];
+  /** In eval mode, the state and NaN policy it normalizes with (each value on its own, so any column can go alone). */
+  readonly evalMode: { readonly state: BatchNormState; readonly nan: NanOption } | undefined;
   batches(): AsyncGenerator<RecordBatch>;
 }
 
@@ -135,7 +137,7 @@ export async function prepareNormalization(
     }
     if (stream) for (const [done, doneOuts] of stream.finish()) yield out(done, doneOuts);
   }
-  return { schema, features, batches };
+  return { schema, features, batches, evalMode: batchStats ? undefined : { state: loaded, nan } };
 }
 
 /**

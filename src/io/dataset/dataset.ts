@@ -3,7 +3,7 @@
  * yields Apache Arrow record batches, whatever the file format, and every
  * writer consumes them: Arrow is the one in-memory shape of table data.
  */
-import type { RecordBatch, Schema } from 'apache-arrow';
+import type { Data, RecordBatch, Schema } from 'apache-arrow';
 import type { CompressionCodec, SchemaElement } from 'hyparquet';
 import type { WriteCodec } from '../parquet/codecs.js';
 import type { RowGroupRows } from '../parquet/row-groups.js';
@@ -66,6 +66,13 @@ export interface ByteSink {
 /** A table being written: batches in, a complete file out when finished. */
 export interface DatasetWriter {
   write(batch: RecordBatch): Promise<void>;
+  /**
+   * Parquet only: writes one row group of `rows` rows column by column, in
+   * schema order, asking `columnAt(c)` for column c's Data (its parts
+   * together hold the row group's rows) only once the previous column is
+   * written. Not to be mixed with write() inside a row group.
+   */
+  writeColumns?(rows: number, columnAt: (c: number) => Promise<readonly Data[]>): Promise<void>;
   /** Writes what closes the file (footer, end-of-stream marker) and ends the sink. */
   finish(): Promise<void>;
 }

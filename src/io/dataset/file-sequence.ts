@@ -94,6 +94,29 @@ export class FileSequence implements DatasetReader {
     }
   }
 
+  /**
+   * Each file's reader in turn (checked against the first), with the stream
+   * row it starts at; a reader is closed when the next one is asked for.
+   */
+  async *readers(): AsyncGenerator<{ reader: DatasetReader; startRow: number }> {
+    this.origins.clear();
+    let row = 0;
+    for (let i = 0; i < this.files.length; i++) {
+      const reader = i === 0 && this.first ? this.first : await this.open(this.files[i]!);
+      this.first = undefined;
+      this.current = reader;
+      try {
+        if (i > 0) check(this.schema, this.firstName, reader, this.name);
+        this.origins.start(reader.name, row);
+        yield { reader, startRow: row };
+        row += reader.numRows ?? 0;
+      } finally {
+        this.current = undefined;
+        await reader.close();
+      }
+    }
+  }
+
   /** Stream row `row` as a row of its file: "row 12 of data/part-1.parquet". */
   describeRow(row: number): string {
     return this.origins.describe(row);

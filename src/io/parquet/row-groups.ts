@@ -43,6 +43,11 @@ export class RowGroupCutter {
     return full;
   }
 
+  /** Rows gathered for a row group not yet full. */
+  get pending(): number {
+    return this.rows;
+  }
+
   /** The rows not yet handed out, as a last (shorter) row group, or undefined when there are none. */
   finish(): RecordBatch[] | undefined {
     return this.rows ? this.take() : undefined;

@@ -64,6 +64,11 @@ export function createParquetWriter(sink: ByteSink, schema: Schema, options: Wri
       if (finished) throw new Error('write after finish');
       for (const parts of groups.push(batch)) await writeRowGroup(frame, columns, parts, writer, codec);
     },
+    async writeColumns(rows, columnAt) {
+      if (finished) throw new Error('write after finish');
+      if (groups.pending) throw new Error('writeColumns with rows of write() pending');
+      await writeColumnGroup(frame, columns, rows, writer, codec, columnAt);
+    },
     async finish() {
       if (finished) return;
       finished = true;
@@ -78,22 +83,33 @@ export function createParquetWriter(sink: ByteSink, schema: Schema, options: Wri
 /** Writes batches as one row group, handing each column chunk to the sink as soon as it is encoded. */
 async function writeRowGroup(frame: ParquetFrame, columns: readonly WriteColumn[], parts: readonly RecordBatch[], writer: SinkWriter, codec: WriteCodec): Promise<void> {
   for (const batch of parts) if (batch.numCols !== columns.length) throw new Error(`batch has ${batch.numCols} columns, the schema ${columns.length}`);
+  const rows = parts.reduce((n, batch) => n + batch.numRows, 0);
+  await writeColumnGroup(frame, columns, rows, writer, codec, async (c) => parts.map((batch) => batch.data.children[c]!));
+}
+
+/** Writes one row group of `rows` rows column by column: each column's Data is asked for, encoded and handed to the sink before the next. */
+async function writeColumnGroup(
+  frame: ParquetFrame, columns: readonly WriteColumn[], rows: number, writer: SinkWriter, codec: WriteCodec, columnAt: (c: number) => Promise<readonly Data[]>,
+): Promise<void> {
   const start = writer.offset;
   const chunks: ChunkOut[] = [];
   for (let c = 0; c < columns.length; c++) {
-    const column = columns[c]!;
-    const data = parts.map((batch) => batch.data.children[c]!);
-    const flat = flatChunk(column, data);
-    const list = flat ? undefined : listChunk(column, data);
-    if (flat) chunks.push(writeFlatChunk(writer, flat, codec));
-    else if (list) chunks.push(writeListChunk(writer, list, codec));
-    else {
-      const pages = encodeParts(column.node, data, column.name);
-      for (let p = 0; p < pages.length; p++) chunks.push(writeLeaf(writer, pages[p]!, column, p, codec));
-    }
+    const data = await columnAt(c);
+    if (data.reduce((n, d) => n + d.length, 0) !== rows) throw new Error(`column ${c} has ${data.reduce((n, d) => n + d.length, 0)} rows, its row group ${rows}`);
+    chunks.push(...encodeColumn(writer, columns[c]!, data, codec));
     await writer.flush();
   }
-  frame.rowGroup(chunks, parts.reduce((n, batch) => n + batch.numRows, 0), start);
+  frame.rowGroup(chunks, rows, start);
+}
+
+/** The column chunks (one per leaf) of one column's Data, written to `writer`. */
+function encodeColumn(writer: SinkWriter, column: WriteColumn, data: readonly Data[], codec: WriteCodec): ChunkOut[] {
+  const flat = flatChunk(column, data);
+  if (flat) return [writeFlatChunk(writer, flat, codec)];
+  const list = listChunk(column, data);
+  if (list) return [writeListChunk(writer, list, codec)];
+  const pages = encodeParts(column.node, data, column.name);
+  return pages.map((page, p) => writeLeaf(writer, page, column, p, codec));
 }
 
 /** A flat numeric column whose typed arrays can be written directly, or undefined. */

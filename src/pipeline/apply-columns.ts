@@ -1,0 +1,64 @@
+/**
+ * An eval-mode apply of Parquet into Parquet, row group by row group and,
+ * within a row group, column chunk by column chunk in schema order: a
+ * feature's chunk is decoded, normalized with its channel's running
+ * statistics and encoded before the next column is read, and every other
+ * column is carried over. Memory is one column chunk, not a row group. The
+ * output has the input's row groups, and its bytes are those the row-wise
+ * apply writes.
+ *
+ * When a file has several bad values, the error names the first one in
+ * column order within its row group (the row-wise apply names the first
+ * row's, in slices of 65,536 rows).
+ */
+import { type Data, RecordBatch, Schema } from 'apache-arrow';
+import type { NanPolicy } from '../core/batch-moments.js';
+import { channelState } from '../core/channel-split.js';
+import { normalizeBatch } from '../core/normalize.js';
+import type { BatchNormState } from '../core/state.js';
+import type { DatasetWriter } from '../io/dataset/dataset.js';
+import { columnData, type Feature, outputArray, replaceFeatures } from '../io/dataset/features.js';
+import type { FileSequence } from '../io/dataset/file-sequence.js';
+import type { DataWarnings } from './warnings.js';
+
+/** What a column-by-column apply needs besides its input and output. */
+export interface ColumnApply {
+  state: BatchNormState;
+  nan: NanPolicy;
+  features: readonly Feature[];
+  /** The output's schema. */
+  schema: Schema;
+  warnings: DataWarnings;
+  signal?: AbortSignal | undefined;
+  onProgress?: ((progress: { rows: number; totalRows: number | undefined }) => void) | undefined;
+}
+
+/** Writes every row group of the Parquet files of `input` to `writer`, one column at a time. */
+export async function applyByColumns(input: FileSequence, writer: DatasetWriter, settings: ColumnApply): Promise<void> {
+  const { schema, features } = settings;
+  const byIndex = new Map(features.map((feature, k) => [feature.index, k]));
+  const describeRow = (row: number) => input.describeRow(row);
+  let rows = 0;
+  for await (const { reader, startRow } of input.readers()) {
+    const groups = reader.parquetLayout!.rowGroupRows;
+    for (let g = 0; g < groups.length; g++) {
+      const groupStart = startRow + groups.slice(0, g).reduce((a, b) => a + b, 0);
+      await writer.writeColumns!(groups[g]!, async (c): Promise<Data[]> => {
+        settings.signal?.throwIfAborted();
+        const batch = await reader.readChunk!(g, [reader.schema.fields[c]!.name]);
+        const k = byIndex.get(c);
+        if (k === undefined) return [batch.data.children[0]!];
+        const feature = { ...features[k]!, index: 0 };
+        settings.warnings.check(batch, [feature], reader.name);
+        const column = columnData(batch.data.children[0]!, feature);
+        const out = outputArray(column, feature);
+        const step = { rows: batch.numRows, columns: [column], index: g, startRow: groupStart };
+        normalizeBatch(channelState(settings.state, k), step, [out], { nan: settings.nan, describeRow });
+        const one = new Schema([schema.fields[c]!], schema.metadata);
+        return [replaceFeatures(new RecordBatch(batch.schema, batch.data), one, [feature], [out]).data.children[0]!];
+      });
+      rows += groups[g]!;
+      settings.onProgress?.({ rows, totalRows: input.numRows });
+    }
+  }
+}
