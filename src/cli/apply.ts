@@ -9,7 +9,7 @@ import { apply, type ApplyOptions, formatOf } from '../pipeline/apply.js';
 import type { NanOption } from '../pipeline/options.js';
 import type { Io } from './io.js';
 import {
-  batchSizeOption, columnsOption, compressionOption, dtypeOption, epsOption, excludeOption, given, nanOption, quietOption, rowGroupSizeOption,
+  batchSizeOption, columnsOption, compressionOption, dtypeOption, epsOption, excludeOption, given, jobsOption, nanOption, quietOption, rowGroupSizeOption,
 } from './options.js';
 import { checkTerminalOutput } from './output-target.js';
 import { startProgress } from './progress.js';
@@ -31,6 +31,7 @@ export interface ApplyFlags {
   compression?: CompressionName;
   rowGroupSize?: number;
   quiet?: boolean;
+  jobs?: number;
 }
 
 const EXAMPLES = `
@@ -96,6 +97,7 @@ export function applyCommand(io: Io): Command {
     .addOption(rowGroupSizeOption())
     .option('--force', 'overwrite an existing output file')
     .addOption(nanOption())
+    .addOption(jobsOption())
     .addOption(quietOption())
     .addHelpText('after', EXAMPLES)
     .action(async (input: string, options: ApplyFlags, command: Command) => {

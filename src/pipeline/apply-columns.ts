@@ -16,7 +16,8 @@ import type { NanPolicy } from '../core/batch-moments.js';
 import { channelState } from '../core/channel-split.js';
 import { normalizeBatch } from '../core/normalize.js';
 import type { BatchNormState } from '../core/state.js';
-import type { DatasetWriter } from '../io/dataset/dataset.js';
+import type { DatasetReader, DatasetWriter } from '../io/dataset/dataset.js';
+import type { ColumnPart } from '../io/parquet/write.js';
 import { columnData, type Feature, outputArray, replaceFeatures } from '../io/dataset/features.js';
 import type { FileSequence } from '../io/dataset/file-sequence.js';
 import type { DataWarnings } from './warnings.js';
@@ -33,32 +34,55 @@ export interface ColumnApply {
   onProgress?: ((progress: { rows: number; totalRows: number | undefined }) => void) | undefined;
 }
 
-/** Writes every row group of the Parquet files of `input` to `writer`, one column at a time. */
-export async function applyByColumns(input: FileSequence, writer: DatasetWriter, settings: ColumnApply): Promise<void> {
-  const { schema, features } = settings;
-  const byIndex = new Map(features.map((feature, k) => [feature.index, k]));
+/** Writes every row group of the Parquet files of `input` to `writer`, one column at a time, features on `jobs` (apply-jobs.ts) when given. */
+export async function applyByColumns(input: FileSequence, writer: DatasetWriter, settings: ColumnApply, jobs?: ColumnJobs): Promise<void> {
+  const byIndex = new Map(settings.features.map((feature, k) => [feature.index, k]));
   const describeRow = (row: number) => input.describeRow(row);
   let rows = 0;
-  for await (const { reader, startRow } of input.readers()) {
+  for await (const { reader, startRow, path } of input.readers()) {
     const groups = reader.parquetLayout!.rowGroupRows;
+    const file = { reader, startRow, groups, path };
+    jobs?.startFile(file, byIndex);
     for (let g = 0; g < groups.length; g++) {
-      const groupStart = startRow + groups.slice(0, g).reduce((a, b) => a + b, 0);
-      await writer.writeColumns!(groups[g]!, async (c): Promise<Data[]> => {
+      await writer.writeColumns!(groups[g]!, async (c): Promise<ColumnPart> => {
         settings.signal?.throwIfAborted();
-        const batch = await reader.readChunk!(g, [reader.schema.fields[c]!.name]);
         const k = byIndex.get(c);
-        if (k === undefined) return [batch.data.children[0]!];
-        const feature = { ...features[k]!, index: 0 };
-        settings.warnings.check(batch, [feature], reader.name);
-        const column = columnData(batch.data.children[0]!, feature);
-        const out = outputArray(column, feature);
-        const step = { rows: batch.numRows, columns: [column], index: g, startRow: groupStart };
-        normalizeBatch(channelState(settings.state, k), step, [out], { nan: settings.nan, describeRow });
-        const one = new Schema([schema.fields[c]!], schema.metadata);
-        return [replaceFeatures(new RecordBatch(batch.schema, batch.data), one, [feature], [out]).data.children[0]!];
+        if (k !== undefined && jobs) return jobs.take(g, c);
+        return normalizedColumn(file, g, c, k, settings, describeRow);
       });
       rows += groups[g]!;
       settings.onProgress?.({ rows, totalRows: input.numRows });
     }
   }
+}
+
+/** A file being applied: its reader, its first stream row and its row groups' rows. */
+export interface ApplyFile {
+  reader: DatasetReader;
+  path: string;
+  startRow: number;
+  groups: readonly number[];
+}
+
+/** Features' columns encoded on other threads, taken in file order. */
+export interface ColumnJobs {
+  startFile(file: ApplyFile, features: ReadonlyMap<number, number>): void;
+  take(g: number, c: number): Promise<ColumnPart>;
+}
+
+/** Column `c` of row group `g`: normalized when it is feature `k`, else as it is. */
+export async function normalizedColumn(
+  file: ApplyFile, g: number, c: number, k: number | undefined, settings: Omit<ColumnApply, 'signal' | 'onProgress'>, describeRow: (row: number) => string,
+): Promise<Data[]> {
+  const { reader } = file;
+  const batch = await reader.readChunk!(g, [reader.schema.fields[c]!.name]);
+  if (k === undefined) return [batch.data.children[0]!];
+  const feature = { ...settings.features[k]!, index: 0 };
+  settings.warnings.check(batch, [feature], reader.name);
+  const column = columnData(batch.data.children[0]!, feature);
+  const out = outputArray(column, feature);
+  const startRow = file.startRow + file.groups.slice(0, g).reduce((a, b) => a + b, 0);
+  normalizeBatch(channelState(settings.state, k), { rows: batch.numRows, columns: [column], index: g, startRow }, [out], { nan: settings.nan, describeRow });
+  const one = new Schema([settings.schema.fields[c]!], settings.schema.metadata);
+  return [replaceFeatures(new RecordBatch(batch.schema, batch.data), one, [feature], [out]).data.children[0]!];
 }

@@ -19,7 +19,8 @@ import { sameFile } from '../io/files/same-file.js';
 import { assertDistinctNames } from '../io/dataset/select-features.js';
 import { isSafetensorsFile } from '../io/files/state-file.js';
 import { applyByColumns } from './apply-columns.js';
-import { choiceOption, integerOption, librarySpelling, type Spelling } from './options.js';
+import { startColumnJobs } from './apply-jobs.js';
+import { choiceOption, integerOption, jobsOption, librarySpelling, type Spelling } from './options.js';
 import { type NormalizeOptions, prepareNormalization, type StateInput } from './normalize.js';
 import { DataWarnings } from './warnings.js';
 
@@ -35,6 +36,8 @@ export interface ApplyOptions extends NormalizeOptions {
   compression?: CompressionName | undefined;
   /** Rows per row group of a Parquet output (default: the input's row groups for Parquet input, else 1,048,576). */
   rowGroupSize?: number | undefined;
+  /** Threads that normalize and encode Parquet column chunks (default: one per core); the output is the same for any number. */
+  jobs?: number | undefined;
   /** What the input '-' reads (default process.stdin). */
   stdin?: (AsyncIterable<Uint8Array> & { isTTY?: boolean }) | undefined;
   /** Where the output '-' goes (default process.stdout). */
@@ -97,6 +100,7 @@ export async function apply(input: string, state: StateInput, options: ApplyOpti
   const stdin = new StdinSource(options.stdin ?? process.stdin);
   let reader: FileSequence | undefined;
   let output: OutputTable | undefined;
+  let jobs: Awaited<ReturnType<typeof startColumnJobs>>;
   try {
     // A folder or glob is one table: every file is checked against the first before the output opens.
     const warnings = new DataWarnings(options.onWarning);
@@ -114,14 +118,14 @@ export async function apply(input: string, state: StateInput, options: ApplyOpti
       warnings,
       describeRow: (row) => sequence.describeRow(row),
     });
-    output = await openOutput(options.output, format, normalization.schema, options.stdout ?? process.stdout, {
-      parquetColumns: reader.parquetColumns,
-      ...parquetOutput(options, reader.parquetLayout, spell),
-    });
+    const layout = parquetOutput(options, reader.parquetLayout, spell);
+    output = await openOutput(options.output, format, normalization.schema, options.stdout ?? process.stdout, { parquetColumns: reader.parquetColumns, ...layout });
     const { evalMode } = normalization;
     // Parquet files into Parquet with their own row groups: column chunk by column chunk.
     if (evalMode && format === 'parquet' && options.rowGroupSize === undefined && reader.parquetLayout && output.writer.writeColumns) {
-      await applyByColumns(reader, output.writer, { ...evalMode, features: normalization.features, schema: normalization.schema, warnings, signal: options.signal, onProgress: options.onProgress });
+      const init = { firstFile: files[0]!, state: evalMode.state, dtype: options.dtype, nan: evalMode.nan, codec: layout.compression! };
+      jobs = await startColumnJobs(jobsOption(options.jobs, spell), files, init, warnings);
+      await applyByColumns(reader, output.writer, { ...evalMode, features: normalization.features, schema: normalization.schema, warnings, signal: options.signal, onProgress: options.onProgress }, jobs);
     } else {
       for await (const batch of normalization.batches()) await output.writer.write(batch);
     }
@@ -130,6 +134,7 @@ export async function apply(input: string, state: StateInput, options: ApplyOpti
     await output?.abort();
     throw error;
   } finally {
+    await jobs?.close();
     await reader?.close();
     stdin.dispose();
   }

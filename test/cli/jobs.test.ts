@@ -46,3 +46,32 @@ describe('fit --jobs', () => {
     expect(run.stderr).toMatch(/--jobs/);
   });
 });
+
+describe('apply --jobs', () => {
+  test('writes the same bytes for 1, 2 and 3 threads, which DuckDB reads as normalized', async () => {
+    const state = join(dir, 's1.json');
+    const outs = [];
+    for (const jobs of ['1', '2', '3']) {
+      const out = join(dir, `out${jobs}.parquet`);
+      await ok(['apply', data, '-s', state, '-o', out, '-q', '--jobs', jobs]);
+      outs.push(readFileSync(out));
+    }
+    expect(outs[1]!.equals(outs[0]!)).toBe(true);
+    expect(outs[2]!.equals(outs[0]!)).toBe(true);
+    const s = JSON.parse(readFileSync(state, 'utf8')) as { running_mean: number[]; running_var: number[]; eps: number };
+    const [row] = await query(
+      `SELECT max(abs(o.f2 - ((i.f2 - ${s.running_mean[2]}) / sqrt(${s.running_var[2]} + ${s.eps})))) AS err, count(*) AS n, bool_and(o.id = i.id) AS ids
+       FROM read_parquet('${join(dir, 'out2.parquet')}') o POSITIONAL JOIN read_parquet('${data}') i`,
+    );
+    expect(Number(row!.n)).toBe(1_200_000);
+    expect(row!.ids).toBe(true);
+    expect(Number(row!.err)).toBeLessThan(1e-12);
+  });
+
+  test('names the first bad column chunk in file order, whichever thread met it', async () => {
+    const state = join(dir, 's1.json');
+    const one = await fails(['apply', bad, '-s', state, '-o', join(dir, 'bad1.parquet'), '-q', '--jobs', '1'], 1, /column "f3" has NaN at row 70,000 of/);
+    const two = await fails(['apply', bad, '-s', state, '-o', join(dir, 'bad2.parquet'), '-q', '--jobs', '2'], 1, /column "f3" has NaN at row 70,000 of/);
+    expect(two).toBe(one);
+  });
+});

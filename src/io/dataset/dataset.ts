@@ -3,10 +3,11 @@
  * yields Apache Arrow record batches, whatever the file format, and every
  * writer consumes them: Arrow is the one in-memory shape of table data.
  */
-import type { Data, RecordBatch, Schema } from 'apache-arrow';
+import type { RecordBatch, Schema } from 'apache-arrow';
 import type { CompressionCodec, SchemaElement } from 'hyparquet';
 import type { WriteCodec } from '../parquet/codecs.js';
 import type { RowGroupRows } from '../parquet/row-groups.js';
+import type { ColumnPart } from '../parquet/write.js';
 
 /** File formats: Parquet, Arrow IPC file, Arrow IPC stream. */
 export type DataFormat = 'parquet' | 'arrow' | 'arrows';
@@ -68,11 +69,11 @@ export interface DatasetWriter {
   write(batch: RecordBatch): Promise<void>;
   /**
    * Parquet only: writes one row group of `rows` rows column by column, in
-   * schema order, asking `columnAt(c)` for column c's Data (its parts
-   * together hold the row group's rows) only once the previous column is
-   * written. Not to be mixed with write() inside a row group.
+   * schema order, asking `columnAt(c)` for column c (its Data, whose parts
+   * together hold the row group's rows, or its chunks encoded elsewhere)
+   * only once the previous column is written. Not to be mixed with write() inside a row group.
    */
-  writeColumns?(rows: number, columnAt: (c: number) => Promise<readonly Data[]>): Promise<void>;
+  writeColumns?(rows: number, columnAt: (c: number) => Promise<ColumnPart>): Promise<void>;
   /** Writes what closes the file (footer, end-of-stream marker) and ends the sink. */
   finish(): Promise<void>;
 }

@@ -98,7 +98,7 @@ export class FileSequence implements DatasetReader {
    * Each file's reader in turn (checked against the first), with the stream
    * row it starts at; a reader is closed when the next one is asked for.
    */
-  async *readers(): AsyncGenerator<{ reader: DatasetReader; startRow: number }> {
+  async *readers(): AsyncGenerator<{ reader: DatasetReader; startRow: number; path: string }> {
     this.origins.clear();
     let row = 0;
     for (let i = 0; i < this.files.length; i++) {
@@ -108,7 +108,7 @@ export class FileSequence implements DatasetReader {
       try {
         if (i > 0) check(this.schema, this.firstName, reader, this.name);
         this.origins.start(reader.name, row);
-        yield { reader, startRow: row };
+        yield { reader, startRow: row, path: this.files[i]! };
         row += reader.numRows ?? 0;
       } finally {
         this.current = undefined;

@@ -13,20 +13,12 @@
  */
 import type { Data, RecordBatch, Schema } from 'apache-arrow';
 import { ByteWriter } from 'hyparquet-writer';
-import { DataError } from '../../core/errors.js';
 import type { ByteSink, DatasetWriter, WriterOptions } from '../dataset/dataset.js';
-import { joinArrays, joinValidity } from './chunk-parts.js';
 import type { WriteCodec } from './codecs.js';
-import { writeColumnChunk } from './column-write.js';
-import { encodeParts, type LeafPageData } from './encode.js';
+import { type EncodedColumn, encodeColumn, placeChunks } from './column-encode.js';
 import { type ChunkOut, ParquetFrame } from './file-write.js';
-import { type FlatChunk, writeFlatChunk } from './flat-chunk.js';
 import { keyValueMetadata } from './arrow-schema.js';
-import { listChunk, writeListChunk } from './list-chunk.js';
-import { type FlatValues, isFlatType, isFlatValues } from './pages-out.js';
-import { physicalValues } from './physical.js';
 import { DEFAULT_ROW_GROUP_ROWS, RowGroupCutter } from './row-groups.js';
-import { sortOrder } from './statistics.js';
 import { fileSchema, planWrite, type WriteColumn } from './write-plan.js';
 
 /** A ByteWriter that hands what it holds to a ByteSink at every flush. */
@@ -87,47 +79,26 @@ async function writeRowGroup(frame: ParquetFrame, columns: readonly WriteColumn[
   await writeColumnGroup(frame, columns, rows, writer, codec, async (c) => parts.map((batch) => batch.data.children[c]!));
 }
 
-/** Writes one row group of `rows` rows column by column: each column's Data is asked for, encoded and handed to the sink before the next. */
+/** A column of a row group: its Data, or its chunks encoded elsewhere (column-encode.ts). */
+export type ColumnPart = readonly Data[] | EncodedColumn;
+
+/** Writes one row group of `rows` rows column by column: each column is asked for, encoded and handed to the sink before the next. */
 async function writeColumnGroup(
-  frame: ParquetFrame, columns: readonly WriteColumn[], rows: number, writer: SinkWriter, codec: WriteCodec, columnAt: (c: number) => Promise<readonly Data[]>,
+  frame: ParquetFrame, columns: readonly WriteColumn[], rows: number, writer: SinkWriter, codec: WriteCodec, columnAt: (c: number) => Promise<ColumnPart>,
 ): Promise<void> {
   const start = writer.offset;
   const chunks: ChunkOut[] = [];
   for (let c = 0; c < columns.length; c++) {
-    const data = await columnAt(c);
-    if (data.reduce((n, d) => n + d.length, 0) !== rows) throw new Error(`column ${c} has ${data.reduce((n, d) => n + d.length, 0)} rows, its row group ${rows}`);
-    chunks.push(...encodeColumn(writer, columns[c]!, data, codec));
+    const part = await columnAt(c);
+    if ('bytes' in part) {
+      chunks.push(...placeChunks(part.chunks, writer.offset));
+      writer.appendBytes(part.bytes);
+    } else {
+      const length = part.reduce((n, d) => n + d.length, 0);
+      if (length !== rows) throw new Error(`column ${c} has ${length} rows, its row group ${rows}`);
+      chunks.push(...encodeColumn(writer, columns[c]!, part, codec));
+    }
     await writer.flush();
   }
   frame.rowGroup(chunks, rows, start);
-}
-
-/** The column chunks (one per leaf) of one column's Data, written to `writer`. */
-function encodeColumn(writer: SinkWriter, column: WriteColumn, data: readonly Data[], codec: WriteCodec): ChunkOut[] {
-  const flat = flatChunk(column, data);
-  if (flat) return [writeFlatChunk(writer, flat, codec)];
-  const list = listChunk(column, data);
-  if (list) return [writeListChunk(writer, list, codec)];
-  const pages = encodeParts(column.node, data, column.name);
-  return pages.map((page, p) => writeLeaf(writer, page, column, p, codec));
-}
-
-/** A flat numeric column whose typed arrays can be written directly, or undefined. */
-function flatChunk(column: WriteColumn, parts: readonly Data[]): FlatChunk | undefined {
-  const { node } = column;
-  if (node.kind !== 'leaf' || node.maxRep !== 0 || !isFlatType(node.element)) return undefined;
-  const values = parts.map((data) => physicalValues(node.element, data, column.name));
-  if (!values.every((v) => isFlatValues(node.element, v))) return undefined;
-  const validity = joinValidity(parts.map((data) => ({ data, from: 0, length: data.length })));
-  if (validity && !node.nullable) throw new DataError(`column "${column.name}" holds a null where its Parquet schema requires a value`);
-  return { schemaPath: column.leafPaths[0]!, values: joinArrays(values as FlatValues[]), validity, order: sortOrder(node.element) };
-}
-
-function writeLeaf(writer: SinkWriter, page: LeafPageData, column: WriteColumn, leaf: number, codec: WriteCodec): ChunkOut {
-  try {
-    return writeColumnChunk(writer, page, column.leafPaths[leaf]!, codec);
-  } catch (error) {
-    if (error instanceof DataError) throw error;
-    throw new DataError(`column "${column.name}": cannot write to Parquet: ${error instanceof Error ? error.message : String(error)}`);
-  }
 }
