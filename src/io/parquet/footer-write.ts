@@ -4,9 +4,12 @@
  * logical types, field ids), the row groups with each column chunk's
  * metadata (encodings, offsets, statistics, page encoding counts, where its
  * page indexes are), the key-value metadata, created_by and the column
- * orders. Statistics arrive as the bytes the footer stores.
+ * orders. Statistics arrive as the bytes the footer stores. A column chunk
+ * copied from another file is its stored struct (thrift-tree.ts).
  */
 import type { CompressionCodec, Encoding, KeyValue, LogicalType, PageType, ParquetType, SchemaElement } from 'hyparquet';
+import { ThriftStruct } from './thrift-tree.js';
+import { writeThriftStruct } from './thrift-tree-write.js';
 import { CompactType, CompactWriter, type Writer } from './thrift-write.js';
 
 /** A column chunk's statistics, min and max already encoded (PLAIN, without a length prefix). */
@@ -51,8 +54,11 @@ export interface ColumnChunkOut {
   column_index_length?: number | undefined;
 }
 
-export interface RowGroupOut {
-  columns: ColumnChunkOut[];
+/** A column chunk's footer entry: written field by field, or the stored struct of a chunk copied from another file. */
+export type ColumnChunkEntry = ColumnChunkOut | ThriftStruct;
+
+export interface RowGroupOut<C extends ColumnChunkEntry = ColumnChunkOut> {
+  columns: C[];
   total_byte_size: bigint;
   num_rows: bigint;
   file_offset?: bigint | undefined;
@@ -60,11 +66,11 @@ export interface RowGroupOut {
   ordinal?: number | undefined;
 }
 
-export interface FileMetaDataOut {
+export interface FileMetaDataOut<C extends ColumnChunkEntry = ColumnChunkOut> {
   version: number;
   schema: readonly SchemaElement[];
   num_rows: bigint;
-  row_groups: readonly RowGroupOut[];
+  row_groups: readonly RowGroupOut<C>[];
   key_value_metadata?: readonly KeyValue[] | undefined;
   created_by?: string | undefined;
 }
@@ -100,7 +106,7 @@ export function enumCode(which: keyof typeof ENUMS, name: string | undefined): n
 const { I32, BINARY, STRUCT } = CompactType;
 
 /** Appends the footer: FileMetaData, its 4-byte length and the closing magic. */
-export function writeFooter(out: Writer, metadata: FileMetaDataOut): void {
+export function writeFooter(out: Writer, metadata: FileMetaDataOut<ColumnChunkEntry>): void {
   const start = out.offset;
   writeFileMetaData(new CompactWriter(out), metadata);
   out.appendUint32(out.offset - start);
@@ -110,7 +116,7 @@ export function writeFooter(out: Writer, metadata: FileMetaDataOut): void {
 /** "PAR1", which opens and closes every Parquet file. */
 export const MAGIC = Uint8Array.of(0x50, 0x41, 0x52, 0x31);
 
-export function writeFileMetaData(w: CompactWriter, metadata: FileMetaDataOut): void {
+export function writeFileMetaData(w: CompactWriter, metadata: FileMetaDataOut<ColumnChunkEntry>): void {
   w.message(() => {
     w.i32(1, metadata.version);
     w.list(2, STRUCT, metadata.schema, (element) => w.element.struct(() => schemaElement(w, element)));
@@ -172,8 +178,10 @@ function keyValue(w: CompactWriter, kv: KeyValue): void {
   w.binary(2, kv.value);
 }
 
-function rowGroup(w: CompactWriter, group: RowGroupOut): void {
-  w.list(1, STRUCT, group.columns, (chunk) => w.element.struct(() => columnChunk(w, chunk)));
+function rowGroup(w: CompactWriter, group: RowGroupOut<ColumnChunkEntry>): void {
+  w.list(1, STRUCT, group.columns, (chunk) =>
+    chunk instanceof ThriftStruct ? writeThriftStruct(w.out, chunk) : w.element.struct(() => columnChunk(w, chunk)),
+  );
   w.i64(2, group.total_byte_size);
   w.i64(3, group.num_rows);
   w.i64(5, group.file_offset);

@@ -37,12 +37,12 @@ export function writeVarint(out: Writer, value: number): void {
 }
 
 /** Appends a signed 32-bit integer as a zigzag varint. */
-function writeZigzag32(out: Writer, value: number): void {
+export function writeZigzag32(out: Writer, value: number): void {
   writeVarint(out, (value << 1) ^ (value >> 31));
 }
 
 /** Appends a signed 64-bit integer as a zigzag varint. */
-function writeZigzag64(out: Writer, value: bigint): void {
+export function writeZigzag64(out: Writer, value: bigint): void {
   let v = BigInt.asUintN(64, (value << 1n) ^ (value >> 63n));
   while (v > 0x7fn) {
     out.appendUint8(Number(v & 0x7fn) | 0x80);
