@@ -3,15 +3,18 @@
  * within a row group, column chunk by column chunk in schema order: a
  * feature's chunk is decoded, normalized with its channel's running
  * statistics and encoded before the next column is read, and every other
- * column is carried over. Memory is one column chunk, not a row group. The
- * output has the input's row groups, and its bytes are those the row-wise
- * apply writes.
+ * column is copied as its stored bytes (pages, dictionary, statistics,
+ * page indexes and bloom filters; chunk-copy.ts), never decoded, unless
+ * the output asks for another codec or its schema cannot hold the stored
+ * levels, when it is decoded and encoded again. Memory is one column chunk,
+ * not a row group. The output has the input's row groups.
  *
  * When a file has several bad values, the error names the first one in
  * column order within its row group (the row-wise apply names the first
  * row's, in slices of 65,536 rows).
  */
 import { type Data, RecordBatch, Schema } from 'apache-arrow';
+import type { CompressionCodec } from 'hyparquet';
 import type { NanPolicy } from '../core/batch-moments.js';
 import { channelState } from '../core/channel-split.js';
 import { normalizeBatch } from '../core/normalize.js';
@@ -30,6 +33,8 @@ export interface ColumnApply {
   /** The output's schema. */
   schema: Schema;
   warnings: DataWarnings;
+  /** Copy passthrough columns as their stored chunks: those compressed with `codec`, or all when none is asked for. */
+  copy?: { codec: CompressionCodec | undefined } | undefined;
   signal?: AbortSignal | undefined;
   onProgress?: ((progress: { rows: number; totalRows: number | undefined }) => void) | undefined;
 }
@@ -48,6 +53,10 @@ export async function applyByColumns(input: FileSequence, writer: DatasetWriter,
         settings.signal?.throwIfAborted();
         const k = byIndex.get(c);
         if (k !== undefined && jobs) return jobs.take(g, c);
+        if (k === undefined && settings.copy && reader.canStore?.(c, writer.parquetLeafPaths!(c))) {
+          const stored = await reader.storedChunks!(g, c, settings.copy.codec);
+          if (stored) return { stored };
+        }
         return normalizedColumn(file, g, c, k, settings, describeRow);
       });
       rows += groups[g]!;

@@ -125,7 +125,8 @@ export async function apply(input: string, state: StateInput, options: ApplyOpti
     if (evalMode && format === 'parquet' && options.rowGroupSize === undefined && reader.parquetLayout && output.writer.writeColumns) {
       const init = { firstFile: files[0]!, state: evalMode.state, dtype: options.dtype, nan: evalMode.nan, codec: layout.compression! };
       jobs = await startColumnJobs(jobsOption(options.jobs, spell), files, init, warnings);
-      await applyByColumns(reader, output.writer, { ...evalMode, features: normalization.features, schema: normalization.schema, warnings, signal: options.signal, onProgress: options.onProgress }, jobs);
+      const copy = { codec: options.compression === undefined ? undefined : layout.compression };
+      await applyByColumns(reader, output.writer, { ...evalMode, features: normalization.features, schema: normalization.schema, warnings, copy, signal: options.signal, onProgress: options.onProgress }, jobs);
     } else {
       for await (const batch of normalization.batches()) await output.writer.write(batch);
     }

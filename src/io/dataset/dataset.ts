@@ -7,6 +7,7 @@ import type { RecordBatch, Schema } from 'apache-arrow';
 import type { CompressionCodec, SchemaElement } from 'hyparquet';
 import type { WriteCodec } from '../parquet/codecs.js';
 import type { RowGroupRows } from '../parquet/row-groups.js';
+import type { SourceChunk } from '../parquet/chunk-source.js';
 import type { ColumnPart } from '../parquet/write.js';
 
 /** File formats: Parquet, Arrow IPC file, Arrow IPC stream. */
@@ -44,6 +45,14 @@ export interface DatasetReader {
    */
   readonly chunkCount?: number | undefined;
   readChunk?(index: number, columns?: readonly string[]): Promise<RecordBatch>;
+  /**
+   * Parquet: non-empty row group `index`'s chunks of column `c` (a schema
+   * index) as they are stored, to be copied without decoding; undefined
+   * when a chunk is not compressed with `codec` (when given).
+   */
+  storedChunks?(index: number, c: number, codec?: CompressionCodec): Promise<readonly SourceChunk[] | undefined>;
+  /** Parquet: whether column `c`'s stored chunks fit an output column with these leaves (root-to-leaf schema elements). */
+  canStore?(c: number, outputLeafPaths: readonly (readonly SchemaElement[])[]): boolean;
   /** Releases the file; safe to call twice. */
   close(): Promise<void>;
 }
@@ -74,6 +83,8 @@ export interface DatasetWriter {
    * only once the previous column is written. Not to be mixed with write() inside a row group.
    */
   writeColumns?(rows: number, columnAt: (c: number) => Promise<ColumnPart>): Promise<void>;
+  /** Parquet only: the root-to-leaf schema elements of column c's leaves, as written. */
+  parquetLeafPaths?(c: number): readonly (readonly SchemaElement[])[];
   /** Writes what closes the file (footer, end-of-stream marker) and ends the sink. */
   finish(): Promise<void>;
 }

@@ -29,7 +29,9 @@
  */
 import { makeData, RecordBatch, type Schema, Struct } from 'apache-arrow';
 import type { Data } from 'apache-arrow';
-import type { SchemaElement } from 'hyparquet';
+import type { CompressionCodec, SchemaElement } from 'hyparquet';
+import { ChunkCopier } from './chunk-copier.js';
+import type { SourceChunk } from './chunk-source.js';
 import { DataError } from '../../core/errors.js';
 import type { DatasetReader, ParquetLayout } from '../dataset/dataset.js';
 import { type FileRange, openFileRange } from '../files/file-range.js';
@@ -91,6 +93,7 @@ export class ParquetReader implements DatasetReader {
   /** Gives decoded columns their stored Arrow types. */
   private readonly restorer: ColumnRestorer;
   #closed = false;
+  #copier: ChunkCopier | undefined;
 
   constructor(
     private readonly file: FileRange,
@@ -185,6 +188,18 @@ export class ParquetReader implements DatasetReader {
       }
     }
     return out;
+  }
+
+  /** Copies of non-empty row group `index`'s chunks of column `c` as stored (chunk-copier.ts). */
+  async storedChunks(index: number, c: number, codec?: CompressionCodec): Promise<SourceChunk[] | undefined> {
+    this.#copier ??= new ChunkCopier(this.file, this.footer, this.name);
+    return this.plans[c]!.node ? this.#copier.chunks(this.nonEmptyGroups[index]!, c, codec) : undefined;
+  }
+
+  /** Whether column `c` can be copied as stored into an output column with these leaves (root-to-leaf schema elements). */
+  canStore(c: number, outputLeafPaths: readonly (readonly SchemaElement[])[]): boolean {
+    this.#copier ??= new ChunkCopier(this.file, this.footer, this.name);
+    return this.plans[c]!.node !== undefined && this.#copier.canCopy(c, outputLeafPaths);
   }
 
   /** Threads decoding row groups for this reader (0: the main thread does it). */

@@ -15,8 +15,10 @@ import type { Data, RecordBatch, Schema } from 'apache-arrow';
 import { ByteWriter } from 'hyparquet-writer';
 import type { ByteSink, DatasetWriter, WriterOptions } from '../dataset/dataset.js';
 import type { WriteCodec } from './codecs.js';
+import { appendCopiedChunk } from './chunk-copy.js';
+import type { SourceChunk } from './chunk-source.js';
 import { type EncodedColumn, encodeColumn, placeChunks } from './column-encode.js';
-import { type ChunkOut, ParquetFrame } from './file-write.js';
+import { type FrameChunk, ParquetFrame } from './file-write.js';
 import { keyValueMetadata } from './arrow-schema.js';
 import { DEFAULT_ROW_GROUP_ROWS, RowGroupCutter } from './row-groups.js';
 import { fileSchema, planWrite, type WriteColumn } from './write-plan.js';
@@ -56,6 +58,7 @@ export function createParquetWriter(sink: ByteSink, schema: Schema, options: Wri
       if (finished) throw new Error('write after finish');
       for (const parts of groups.push(batch)) await writeRowGroup(frame, columns, parts, writer, codec);
     },
+    parquetLeafPaths: (c) => columns[c]!.leafPaths,
     async writeColumns(rows, columnAt) {
       if (finished) throw new Error('write after finish');
       if (groups.pending) throw new Error('writeColumns with rows of write() pending');
@@ -80,17 +83,21 @@ async function writeRowGroup(frame: ParquetFrame, columns: readonly WriteColumn[
 }
 
 /** A column of a row group: its Data, or its chunks encoded elsewhere (column-encode.ts). */
-export type ColumnPart = readonly Data[] | EncodedColumn;
+export type ColumnPart = readonly Data[] | EncodedColumn | { readonly stored: readonly SourceChunk[] };
 
 /** Writes one row group of `rows` rows column by column: each column is asked for, encoded and handed to the sink before the next. */
 async function writeColumnGroup(
   frame: ParquetFrame, columns: readonly WriteColumn[], rows: number, writer: SinkWriter, codec: WriteCodec, columnAt: (c: number) => Promise<ColumnPart>,
 ): Promise<void> {
   const start = writer.offset;
-  const chunks: ChunkOut[] = [];
+  const chunks: FrameChunk[] = [];
   for (let c = 0; c < columns.length; c++) {
     const part = await columnAt(c);
-    if ('bytes' in part) {
+    if ('stored' in part) {
+      const paths = columns[c]!.leafPaths;
+      if (part.stored.length !== paths.length) throw new Error(`column ${c} has ${paths.length} leaves, ${part.stored.length} stored chunks given`);
+      part.stored.forEach((source, leaf) => chunks.push(appendCopiedChunk(writer, source, paths[leaf]!)));
+    } else if ('bytes' in part) {
       chunks.push(...placeChunks(part.chunks, writer.offset));
       writer.appendBytes(part.bytes);
     } else {

@@ -1,0 +1,55 @@
+/**
+ * The column chunks of one input file, for an output that copies them as
+ * their stored bytes (chunk-copy.ts): which top-level columns can be
+ * copied into the output's schema, and a row group's chunks of a column
+ * (one per leaf), read as they are stored.
+ */
+import type { CompressionCodec, SchemaElement } from 'hyparquet';
+import type { FileRange } from '../files/file-range.js';
+import { canCopyColumn } from './chunk-copy.js';
+import { readSourceChunk, type SourceChunk } from './chunk-source.js';
+import type { Footer } from './footer.js';
+import { type RawFooter, readRawFooter } from './raw-footer.js';
+
+export class ChunkCopier {
+  private raw: Promise<RawFooter> | undefined;
+  private readonly checked = new Map<number, boolean>();
+
+  constructor(
+    private readonly file: FileRange,
+    private readonly footer: Footer,
+    private readonly name: string,
+  ) {}
+
+  /** The leaves (indices in file order) of top-level column `c`. */
+  leaves(c: number): number[] {
+    const top = this.footer.root.children[c];
+    return this.footer.leafPaths.flatMap((path, leaf) => (path[1] === top ? [leaf] : []));
+  }
+
+  /** Whether column `c` can be copied into an output column whose leaves have these root-to-leaf schema elements. */
+  canCopy(c: number, outputLeafPaths: readonly (readonly SchemaElement[])[]): boolean {
+    let ok = this.checked.get(c);
+    if (ok === undefined) {
+      const leaves = this.leaves(c);
+      ok = leaves.length > 0 && leaves.length === outputLeafPaths.length && leaves.every((leaf, k) => canCopyColumn(this.footer, leaf, outputLeafPaths[k]!));
+      this.checked.set(c, ok);
+    }
+    return ok;
+  }
+
+  /**
+   * Row group `g`'s chunks of column `c` as stored, or undefined when one is
+   * not compressed with `codec` (when given: the output asks for it).
+   */
+  async chunks(g: number, c: number, codec?: CompressionCodec): Promise<SourceChunk[] | undefined> {
+    const leaves = this.leaves(c);
+    const columns = this.footer.metadata.row_groups[g]!.columns;
+    if (codec && leaves.some((leaf) => columns[leaf]!.meta_data!.codec !== codec)) return undefined;
+    this.raw ??= readRawFooter(this.file, this.footer, this.name);
+    const raw = await this.raw;
+    const out: SourceChunk[] = [];
+    for (const leaf of leaves) out.push(await readSourceChunk(this.file, raw, g, leaf, this.name));
+    return out;
+  }
+}
