@@ -29,9 +29,16 @@ export interface EncodedColumn {
 
 /** Encodes a column on its own. */
 export function encodeColumnAlone(column: WriteColumn, data: readonly Data[], codec: WriteCodec): EncodedColumn {
-  const writer = new ByteWriter(1 << 16);
+  // Sized for the values and some headers up front: growing by doubling would allocate twice the chunk on the way.
+  const writer = new ByteWriter(Math.max(1 << 16, Math.ceil(data.reduce((n, d) => n + bytesOf(d), 0) * 1.05)));
   const chunks = encodeColumn(writer, column, data, codec);
-  return { bytes: new Uint8Array(writer.getBuffer()), chunks };
+  return { bytes: writer.getBytes(), chunks };
+}
+
+/** Bytes a Data holds in its buffers, children included. */
+function bytesOf(data: Data): number {
+  const own = (data.values?.byteLength ?? 0) + (data.valueOffsets?.byteLength ?? 0) + (data.nullBitmap?.byteLength ?? 0);
+  return data.children.reduce((n, child) => n + bytesOf(child), own);
 }
 
 /** The chunks of an encoded column whose bytes are written at file offset `at`. */
