@@ -1,52 +1,299 @@
 /**
  * npm run bench: bn1d against DuckDB and a bare Node loop, whole processes,
- * median of several runs, peak resident memory; results go into BENCHMARKS.md
- * between its results markers.
+ * median of several runs, peak resident memory; each section's results go
+ * into BENCHMARKS.md between that section's markers.
  *
- *   node bench/bench.mjs [--rows 2000000] [--big-rows 8000000] [--list-rows 500000] [--runs 5] [--out BENCHMARKS.md]
- *   node bench/bench.mjs --smoke        tiny data, one run, results to a temporary file
- *   node bench/bench.mjs --only snappy  only the Snappy compressors (bench/snappy.mjs, under a minute)
+ *   node bench/bench.mjs [--rows 2000000] [--big-rows 8000000] [--list-rows 500000] [--wide-rows 1000000]
+ *                        [--huge-rows 100000000] [--scale 1] [--runs 5] [--out BENCHMARKS.md] [--huge]
+ *   node bench/bench.mjs --smoke              tiny data, one run, results to a temporary file
+ *   node bench/bench.mjs --only wide,jobs     only these sections (any of the names below)
+ *   node bench/bench.mjs --only snappy        only the Snappy compressors (bench/snappy.mjs, under a minute)
  *
- * A full run ends with the Snappy compressors too (not with --smoke); they go
- * into BENCHMARKS.md between the snappy markers.
+ * Sections, in the order they run:
+ *   results     the scalar table (2M and 8M rows x 8 float32 + id) and the 3-D table in DuckDB's row groups:
+ *               goals against the peers, memory, codecs, 3-D, batch size, shuffle, report
+ *   wide        1M rows x 64 float64 + id + name in one row group: fit and apply against DuckDB
+ *   3d          500K rows x 4 lists of 16 float32 in one row group: fit and apply
+ *   row-groups  the 2M-row scalar table in row groups of 131,072, 524,288 and 2M rows: fit and apply
+ *   jobs        --jobs 1 against --jobs 2 on the 8M-row scalar table (skipped while the CLI has no --jobs)
+ *   huge        100M rows x 8 float32 + id (about 4 GB): only with --huge or --only huge
+ *   snappy      the Snappy compressors (not with --smoke)
+ *
+ * --scale multiplies every row count that is not given (and the sweep's row groups), so that
+ * `--scale 0.01` runs every section at a hundredth of its size. Data is generated into bench/data/
+ * (not committed) and reused.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { benchData, FEATURES } from './data.mjs';
-import { repeat } from './measure.mjs';
+import { benchData, DUCKDB_ROW_GROUP, DUCKDB_VECTOR, FEATURES, listParquet, scalarParquet, WIDE_FEATURES, wideParquet } from './data.mjs';
+import { machineLine, millions, Table, writeSection } from './report.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SECTIONS = ['results', 'wide', '3d', 'row-groups', 'jobs', 'huge', 'snappy'];
+/** Row counts: at full size, and with --smoke. */
+const SIZES = {
+  rows: [2_000_000, 20_000],
+  'big-rows': [8_000_000, 40_000],
+  'list-rows': [500_000, 5_000],
+  'wide-rows': [1_000_000, 2_000],
+  'huge-rows': [100_000_000, 100_000],
+};
 const { values: opts } = parseArgs({
   options: {
-    rows: { type: 'string', default: '2000000' },
-    'big-rows': { type: 'string', default: '8000000' },
-    'list-rows': { type: 'string', default: '500000' },
+    ...Object.fromEntries(Object.keys(SIZES).map((name) => [name, { type: 'string' }])),
+    scale: { type: 'string', default: '1' },
     runs: { type: 'string', default: '5' },
     out: { type: 'string', default: join(ROOT, 'BENCHMARKS.md') },
     smoke: { type: 'boolean', default: false },
+    huge: { type: 'boolean', default: false },
     only: { type: 'string' },
   },
 });
-if (opts.only !== undefined && opts.only !== 'snappy') throw new Error(`--only takes snappy, not ${opts.only}`);
 const smoke = opts.smoke;
-const rows = smoke ? 20_000 : Number(opts.rows);
-const bigRows = smoke ? 40_000 : Number(opts['big-rows']);
-const listRows = smoke ? 5_000 : Number(opts['list-rows']);
+const scale = Number(opts.scale);
+if (!(scale > 0)) throw new Error(`--scale takes a positive number, not ${opts.scale}`);
+const size = (name) => {
+  const [full, tiny] = SIZES[name];
+  const n = smoke ? tiny : opts[name] !== undefined ? Number(opts[name]) : Math.round(full * scale);
+  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`--${name} takes a positive whole number of rows, not ${n}`);
+  return n;
+};
+const [rows, bigRows, listRows, wideRows, hugeRows] = Object.keys(SIZES).map(size);
 const runs = smoke ? 1 : Math.max(3, Number(opts.runs));
 const out = smoke ? join(mkdtempSync(join(tmpdir(), 'bn1d-bench-')), 'BENCHMARKS.md') : opts.out;
 
-/** Replaces what is between `<!-- name:start -->` and `<!-- name:end -->` in `file` (appended if there are no such markers). */
-function writeSection(file, name, text) {
-  const [start, end] = [`<!-- ${name}:start -->`, `<!-- ${name}:end -->`];
-  const block = `${start}\n${text}\n${end}`;
-  const previous = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const next = previous.includes(start) ? previous.replace(new RegExp(`${start}[\\s\\S]*${end}`), () => block) : `${previous}\n${block}\n`;
-  writeFileSync(file, next);
-  console.error(`wrote ${name} to ${file}`);
+const only = opts.only?.split(',').map((name) => name.trim());
+for (const name of only ?? []) if (!SECTIONS.includes(name)) throw new Error(`--only takes ${SECTIONS.join(', ')}, not ${name}`);
+const chosen = new Set(only ?? SECTIONS.filter((name) => name !== 'huge' && !(smoke && name === 'snappy')));
+if (opts.huge) chosen.add('huge');
+
+const dataDir = join(ROOT, 'bench', 'data');
+const work = mkdtempSync(join(tmpdir(), 'bn1d-bench-work-'));
+
+const node = process.execPath;
+const BIN = join(ROOT, 'bin', 'bn1d.js');
+const bn1d = (...args) => [node, BIN, ...args, '-q'];
+const peer = (name, ...args) => [node, join(ROOT, 'bench', 'peers', name), ...args];
+const outFile = (ext) => join(work, `out.${ext}`);
+const stateFile = (name) => join(work, `${name}.json`);
+const fit = (file, ...flags) => bn1d('fit', file, '-x', 'id', '-s', stateFile('state'), ...flags);
+const apply = (file, target, ...flags) => bn1d('apply', file, '-s', stateFile('state'), '-o', target, '--force', ...flags);
+const count = (n) => n.toLocaleString('en-US');
+const fileMb = (path) => `${(statSync(path).size / 2 ** 20).toFixed(0)} MB`;
+const groupsOf = (n, g) => (g >= n ? 'one row group' : `row groups of ${count(g)} rows`);
+const R = millions(rows);
+
+/** The main tables: goals against the peers, memory on 2M and 8M rows, codecs, 3-D, batch size, shuffle, report. */
+async function resultsSection() {
+  const small = await benchData(dataDir, rows, listRows);
+  const big = await benchData(dataDir, bigRows, listRows);
+  const table = new Table(runs);
+  const bench = (group, label, argv, compare) => table.bench(group, label, argv, compare && { peer: compare, goal: compare.goal && { ratio: compare.goal } });
+
+  // The goals of the performance work, on the same data, in one run.
+  await bench('goals', `fit, Parquet ${R} rows`, fit(small.parquet), { label: 'DuckDB avg+var_samp', argv: peer('duckdb-aggregate.mjs', small.parquet, ...FEATURES), goal: 2.0 });
+  await bench('goals', `fit, Arrow IPC file ${R} rows`, fit(small.arrow), { label: 'bare Node loop', argv: peer('bare-loop.mjs', small.arrow), goal: 1.5 });
+  await bench('goals', `apply, Parquet to Parquet ${R} rows`, apply(small.parquet, outFile('parquet')), {
+    label: 'DuckDB COPY normalized',
+    argv: peer('duckdb-normalize.mjs', small.parquet, stateFile('state'), outFile('duck.parquet')),
+    goal: 3.0,
+  });
+
+  // Memory must not grow with the file.
+  const flat = { goal: { rssMb: 256 } };
+  for (const [data, n] of [[small, rows], [big, bigRows]]) {
+    const N = millions(n);
+    await table.bench('memory', `fit, Parquet ${N} rows`, fit(data.parquet), flat);
+    await table.bench('memory', `fit, Arrow IPC file ${N} rows`, fit(data.arrow), flat);
+    await table.bench('memory', `apply, Parquet to Parquet ${N} rows`, apply(data.parquet, outFile('parquet')), flat);
+    await table.bench('memory', `apply, Arrow file to Arrow file ${N} rows`, apply(data.arrow, outFile('arrow')), flat);
+  }
+
+  // Codecs of Parquet outputs: time and size of apply against DuckDB writing the same columns with the same codec
+  // (but brotli, which DuckDB writes at its slowest quality: some 7 minutes for 2M rows).
+  const sizes = [];
+  for (const [codec, duck] of [['zstd', 'zstd'], ['snappy', 'snappy'], ['gzip', 'gzip'], ['brotli', undefined], ['lz4', 'lz4'], ['none', 'uncompressed']]) {
+    const [ours, theirs] = [outFile(`${codec}.parquet`), outFile(`duck-${codec}.parquet`)];
+    const compare = duck && { label: `DuckDB COPY, COMPRESSION ${duck}`, argv: peer('duckdb-normalize.mjs', small.parquet, stateFile('state'), theirs, duck) };
+    await bench('codecs', `apply --compression ${codec}, Parquet ${R} rows`, apply(small.parquet, ours, '--compression', codec), compare);
+    sizes.push({ codec, ours: statSync(ours).size, theirs: duck ? statSync(theirs).size : undefined });
+  }
+
+  // 3-D input: 4 fixed-size-list columns of 16 float32 values.
+  const L = millions(listRows);
+  await bench('3-D', `fit, Parquet ${L} rows x 4 x 16`, fit(small.listParquet));
+  await bench('3-D', `fit, Arrow IPC file ${L} rows x 4 x 16`, fit(small.listArrow));
+  await bench('3-D', `apply, Parquet to Parquet ${L} rows x 4 x 16`, apply(small.listParquet, outFile('parquet')));
+  await bench('3-D', `apply, Arrow file to Arrow file ${L} rows x 4 x 16`, apply(small.listArrow, outFile('arrow')));
+
+  // Batch size: more, smaller batches mean more running-statistic updates.
+  for (const b of [64, 256, 4096]) {
+    await bench('batch size', `fit -b ${b}, Parquet ${R} rows`, fit(small.parquet, '-b', String(b)));
+    await bench('batch size', `fit -b ${b}, Arrow IPC file ${R} rows`, fit(small.arrow, '-b', String(b)));
+  }
+
+  // Shuffled epochs: the cost of reading row groups out of order through the shuffle buffer, whose size bounds memory.
+  for (const [data, n] of [[small, rows], [big, bigRows]]) {
+    const N = millions(n);
+    await table.bench('shuffle', `fit --shuffle, Parquet ${N} rows`, fit(data.parquet, '--shuffle', '--seed', '1'), { peer: { label: 'bn1d fit in file order', argv: fit(data.parquet) }, ...flat });
+    await table.bench('shuffle', `fit --shuffle, Arrow IPC file ${N} rows`, fit(data.arrow, '--shuffle', '--seed', '1'), { peer: { label: 'bn1d fit in file order', argv: fit(data.arrow) }, ...flat });
+  }
+  // The report: the trajectory and a reservoir sample along the fit, and the HTML file.
+  await bench('report', `fit --report, Parquet ${R} rows`, fit(small.parquet, '--report', join(work, 'report.html')), { label: 'bn1d fit', argv: fit(small.parquet) });
+
+  const mb = (bytes) => (bytes / 2 ** 20).toFixed(1);
+  const lines = [machineLine(ROOT, runs), '', ...table.markdown()];
+  lines.push('', `Output sizes of the codecs rows (Parquet ${R} rows: an int64 id and 8 float32 columns):`, '', '| codec | bn1d MB | DuckDB MB |', '|---|---:|---:|');
+  for (const { codec, ours, theirs } of sizes) lines.push(`| ${codec} | ${mb(ours)} | ${theirs === undefined ? '' : mb(theirs)} |`);
+  writeSection(out, 'results', lines.join('\n'));
+}
+
+/** Wide rows in one row group: 64 float64 features beside an id and a string, against DuckDB's aggregate and COPY. */
+async function wideSection() {
+  const file = await wideParquet(dataDir, wideRows, wideRows);
+  const state = stateFile('wide');
+  const W = millions(wideRows);
+  const table = new Table(runs);
+  const fitArgv = bn1d('fit', file, '-x', 'id,name', '-s', state);
+  await table.bench('wide', `fit -x id,name, ${W} rows x 64 float64`, fitArgv, {
+    peer: { label: 'DuckDB avg+var_samp', argv: peer('duckdb-aggregate.mjs', file, ...WIDE_FEATURES) },
+    goal: { ratio: 0.8, rssMb: 160 },
+  });
+  await table.bench('wide', `apply, Parquet to Parquet ${W} rows x 64 float64`, bn1d('apply', file, '--state', state, '-o', outFile('parquet'), '--force'), {
+    peer: { label: 'DuckDB COPY normalized', argv: peer('duckdb-normalize.mjs', file, state, outFile('duck.parquet')) },
+    goal: { ratio: 0.7, rssMb: 200 },
+  });
+  const lines = [
+    machineLine(ROOT, runs),
+    '',
+    `${count(wideRows)} rows of an int64 \`id\`, a string \`name\` and 64 float64 features \`f0\`..\`f63\`, in one row group ` +
+      `(DuckDB, snappy, ${fileMb(file)}); bn1d's outputs and DuckDB's hold the same columns and types.`,
+    '',
+    ...table.markdown(),
+    '',
+    'Goals:',
+    '',
+    ...table.goalLines(),
+  ];
+  writeSection(out, 'wide', lines.join('\n'));
+}
+
+/** 3-D rows in one row group: 4 columns of 16 float32 values, each a channel. */
+async function listSection() {
+  const file = await listParquet(dataDir, listRows, listRows);
+  const L = millions(listRows);
+  const table = new Table(runs);
+  const goal = { rssMb: 200 };
+  await table.bench('3-D, one row group', `fit, Parquet ${L} rows x 4 x 16`, fit(file), { goal });
+  await table.bench('3-D, one row group', `apply, Parquet to Parquet ${L} rows x 4 x 16`, apply(file, outFile('parquet')), { goal });
+  const lines = [
+    machineLine(ROOT, runs),
+    '',
+    `${count(listRows)} rows of an int64 \`id\` and 4 columns \`s0\`..\`s3\` of 16 float32 values (DuckDB \`FLOAT[16]\`, ` +
+      `Parquet lists), in one row group (snappy, ${fileMb(file)}).`,
+    '',
+    ...table.markdown(),
+    '',
+    'Goals:',
+    '',
+    ...table.goalLines(),
+  ];
+  writeSection(out, '3d', lines.join('\n'));
+}
+
+/** The same rows in row groups of three sizes: peak memory should not follow the row group. */
+async function rowGroupSection() {
+  // 131,072 and 524,288 rows for 2M rows, scaled with --rows, in DuckDB's multiples of 2,048 rows; then the whole file.
+  const groupSizes = [131_072, 524_288].map((g) => Math.max(DUCKDB_VECTOR, Math.round((g * rows) / 2_000_000 / DUCKDB_VECTOR) * DUCKDB_VECTOR));
+  groupSizes.push(rows);
+  const table = new Table(runs);
+  const sizes = [];
+  for (const g of groupSizes) {
+    const file = await scalarParquet(dataDir, rows, g);
+    const groups = Math.ceil(rows / g);
+    const shape = `${R} rows, ${groupsOf(rows, g)}`;
+    await table.bench('row groups', `fit, Parquet ${shape}`, fit(file));
+    await table.bench('row groups', `apply, Parquet to Parquet ${shape}`, apply(file, outFile('parquet')));
+    sizes.push(`${count(g)} rows: ${groups} row group${groups === 1 ? '' : 's'}, ${fileMb(file)}`);
+  }
+  const spread = (command) => {
+    const rss = table.rows.filter((r) => r.label.startsWith(command)).map((r) => r.rssMb);
+    const [low, high] = [Math.min(...rss), Math.max(...rss)];
+    return `${command} ${low.toFixed(0)}–${high.toFixed(0)} MB (${(high - low).toFixed(0)} MB apart)`;
+  };
+  const lines = [
+    machineLine(ROOT, runs),
+    '',
+    `${count(rows)} rows of an int64 \`id\` and 8 float32 features, the same rows in three files (DuckDB, snappy; ${sizes.join('; ')}).`,
+    '',
+    ...table.markdown(),
+    '',
+    `Peak RSS from row groups of ${count(groupSizes[0])} rows to one of ${count(rows)}: ${spread('fit')}, ${spread('apply')}.`,
+  ];
+  writeSection(out, 'row-groups', lines.join('\n'));
+}
+
+/** Whether `bn1d <command> --help` lists `flag`. */
+function accepts(command, flag) {
+  const help = spawnSync(node, [BIN, command, '--help'], { encoding: 'utf8' });
+  if (help.status !== 0) throw new Error(`bn1d ${command} --help exited with ${help.status}: ${help.stderr}`);
+  return help.stdout.includes(flag);
+}
+
+/** Worker threads: --jobs 2 against --jobs 1, fit and apply, on the 8M-row scalar table. */
+async function jobsSection() {
+  const commands = ['fit', 'apply'].filter((command) => accepts(command, '--jobs'));
+  const lines = [machineLine(ROOT, runs), ''];
+  if (commands.length < 2) {
+    const missing = ['fit', 'apply'].filter((command) => !commands.includes(command));
+    const note = `bn1d ${missing.join(' and ')} ${missing.length === 1 ? 'has' : 'have'} no --jobs option yet (not in \`--help\`): ${missing.join(' and ')} skipped.`;
+    console.error(`jobs | ${note}`);
+    lines.push(note, '');
+  }
+  if (commands.length > 0) {
+    const file = await scalarParquet(dataDir, bigRows);
+    const B = millions(bigRows);
+    const table = new Table(runs);
+    for (const command of commands) {
+      const argv = (jobs) => (command === 'fit' ? fit(file, '--jobs', String(jobs)) : apply(file, outFile('parquet'), '--jobs', String(jobs)));
+      // apply reads the state the fit rows wrote; without them, a fit first.
+      if (command === 'apply' && !commands.includes('fit')) {
+        const [cmd, ...args] = fit(file);
+        if (spawnSync(cmd, args, { stdio: 'inherit' }).status !== 0) throw new Error(`${args.join(' ')} failed`);
+      }
+      const what = command === 'fit' ? `fit, Parquet ${B} rows` : `apply, Parquet to Parquet ${B} rows`;
+      await table.bench('jobs', `${what}, --jobs 2`, argv(2), { peer: { label: `bn1d ${command} --jobs 1`, argv: argv(1) } });
+    }
+    lines.push(`${count(bigRows)} rows of an int64 \`id\` and 8 float32 features (DuckDB, snappy, ${groupsOf(bigRows, DUCKDB_ROW_GROUP)}, ${fileMb(file)}); ratio is --jobs 2's time over --jobs 1's.`, '');
+    lines.push(...table.markdown(), '');
+    for (const r of table.rows) lines.push(`- ${r.label}: speedup ${(1 / r.ratio).toFixed(2)}x over --jobs 1 (${r.median.toFixed(3)} s against ${r.peerResult.median.toFixed(3)} s)`);
+  }
+  writeSection(out, 'jobs', lines.join('\n').trimEnd());
+}
+
+/** A file far larger than memory should take: 100M rows, next to the same commands on 2M rows. */
+async function hugeSection() {
+  const started = Date.now();
+  const file = await scalarParquet(dataDir, hugeRows);
+  console.error(`huge | ${count(hugeRows)} rows ready in ${((Date.now() - started) / 1000).toFixed(0)} s: ${file}`);
+  const base = await scalarParquet(dataDir, rows);
+  const H = millions(hugeRows);
+  const table = new Table(runs);
+  for (const [data, N] of [[base, R], [file, H]]) await table.bench('huge', `fit, Parquet ${N} rows`, fit(data));
+  for (const [data, N] of [[base, R], [file, H]]) await table.bench('huge', `apply, Parquet to Parquet ${N} rows`, apply(data, outFile('parquet')));
+  const lines = [
+    machineLine(ROOT, runs),
+    '',
+    `${count(hugeRows)} rows of an int64 \`id\` and 8 float32 features (DuckDB, snappy, ${groupsOf(hugeRows, DUCKDB_ROW_GROUP)}, ${fileMb(file)}), ` +
+      `beside the same table's ${count(rows)} rows (${fileMb(base)}).`,
+    '',
+    ...table.markdown(),
+  ];
+  writeSection(out, 'huge', lines.join('\n'));
 }
 
 /** The Snappy compressors' figures, from bench/snappy.mjs in a process of its own. */
@@ -56,112 +303,9 @@ function snappySection() {
   writeSection(out, 'snappy', run.stdout.trim());
 }
 
-if (opts.only === 'snappy') {
-  snappySection();
-  process.exit(0);
+const run = { results: resultsSection, wide: wideSection, '3d': listSection, 'row-groups': rowGroupSection, jobs: jobsSection, huge: hugeSection, snappy: snappySection };
+try {
+  for (const name of SECTIONS) if (chosen.has(name)) await run[name]();
+} finally {
+  rmSync(work, { recursive: true, force: true });
 }
-
-const dataDir = join(ROOT, 'bench', 'data');
-const work = mkdtempSync(join(tmpdir(), 'bn1d-bench-work-'));
-
-const node = process.execPath;
-const bn1d = (...args) => [node, join(ROOT, 'bin', 'bn1d.js'), ...args, '-q'];
-const peer = (name, ...args) => [node, join(ROOT, 'bench', 'peers', name), ...args];
-const state = join(work, 'state.json');
-const outFile = (ext) => join(work, `out.${ext}`);
-
-const small = await benchData(dataDir, rows, listRows);
-const big = await benchData(dataDir, bigRows, listRows);
-
-const results = [];
-async function bench(group, label, argv, compare) {
-  const r = await repeat(argv, runs);
-  let peerResult;
-  if (compare) peerResult = await repeat(compare.argv, compare.runs ?? runs);
-  const row = { group, label, ...r, peer: compare, peerResult };
-  results.push(row);
-  const ratio = peerResult ? ` (${(r.median / peerResult.median).toFixed(2)}x ${compare.label})` : '';
-  console.error(`${group} | ${label}: ${r.median.toFixed(3)} s, ${r.rssMb.toFixed(0)} MB${ratio}`);
-  return row;
-}
-
-const fit = (file, ...flags) => bn1d('fit', file, '-x', 'id', '-s', state, ...flags);
-const apply = (file, target, ...flags) => bn1d('apply', file, '-s', state, '-o', target, '--force', ...flags);
-const millions = (n) => (n >= 1e6 ? `${n / 1e6}M` : `${n / 1e3}K`);
-const R = millions(rows);
-
-// The goals of the performance work, on the same data, in one run.
-await bench('goals', `fit, Parquet ${R} rows`, fit(small.parquet), { label: 'DuckDB avg+var_samp', argv: peer('duckdb-aggregate.mjs', small.parquet, ...FEATURES), goal: 2.0 });
-await bench('goals', `fit, Arrow IPC file ${R} rows`, fit(small.arrow), { label: 'bare Node loop', argv: peer('bare-loop.mjs', small.arrow), goal: 1.5 });
-await bench('goals', `apply, Parquet to Parquet ${R} rows`, apply(small.parquet, outFile('parquet')), {
-  label: 'DuckDB COPY normalized',
-  argv: peer('duckdb-normalize.mjs', small.parquet, state, outFile('duck.parquet')),
-  goal: 3.0,
-});
-
-// Memory must not grow with the file.
-for (const [data, n] of [[small, rows], [big, bigRows]]) {
-  const N = millions(n);
-  await bench('memory', `fit, Parquet ${N} rows`, fit(data.parquet));
-  await bench('memory', `fit, Arrow IPC file ${N} rows`, fit(data.arrow));
-  await bench('memory', `apply, Parquet to Parquet ${N} rows`, apply(data.parquet, outFile('parquet')));
-  await bench('memory', `apply, Arrow file to Arrow file ${N} rows`, apply(data.arrow, outFile('arrow')));
-}
-
-// Codecs of Parquet outputs: time and size of apply against DuckDB writing the same columns with the same codec
-// (but brotli, which DuckDB writes at its slowest quality: some 7 minutes for 2M rows).
-const sizes = [];
-for (const [codec, duck] of [['zstd', 'zstd'], ['snappy', 'snappy'], ['gzip', 'gzip'], ['brotli', undefined], ['lz4', 'lz4'], ['none', 'uncompressed']]) {
-  const [ours, theirs] = [outFile(`${codec}.parquet`), outFile(`duck-${codec}.parquet`)];
-  const compare = duck && { label: `DuckDB COPY, COMPRESSION ${duck}`, argv: peer('duckdb-normalize.mjs', small.parquet, state, theirs, duck) };
-  await bench('codecs', `apply --compression ${codec}, Parquet ${R} rows`, apply(small.parquet, ours, '--compression', codec), compare);
-  sizes.push({ codec, ours: statSync(ours).size, theirs: duck ? statSync(theirs).size : undefined });
-}
-
-// 3-D input: 4 fixed-size-list columns of 16 float32 values.
-const L = millions(listRows);
-await bench('3-D', `fit, Parquet ${L} rows x 4 x 16`, fit(small.listParquet));
-await bench('3-D', `fit, Arrow IPC file ${L} rows x 4 x 16`, fit(small.listArrow));
-await bench('3-D', `apply, Parquet to Parquet ${L} rows x 4 x 16`, apply(small.listParquet, outFile('parquet')));
-await bench('3-D', `apply, Arrow file to Arrow file ${L} rows x 4 x 16`, apply(small.listArrow, outFile('arrow')));
-
-// Batch size: more, smaller batches mean more running-statistic updates.
-for (const b of [64, 256, 4096]) {
-  await bench('batch size', `fit -b ${b}, Parquet ${R} rows`, fit(small.parquet, '-b', String(b)));
-  await bench('batch size', `fit -b ${b}, Arrow IPC file ${R} rows`, fit(small.arrow, '-b', String(b)));
-}
-
-// Shuffled epochs: the cost of reading row groups out of order through the shuffle buffer, whose size bounds memory.
-for (const [data, n] of [[small, rows], [big, bigRows]]) {
-  const N = millions(n);
-  await bench('shuffle', `fit --shuffle, Parquet ${N} rows`, fit(data.parquet, '--shuffle', '--seed', '1'), { label: 'bn1d fit in file order', argv: fit(data.parquet) });
-  await bench('shuffle', `fit --shuffle, Arrow IPC file ${N} rows`, fit(data.arrow, '--shuffle', '--seed', '1'), { label: 'bn1d fit in file order', argv: fit(data.arrow) });
-}
-// The report: the trajectory and a reservoir sample along the fit, and the HTML file.
-await bench('report', `fit --report, Parquet ${R} rows`, fit(small.parquet, '--report', join(work, 'report.html')), { label: 'bn1d fit', argv: fit(small.parquet) });
-
-rmSync(work, { recursive: true, force: true });
-
-// The report.
-const s = (x) => x.toFixed(3);
-const lines = [
-  `Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}; ` +
-    `DuckDB ${JSON.parse(readFileSync(join(ROOT, 'node_modules', '@duckdb', 'node-api', 'package.json'), 'utf8')).version}. ` +
-    `Date: ${new Date().toISOString().slice(0, 10)}. ${runs} runs each, whole processes; seconds are wall time, RSS is the peak resident set.`,
-  '',
-  '| group | command | median s | min–max s | peak RSS MB | peer | peer median s | peer RSS MB | ratio | goal |',
-  '|---|---|---:|---:|---:|---|---:|---:|---:|---|',
-];
-for (const r of results) {
-  const p = r.peerResult;
-  const ratio = p ? r.median / p.median : undefined;
-  const goal = r.peer?.goal ? `≤ ${r.peer.goal.toFixed(1)}x: ${ratio <= r.peer.goal ? 'met' : 'missed'}` : r.group === 'memory' || r.group === 'shuffle' ? `≤ 256 MB: ${r.rssMb <= 256 ? 'met' : 'missed'}` : '';
-  lines.push(
-    `| ${r.group} | ${r.label} | ${s(r.median)} | ${s(r.min)}–${s(r.max)} | ${r.rssMb.toFixed(0)} | ${r.peer?.label ?? ''} | ${p ? s(p.median) : ''} | ${p ? p.rssMb.toFixed(0) : ''} | ${ratio ? `${ratio.toFixed(2)}x` : ''} | ${goal} |`,
-  );
-}
-const mb = (bytes) => (bytes / 2 ** 20).toFixed(1);
-lines.push('', `Output sizes of the codecs rows (Parquet ${R} rows: an int64 id and 8 float32 columns):`, '', '| codec | bn1d MB | DuckDB MB |', '|---|---:|---:|');
-for (const { codec, ours, theirs } of sizes) lines.push(`| ${codec} | ${mb(ours)} | ${theirs === undefined ? '' : mb(theirs)} |`);
-writeSection(out, 'results', lines.join('\n'));
-if (!smoke) snappySection();
