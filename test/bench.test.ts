@@ -37,9 +37,9 @@ test('npm run bench --smoke measures every command and writes the results table 
   // DuckDB writes brotli at its slowest quality (minutes for 2M rows), so that row has bn1d's size only.
   expect(results).toMatch(/^\| brotli \| [\d.]+ \|  \|$/m);
   expect(results).toMatch(row('shuffle', 'fit --shuffle, Parquet 20K rows', 'bn1d fit in file order \\| [\\d.]+ \\| \\d+ \\| [\\d.]+x \\| ≤ 256 MB: (met|missed)'));
-  expect(results).toMatch(row('goals', 'fit, Parquet 20K rows', 'DuckDB avg\\+var_samp \\| [\\d.]+ \\| \\d+ \\| [\\d.]+x \\| ≤ 2\\.0x: (met|missed)'));
-  expect(results).toMatch(row('goals', 'fit, Arrow IPC file 20K rows', 'bare Node loop \\| [\\d.]+ \\| \\d+ \\| [\\d.]+x \\| ≤ 1\\.5x: (met|missed)'));
-  expect(results).toMatch(row('goals', 'apply, Parquet to Parquet 20K rows', 'DuckDB COPY normalized \\| [\\d.]+ \\| \\d+ \\| [\\d.]+x \\| ≤ 3\\.0x: (met|missed)'));
+  expect(results).toMatch(row('goals', 'fit, Parquet 20K rows', 'DuckDB avg\\+var_samp \\| [\\d.]+ \\| \\d+ \\| [\\d.]+x \\| ≤ 1\\.0x: (met|missed)'));
+  expect(results).toMatch(row('goals', 'fit, Arrow IPC file 20K rows', 'bare Node loop \\| [\\d.]+ \\| \\d+ \\| [\\d.]+x \\| ≤ 1\\.0x: (met|missed)'));
+  expect(results).toMatch(row('goals', 'apply, Parquet to Parquet 20K rows', 'DuckDB COPY normalized \\| [\\d.]+ \\| \\d+ \\| [\\d.]+x \\| ≤ 1\\.2x: (met|missed)'));
   expect(results).toMatch(row('memory', 'apply, Parquet to Parquet 40K rows', ' \\|  \\|  \\|  \\| ≤ 256 MB: (met|missed)'));
 
   const wide = section(report, 'wide');
