@@ -30,7 +30,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { benchData, DUCKDB_ROW_GROUP, DUCKDB_VECTOR, FEATURES, listParquet, scalarParquet, WIDE_FEATURES, wideParquet } from './data.mjs';
-import { machineLine, millions, Table, writeSection } from './report.mjs';
+import { load, machineLine, millions, Table, writeSection } from './report.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SECTIONS = ['results', 'wide', '3d', 'row-groups', 'jobs', 'huge', 'snappy'];
@@ -89,6 +89,7 @@ const R = millions(rows);
 
 /** The main tables: goals against the peers, memory on 2M and 8M rows, codecs, 3-D, batch size, shuffle, report. */
 async function resultsSection() {
+  const startLoad = load();
   const small = await benchData(dataDir, rows, listRows);
   const big = await benchData(dataDir, bigRows, listRows);
   const table = new Table(runs);
@@ -146,7 +147,7 @@ async function resultsSection() {
   await bench('report', `fit --report, Parquet ${R} rows`, fit(small.parquet, '--report', join(work, 'report.html')), { label: 'bn1d fit', argv: fit(small.parquet) });
 
   const mb = (bytes) => (bytes / 2 ** 20).toFixed(1);
-  const lines = [machineLine(ROOT, runs), '', ...table.markdown()];
+  const lines = [machineLine(ROOT, runs, startLoad), '', ...table.markdown()];
   lines.push('', `Output sizes of the codecs rows (Parquet ${R} rows: an int64 id and 8 float32 columns):`, '', '| codec | bn1d MB | DuckDB MB |', '|---|---:|---:|');
   for (const { codec, ours, theirs } of sizes) lines.push(`| ${codec} | ${mb(ours)} | ${theirs === undefined ? '' : mb(theirs)} |`);
   writeSection(out, 'results', lines.join('\n'));
@@ -154,6 +155,7 @@ async function resultsSection() {
 
 /** Wide rows in one row group: 64 float64 features beside an id and a string, against DuckDB's aggregate and COPY. */
 async function wideSection() {
+  const startLoad = load();
   const file = await wideParquet(dataDir, wideRows, wideRows);
   const state = stateFile('wide');
   const W = millions(wideRows);
@@ -168,7 +170,7 @@ async function wideSection() {
     goal: { ratio: 0.7, rssMb: 200 },
   });
   const lines = [
-    machineLine(ROOT, runs),
+    machineLine(ROOT, runs, startLoad),
     '',
     `${count(wideRows)} rows of an int64 \`id\`, a string \`name\` and 64 float64 features \`f0\`..\`f63\`, in one row group ` +
       `(DuckDB, snappy, ${fileMb(file)}); bn1d's outputs and DuckDB's hold the same columns and types.`,
@@ -184,6 +186,7 @@ async function wideSection() {
 
 /** 3-D rows in one row group: 4 columns of 16 float32 values, each a channel. */
 async function listSection() {
+  const startLoad = load();
   const file = await listParquet(dataDir, listRows, listRows);
   const L = millions(listRows);
   const table = new Table(runs);
@@ -191,7 +194,7 @@ async function listSection() {
   await table.bench('3-D, one row group', `fit, Parquet ${L} rows x 4 x 16`, fit(file), { goal });
   await table.bench('3-D, one row group', `apply, Parquet to Parquet ${L} rows x 4 x 16`, apply(file, outFile('parquet')), { goal });
   const lines = [
-    machineLine(ROOT, runs),
+    machineLine(ROOT, runs, startLoad),
     '',
     `${count(listRows)} rows of an int64 \`id\` and 4 columns \`s0\`..\`s3\` of 16 float32 values (DuckDB \`FLOAT[16]\`, ` +
       `Parquet lists), in one row group (snappy, ${fileMb(file)}).`,
@@ -207,6 +210,7 @@ async function listSection() {
 
 /** The same rows in row groups of three sizes: peak memory should not follow the row group. */
 async function rowGroupSection() {
+  const startLoad = load();
   // 131,072 and 524,288 rows for 2M rows, scaled with --rows, in DuckDB's multiples of 2,048 rows; then the whole file.
   const groupSizes = [131_072, 524_288].map((g) => Math.max(DUCKDB_VECTOR, Math.round((g * rows) / 2_000_000 / DUCKDB_VECTOR) * DUCKDB_VECTOR));
   groupSizes.push(rows);
@@ -226,7 +230,7 @@ async function rowGroupSection() {
     return `${command} ${low.toFixed(0)}–${high.toFixed(0)} MB (${(high - low).toFixed(0)} MB apart)`;
   };
   const lines = [
-    machineLine(ROOT, runs),
+    machineLine(ROOT, runs, startLoad),
     '',
     `${count(rows)} rows of an int64 \`id\` and 8 float32 features, the same rows in three files (DuckDB, snappy; ${sizes.join('; ')}).`,
     '',
@@ -246,8 +250,9 @@ function accepts(command, flag) {
 
 /** Worker threads: --jobs 2 against --jobs 1, fit and apply, on the 8M-row scalar table. */
 async function jobsSection() {
+  const startLoad = load();
   const commands = ['fit', 'apply'].filter((command) => accepts(command, '--jobs'));
-  const lines = [machineLine(ROOT, runs), ''];
+  const lines = [machineLine(ROOT, runs, startLoad), ''];
   if (commands.length < 2) {
     const missing = ['fit', 'apply'].filter((command) => !commands.includes(command));
     const note = `bn1d ${missing.join(' and ')} ${missing.length === 1 ? 'has' : 'have'} no --jobs option yet (not in \`--help\`): ${missing.join(' and ')} skipped.`;
@@ -277,6 +282,7 @@ async function jobsSection() {
 
 /** A file far larger than memory should take: 100M rows, next to the same commands on 2M rows. */
 async function hugeSection() {
+  const startLoad = load();
   const started = Date.now();
   const file = await scalarParquet(dataDir, hugeRows);
   console.error(`huge | ${count(hugeRows)} rows ready in ${((Date.now() - started) / 1000).toFixed(0)} s: ${file}`);
@@ -286,7 +292,7 @@ async function hugeSection() {
   for (const [data, N] of [[base, R], [file, H]]) await table.bench('huge', `fit, Parquet ${N} rows`, fit(data));
   for (const [data, N] of [[base, R], [file, H]]) await table.bench('huge', `apply, Parquet to Parquet ${N} rows`, apply(data, outFile('parquet')));
   const lines = [
-    machineLine(ROOT, runs),
+    machineLine(ROOT, runs, startLoad),
     '',
     `${count(hugeRows)} rows of an int64 \`id\` and 8 float32 features (DuckDB, snappy, ${groupsOf(hugeRows, DUCKDB_ROW_GROUP)}, ${fileMb(file)}), ` +
       `beside the same table's ${count(rows)} rows (${fileMb(base)}).`,

@@ -3,16 +3,19 @@
  * with goals on the time ratio and the peak RSS, written as Markdown for BENCHMARKS.md.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { repeat } from './measure.mjs';
 
-/** The machine, the versions and the date, for the first line of each section. */
-export function machineLine(root, runs) {
+/** The 1-minute load average, to hand machineLine as a section starts. */
+export const load = () => loadavg()[0];
+
+/** The machine, the versions, the date and the load of the shared machine (`startLoad` as the section started, and now), for the first line of each section. */
+export function machineLine(root, runs, startLoad) {
   const duckdb = JSON.parse(readFileSync(join(root, 'node_modules', '@duckdb', 'node-api', 'package.json'), 'utf8')).version;
   return (
     `Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}; ` +
-    `DuckDB ${duckdb}. Date: ${new Date().toISOString().slice(0, 10)}. ${runs} run${runs === 1 ? '' : 's'} each, whole processes; seconds are wall time, RSS is the peak resident set.`
+    `DuckDB ${duckdb}. Date: ${new Date().toISOString().slice(0, 10)}. Load average (1 minute) ${startLoad.toFixed(1)} as the section started, ${load().toFixed(1)} as it ended. ${runs} run${runs === 1 ? '' : 's'} each, whole processes; seconds are wall time, RSS is the peak resident set.`
   );
 }
 

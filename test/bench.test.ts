@@ -19,7 +19,7 @@ function runBench(...args: string[]): string {
 function section(report: string, name: string): string {
   const text = new RegExp(`<!-- ${name}:start -->\\n([\\s\\S]*)\\n<!-- ${name}:end -->`).exec(report)?.[1];
   expect(text, `section ${name}`).toBeDefined();
-  expect(text).toMatch(/^Machine: .*\d+ cores, \d+ GiB; Node v\d+.*Date: \d{4}-\d\d-\d\d\./);
+  expect(text).toMatch(/^Machine: .*\d+ cores, \d+ GiB; Node v\d+.*Date: \d{4}-\d\d-\d\d\. Load average \(1 minute\) [\d.]+ as the section started, [\d.]+ as it ended\./);
   return text!;
 }
 
