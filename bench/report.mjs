@@ -2,6 +2,7 @@
  * The bench's tables: whole-process measurements (bench/measure.mjs) of a command and, optionally, a peer,
  * with goals on the time ratio and the peak RSS, written as Markdown for BENCHMARKS.md.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -10,12 +11,20 @@ import { repeat } from './measure.mjs';
 /** The 1-minute load average, to hand machineLine as a section starts. */
 export const load = () => loadavg()[0];
 
-/** The machine, the versions, the date and the load of the shared machine (`startLoad` as the section started, and now), for the first line of each section. */
+/** The commit of the bn1d measured, with `+changes` when its tree differs from it. */
+function commitOf(root) {
+  const git = (...args) => spawnSync('git', args, { cwd: root, encoding: 'utf8' });
+  const head = git('rev-parse', '--short', 'HEAD');
+  if (head.status !== 0) return 'unknown';
+  return `${head.stdout.trim()}${git('diff', '--quiet', 'HEAD', '--', 'src', 'bin', 'package.json').status === 0 ? '' : '+changes'}`;
+}
+
+/** The machine, the versions, the commit, the date and the load of the shared machine (`startLoad` as the section started, and now), for the first line of each section. */
 export function machineLine(root, runs, startLoad) {
   const duckdb = JSON.parse(readFileSync(join(root, 'node_modules', '@duckdb', 'node-api', 'package.json'), 'utf8')).version;
   return (
     `Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}; ` +
-    `DuckDB ${duckdb}. Date: ${new Date().toISOString().slice(0, 10)}. Load average (1 minute) ${startLoad.toFixed(1)} as the section started, ${load().toFixed(1)} as it ended. ${runs} run${runs === 1 ? '' : 's'} each, whole processes; seconds are wall time, RSS is the peak resident set.`
+    `DuckDB ${duckdb}; bn1d ${commitOf(root)}. Date: ${new Date().toISOString().slice(0, 10)}. Load average (1 minute) ${startLoad.toFixed(1)} as the section started, ${load().toFixed(1)} as it ended. ${runs} run${runs === 1 ? '' : 's'} each, whole processes; seconds are wall time, RSS is the peak resident set.`
   );
 }
 
