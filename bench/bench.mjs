@@ -16,7 +16,7 @@
  *   3d          500K rows x 4 lists of 16 float32 in one row group: fit and apply
  *   row-groups  the 2M-row scalar table in row groups of 131,072, 524,288 and 2M rows: fit and apply
  *   jobs        --jobs 1 against --jobs 2 on the 8M-row scalar table (skipped while the CLI has no --jobs)
- *   huge        100M rows x 8 float32 + id (about 4 GB): only with --huge or --only huge
+ *   huge        100M rows x 8 float32 + id (3.6 GB of Parquet): only with --huge or --only huge
  *   snappy      the Snappy compressors (not with --smoke)
  *
  * --scale multiplies every row count that is not given (and the sweep's row groups), so that
