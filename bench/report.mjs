@@ -11,12 +11,16 @@ import { repeat } from './measure.mjs';
 /** The 1-minute load average, to hand machineLine as a section starts. */
 export const load = () => loadavg()[0];
 
-/** The commit of the bn1d measured, with `+changes` when its tree differs from it. */
+/**
+ * The bn1d measured: the last commit that changed src, bin or package.json (the bench's own commits do
+ * not move it, nor does rebasing them), with `+changes` when those differ from HEAD in the tree.
+ */
 function commitOf(root) {
   const git = (...args) => spawnSync('git', args, { cwd: root, encoding: 'utf8' });
-  const head = git('rev-parse', '--short', 'HEAD');
-  if (head.status !== 0) return 'unknown';
-  return `${head.stdout.trim()}${git('diff', '--quiet', 'HEAD', '--', 'src', 'bin', 'package.json').status === 0 ? '' : '+changes'}`;
+  const paths = ['--', 'src', 'bin', 'package.json'];
+  const last = git('log', '-1', '--format=%h', 'HEAD', ...paths);
+  if (last.status !== 0 || !last.stdout.trim()) return 'unknown';
+  return `${last.stdout.trim()}${git('diff', '--quiet', 'HEAD', ...paths).status === 0 ? '' : '+changes'}`;
 }
 
 /** The machine, the versions, the commit, the date and the load of the shared machine (`startLoad` as the section started, and now), for the first line of each section. */
