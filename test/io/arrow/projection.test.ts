@@ -9,7 +9,7 @@
 import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  Dictionary, Field, Float64, Int32, List, makeData, RecordBatch, RecordBatchFileWriter, Schema, Struct, Utf8, vectorFromArray,
+  Dictionary, Field, Float64, Int8, Int32, List, makeData, RecordBatch, RecordBatchFileWriter, Schema, Struct, Utf8, vectorFromArray,
 } from 'apache-arrow';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { DataError } from '../../../src/core/errors.js';
@@ -143,6 +143,33 @@ describe('projections read the same as whole batches', () => {
     const views = viewTable(3000, 3);
     const frames = [views.select(...views.columns.filter((c) => c !== 'cat')), polarsFrame(2500).drop('c')];
     for (const frame of frames) await expectProjectionsMatch(fileOf(frame.writeIPC({ compression })));
+  });
+});
+
+describe('alignment', () => {
+  test('a buffer off the 8-byte grid reads as from the whole body, and the columns beside it stay aligned', async () => {
+    const fields = [new Field('b', new Int8(), false), new Field('z', new Float64(), false)];
+    const schema = new Schema(fields);
+    const children = [
+      makeData({ type: new Int8(), length: 10, nullCount: 0, data: Int8Array.from({ length: 10 }, (_, i) => i + 1) }),
+      makeData({ type: new Float64(), length: 10, nullCount: 0, data: Float64Array.from({ length: 10 }, (_, i) => i / 2) }),
+    ];
+    const bytes = await writeBatches(schema, [new RecordBatch(schema, makeData({ type: new Struct(fields), length: 10, nullCount: 0, children }))], 'file');
+    // b's values start a byte later: at body offset 1, still inside their padding.
+    const shifted = patched(bytes, (view, list) => {
+      const at = bufferAt(list.find((m) => m.meta.batch)!, 1);
+      view.setBigInt64(at, view.getBigInt64(at, true) + 1n, true);
+    });
+    const path = fileOf(shifted);
+    await expectProjectionsMatch(path);
+    const reader = await openArrowFile(path, 'shifted.arrow');
+    io.gap = -1;
+    const [b] = await collect(reader.batches(['b']));
+    const [z] = await collect(reader.batches(['z']));
+    await reader.close();
+    expect([...b!.getChild('b')!]).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 0]);
+    const values = z!.getChild('z')!.data[0]!.values as Float64Array;
+    expect([values.byteOffset % 8, values.byteLength, [...values]]).toEqual([0, 80, [0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5]]);
   });
 });
 
