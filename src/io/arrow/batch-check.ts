@@ -4,7 +4,9 @@
  * node and own buffers, then its children's), every field needs its node and
  * buffers, every buffer must be large enough for its node's length, and
  * offsets must stay inside what they index. Only a constant number of values
- * is read per column, never all of them.
+ * is read per column, never all of them. Columns left out of a projection
+ * are walked for their place alone (their buffers may be unread): they need
+ * their nodes and buffers, and as many rows as the batch.
  */
 import { MetadataVersion } from 'apache-arrow';
 import type { Region } from './body.js';
@@ -26,10 +28,22 @@ export interface ColumnLayout {
   readonly children: readonly ColumnLayout[];
 }
 
-/** Throws ArrowFormatError unless the batch's nodes and buffers fit the fields; returns where each field is. */
-export function checkBatch(batch: BatchMeta, buffers: readonly Region[], body: Uint8Array, fields: readonly FieldInfo[], version: number): ColumnLayout[] {
+/**
+ * Throws ArrowFormatError unless the batch's nodes and buffers fit the fields;
+ * returns where each field is. With `checked`, only the top-level fields of
+ * those indices are checked beyond their place in the batch.
+ */
+export function checkBatch(
+  batch: BatchMeta,
+  buffers: readonly Region[],
+  body: Uint8Array,
+  fields: readonly FieldInfo[],
+  version: number,
+  checked?: ReadonlySet<number>,
+): ColumnLayout[] {
   const walk = new LayoutWalk(batch, buffers, body, version);
-  const layout = fields.map((field) => {
+  const layout = fields.map((field, i) => {
+    walk.checking = !checked || checked.has(i);
     const column = walk.visit(field);
     if (column.length !== batch.length) {
       throw new ArrowFormatError(`column "${field.path}" has ${column.length} rows in a batch of ${batch.length}`);
@@ -48,6 +62,8 @@ export function checkBatch(batch: BatchMeta, buffers: readonly Region[], body: U
 class LayoutWalk {
   nodeCount = 0;
   bufferCount = 0;
+  /** Whether the field being visited is checked, or only walked past. */
+  checking = true;
   private variadicCount = 0;
   private readonly view: DataView;
 
@@ -76,7 +92,7 @@ class LayoutWalk {
     if (!node) throw new ArrowFormatError('corrupt record batch (fewer field nodes than fields)');
     const { length, nullCount } = node;
     const need = (region: Region, bytes: number, what: string): void => {
-      if (region.length < bytes) {
+      if (this.checking && region.length < bytes) {
         throw new ArrowFormatError(`column "${field.path}": ${what} buffer of ${region.length} bytes, ${bytes} needed`);
       }
     };
@@ -100,8 +116,8 @@ class LayoutWalk {
         layout.push(column);
         return column.length;
       });
-    const tooShort = (what: string): never => {
-      throw new ArrowFormatError(`column "${field.path}": ${what} out of range`);
+    const tooShort = (what: string): void => {
+      if (this.checking) throw new ArrowFormatError(`column "${field.path}": ${what} out of range`);
     };
     switch (field.typeId) {
       case TypeId.Bool:
@@ -121,7 +137,7 @@ class LayoutWalk {
         need(views, 16 * length, 'views');
         const variadic = this.batch.variadicCounts[this.variadicCount++] ?? 0;
         const data = Array.from({ length: variadic }, () => this.next());
-        checkViews(this.view, views, data, length, validity, field.path);
+        if (this.checking) checkViews(this.view, views, data, length, validity, field.path);
         return length;
       }
       case TypeId.List:
@@ -138,7 +154,8 @@ class LayoutWalk {
         need(offsets, width * length, 'offsets');
         const sizes = this.next();
         need(sizes, width * length, 'sizes');
-        checkListViews(this.view, offsets, sizes, width, length, validity, children()[0]!, field.path);
+        const values = children()[0]!;
+        if (this.checking) checkListViews(this.view, offsets, sizes, width, length, validity, values, field.path);
         return length;
       }
       case TypeId.FixedSizeList:
@@ -154,7 +171,7 @@ class LayoutWalk {
         if (offsets) need(offsets, 4 * length, 'offset');
         const lengths = children();
         if (lengths.some((n) => field.unionMode === 0 && n < length)) tooShort('union fields');
-        checkUnion(this.view, typeIds, offsets, length, field.typeIds, lengths, field.path);
+        if (this.checking) checkUnion(this.view, typeIds, offsets, length, field.typeIds, lengths, field.path);
         return length;
       }
       default:
@@ -172,7 +189,7 @@ class LayoutWalk {
   /** Checks an offsets buffer for `length` values; returns the last offset. */
   private offsets(field: FieldInfo, length: number, wide: boolean, need: (r: Region, bytes: number, what: string) => void): number {
     const region = this.next();
-    if (length === 0 && region.length === 0) return 0;
+    if (!this.checking || (length === 0 && region.length === 0)) return 0;
     const width = wide ? 8 : 4;
     need(region, (length + 1) * width, 'offsets');
     const read = (i: number): number =>

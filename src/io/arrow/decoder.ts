@@ -4,7 +4,9 @@
  * message.ts, batch-check.ts); each body is prepared
  * (uncompressed, aligned: body.ts), and the columns built from it with
  * apache-arrow's public makeData (batch-data.ts). apache-arrow parses
- * none of the input.
+ * none of the input. A record batch may also be decoded for some of its
+ * columns only, from a body that holds just their buffers: the other
+ * columns are walked past, never checked or built.
  */
 import { type Data, makeData, RecordBatch, type Schema, Struct, Vector } from 'apache-arrow';
 import { batchColumns } from './batch-data.js';
@@ -12,9 +14,12 @@ import { checkBatch } from './batch-check.js';
 import { prepareBody } from './body.js';
 import { ArrowFormatError } from './format-error.js';
 import { listViewsAsLists } from './list-views.js';
-import { checkVersion, MessageType } from './message.js';
+import { checkVersion, type MessageMeta, MessageType } from './message.js';
 import { readSchemaInfo, type SchemaInfo } from './schema-info.js';
 import type { RawMessage } from './stream-source.js';
+
+const NOTHING = new Uint8Array(0);
+const NONE_CHECKED: ReadonlySet<number> = new Set();
 
 /**
  * A record batch with the reader's schema, the same object for every batch.
@@ -80,19 +85,38 @@ export class BatchDecoder {
 
   /** Checks a record batch and decodes it, with the dictionaries added before it. */
   decode(message: RawMessage): RecordBatch {
-    for (const id of this.info.dictionaries.keys()) {
-      if (!this.dictionaries.has(id)) throw new ArrowFormatError(`record batch before its dictionary (id ${id})`);
-    }
-    const children = this.columns(message, this.info.fields);
+    const children = this.decodeColumns(message);
     const { length } = message.meta.batch!;
     return new DecodedBatch(this.schema, makeData({ type: this.type, length, nullCount: 0, children }), message.meta.custom);
   }
 
-  /** The checked columns of a data message, laid out as `fields`. */
-  private columns(message: RawMessage, fields: SchemaInfo['fields']): Data[] {
+  /**
+   * The columns of a record batch (every one, or those of the schema
+   * positions `indices`, in that order), checked; only their buffers are read.
+   */
+  decodeColumns(message: RawMessage, indices?: readonly number[]): Data[] {
+    for (const id of this.info.dictionaries.keys()) {
+      if (!this.dictionaries.has(id)) throw new ArrowFormatError(`record batch before its dictionary (id ${id})`);
+    }
+    return this.columns(message, this.info.fields, indices);
+  }
+
+  /** The buffers (by index) of the columns at `indices` of a record batch, found from its metadata alone. */
+  buffersOf(meta: MessageMeta, indices: readonly number[]): number[] {
+    const batch = meta.batch!;
+    const layout = checkBatch(batch, batch.buffers, NOTHING, this.info.fields, this.version, NONE_CHECKED);
+    return indices.flatMap((i) => {
+      const end = layout[i + 1]?.firstBuffer ?? batch.buffers.length;
+      return Array.from({ length: end - layout[i]!.firstBuffer }, (_, k) => layout[i]!.firstBuffer + k);
+    });
+  }
+
+  /** The checked columns of a data message, laid out as `fields` (those at `indices`, when given). */
+  private columns(message: RawMessage, fields: SchemaInfo['fields'], indices?: readonly number[]): Data[] {
     const batch = message.meta.batch!;
     const prepared = prepareBody(batch, message.body);
-    const layout = checkBatch(batch, prepared.buffers, prepared.body, fields, this.version);
+    const all = checkBatch(batch, prepared.buffers, prepared.body, fields, this.version, indices && new Set(indices));
+    const layout = indices ? indices.map((i) => all[i]!) : all;
     const lists = this.info.listViews ? listViewsAsLists(message.meta, prepared, layout) : undefined;
     try {
       return batchColumns(layout, { batch, prepared, version: this.version, dictionaries: this.dictionaries, lists });

@@ -1,12 +1,14 @@
 /**
- * Random access to an Arrow IPC file through an open file handle: the footer
+ * Random access to an Arrow IPC file through positional reads: the footer
  * and its blocks, checked against the file size, then any one message read on
- * demand (metadata, then the body into its own aligned buffer).
+ * demand: its metadata, then its body into a buffer of its own, whole or
+ * only the buffers asked for (body-plan.ts).
  */
-import { open, type FileHandle } from 'node:fs/promises';
+import { type FileRange, openFileRange } from '../files/file-range.js';
+import { planBody } from './body-plan.js';
 import { FbTable } from './flatbuffer.js';
 import { ArrowFormatError } from './format-error.js';
-import { readMessageMeta } from './message.js';
+import { type MessageMeta, readMessageMeta } from './message.js';
 import type { RawMessage } from './stream-source.js';
 
 /** Where a dictionary or record batch lies in the file. */
@@ -34,18 +36,13 @@ export class ArrowFileSource {
   private closed = false;
 
   private constructor(
-    private readonly handle: FileHandle,
+    private readonly file: FileRange,
     readonly size: number,
   ) {}
 
   static async open(path: string): Promise<ArrowFileSource> {
-    const handle = await open(path, 'r');
-    try {
-      return new ArrowFileSource(handle, (await handle.stat()).size);
-    } catch (error) {
-      await handle.close();
-      throw error;
-    }
+    const file = await openFileRange(path);
+    return new ArrowFileSource(file, file.byteLength);
   }
 
   /** Reads and checks the magic numbers and the footer. */
@@ -77,8 +74,8 @@ export class ArrowFileSource {
     return { offset: Number(offset), metadataLength, bodyLength: Number(bodyLength) };
   }
 
-  /** The message of a block; with `metadataOnly`, its body is left unread (and empty). */
-  async readMessage(block: Block, metadataOnly = false): Promise<RawMessage> {
+  /** The checked metadata of a block's message, its body left unread. */
+  async readHead(block: Block): Promise<{ meta: MessageMeta; metadata: Uint8Array }> {
     const bytes = await this.readAt(block.offset, block.metadataLength);
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const legacy = view.getInt32(0, true) !== -1;
@@ -92,29 +89,57 @@ export class ArrowFileSource {
     if (meta.bodyLength !== block.bodyLength) {
       throw new ArrowFormatError(`corrupt message at ${block.offset} (body of ${meta.bodyLength} bytes, footer says ${block.bodyLength})`);
     }
-    const body = metadataOnly ? new Uint8Array(0) : await this.readAt(block.offset + block.metadataLength, block.bodyLength);
-    return { meta, metadata, body };
+    return { meta, metadata };
+  }
+
+  /**
+   * The message of a block, its body read whole; or, with `wanted` (which
+   * names the buffers to read, by index, given the checked metadata), a data
+   * message whose body holds only those buffers: its buffer regions point
+   * into that partial body, and the others are empty.
+   */
+  async readMessage(block: Block, wanted?: (meta: MessageMeta) => readonly number[]): Promise<RawMessage> {
+    const { meta, metadata } = await this.readHead(block);
+    const bodyAt = block.offset + block.metadataLength;
+    const buffers = wanted?.(meta);
+    if (!buffers || !meta.batch) return { meta, metadata, body: await this.readAt(bodyAt, block.bodyLength) };
+    const plan = planBody(meta.batch.buffers, buffers, block.bodyLength);
+    const body = allocate(plan.size);
+    for (const { from, to, at } of plan.reads) await this.readInto(body.subarray(at, at + to - from), bodyAt + from);
+    return { meta: { ...meta, batch: { ...meta.batch, buffers: plan.buffers } }, metadata, body };
   }
 
   /** Exactly `length` bytes at `position`, in a buffer of their own (so 8-byte aligned). */
   private async readAt(position: number, length: number): Promise<Uint8Array> {
+    this.checkRange(position, length);
+    const out = allocate(length);
+    await this.readInto(out, position);
+    return out;
+  }
+
+  /** Fills `target` with the bytes at `position`. */
+  private async readInto(target: Uint8Array, position: number): Promise<void> {
+    this.checkRange(position, target.length);
+    if ((await this.file.readInto(target, position)) < target.length) throw new ArrowFormatError('truncated Arrow IPC file');
+  }
+
+  private checkRange(position: number, length: number): void {
     if (this.closed) throw new Error('Arrow file is closed');
     if (position < 0 || length < 0 || position + length > this.size) throw new ArrowFormatError('truncated Arrow IPC file');
-    const out = Buffer.allocUnsafeSlow(length);
-    for (let done = 0; done < length; ) {
-      const { bytesRead } = await this.handle.read(out, done, length - done, position + done);
-      if (bytesRead === 0) throw new ArrowFormatError('truncated Arrow IPC file');
-      done += bytesRead;
-    }
-    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   }
 
   /** Releases the file; safe to call twice. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.handle.close();
+    await this.file.close();
   }
+}
+
+/** An uninitialized buffer of its own (every byte of it is read into before use). */
+function allocate(length: number): Uint8Array {
+  const out = Buffer.allocUnsafeSlow(length);
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }
 
 function text(bytes: Uint8Array): string {

@@ -1,17 +1,23 @@
 /**
- * Readers of Arrow IPC inputs: the file format (random access through a file
- * handle, one batch in memory at a time) and the stream format (byte chunks
- * consumed as batches are asked for, as from stdin). Every message is checked
- * before its batch is built (decoder.ts); every failure is a DataError
- * naming the input.
+ * Readers of Arrow IPC inputs: the file format (random access through
+ * positional reads, one batch in memory at a time) and the stream format
+ * (byte chunks consumed as batches are asked for, as from stdin). Every
+ * message is checked before its batch is built (decoder.ts); every failure
+ * is a DataError naming the input.
+ *
+ * A file read for some of its columns reads only their buffers of each
+ * record batch, found by their offsets in the batch's metadata (body-plan.ts
+ * says when nearby ones are read together), and decodes only them. A stream
+ * cannot seek: it is read message by message, every body whole, as it comes,
+ * and its batches are cut down to the columns after decoding.
  */
 import type { RecordBatch } from 'apache-arrow';
 import type { DatasetReader } from '../dataset/dataset.js';
-import { project, projectBatch } from '../dataset/projection.js';
+import { project, projectBatch, projectedBatch, type Projection } from '../dataset/projection.js';
 import { BatchDecoder } from './decoder.js';
-import { ArrowFileSource, type FileFooter } from './file-source.js';
+import { ArrowFileSource, type Block, type FileFooter } from './file-source.js';
 import { ArrowFormatError, toDataError } from './format-error.js';
-import { MessageType } from './message.js';
+import { type MessageMeta, MessageType } from './message.js';
 import { readSchemaInfo } from './schema-info.js';
 import { StreamSource, type RawMessage } from './stream-source.js';
 
@@ -58,7 +64,7 @@ export async function openArrowFile(path: string, name: string): Promise<Dataset
       async readChunk(index: number, columns?: readonly string[]): Promise<RecordBatch> {
         try {
           const d = await (random ??= randomDecoder());
-          return projectBatch(d.decode(ofKind(await file.readMessage(footer.batches[index]!), MessageType.RecordBatch)), project(schema, columns));
+          return await readBatch(file, d, footer.batches[index]!, project(schema, columns));
         } catch (error) {
           throw toDataError(name, error);
         }
@@ -72,7 +78,7 @@ export async function openArrowFile(path: string, name: string): Promise<Dataset
           if (!(await loadDictionaries(current))) return;
           for (const block of footer.batches) {
             if (closed) return;
-            yield projectBatch(current.decode(ofKind(await file.readMessage(block), MessageType.RecordBatch)), projection);
+            yield await readBatch(file, current, block, projection);
           }
         } catch (error) {
           throw toDataError(name, error);
@@ -124,20 +130,35 @@ export async function openArrowStream(chunks: AsyncIterable<Uint8Array>, name: s
   }
 }
 
+/** The record batch of `block`, decoded by `decoder` for the projection's columns: only their buffers are read. */
+async function readBatch(file: ArrowFileSource, decoder: BatchDecoder, block: Block, projection: Projection): Promise<RecordBatch> {
+  if (projection.indices.length === decoder.schema.fields.length) {
+    return decoder.decode(ofKind(await file.readMessage(block), MessageType.RecordBatch));
+  }
+  const wanted = (meta: MessageMeta) => decoder.buffersOf(checkKind(meta, MessageType.RecordBatch), projection.indices);
+  const message = await file.readMessage(block, wanted);
+  return projectedBatch(projection, message.meta.batch!.length, decoder.decodeColumns(message, projection.indices));
+}
+
 /** The rows of all record batches, from their metadata alone. */
 async function countRows(file: ArrowFileSource, footer: FileFooter): Promise<number> {
   let rows = 0;
   for (const block of footer.batches) {
-    rows += ofKind(await file.readMessage(block, true), MessageType.RecordBatch).meta.batch!.length;
+    rows += checkKind((await file.readHead(block)).meta, MessageType.RecordBatch).batch!.length;
   }
   return rows;
 }
 
 function ofKind(message: RawMessage, type: number): RawMessage {
-  if (message.meta.type !== type) {
-    throw new ArrowFormatError(`corrupt file footer (a block holds a ${MESSAGE_NAMES[message.meta.type]} message)`);
-  }
+  checkKind(message.meta, type);
   return message;
+}
+
+function checkKind(meta: MessageMeta, type: number): MessageMeta {
+  if (meta.type !== type) {
+    throw new ArrowFormatError(`corrupt file footer (a block holds a ${MESSAGE_NAMES[meta.type]} message)`);
+  }
+  return meta;
 }
 
 const MESSAGE_NAMES: Readonly<Record<number, string>> = { 1: 'schema', 2: 'dictionary batch', 3: 'record batch' };

@@ -6,7 +6,11 @@
 import { ArrowFormatError } from './format-error.js';
 import { readMessageMeta, type MessageMeta } from './message.js';
 
-/** One message: its checked metadata, the flatbuffer bytes, and its body. */
+/**
+ * One message: its checked metadata, the flatbuffer bytes, and its body (or,
+ * for a record batch read from a file for some columns, only their buffers,
+ * which the metadata's buffer regions then locate: file-source.ts).
+ */
 export interface RawMessage {
   readonly meta: MessageMeta;
   readonly metadata: Uint8Array;

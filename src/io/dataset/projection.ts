@@ -1,5 +1,5 @@
 /** Reading a subset of an input's columns: the projected schema, and batches cut down to it. */
-import { makeData, RecordBatch, Schema, Struct } from 'apache-arrow';
+import { type Data, makeData, RecordBatch, Schema, Struct } from 'apache-arrow';
 
 /** The columns of `schema` named in `names`, in schema order, with their positions. */
 export interface Projection {
@@ -18,7 +18,11 @@ export function project(schema: Schema, names: readonly string[] | undefined): P
 /** A batch with only the projection's columns (no copying). */
 export function projectBatch(batch: RecordBatch, projection: Projection): RecordBatch {
   if (projection.indices.length === batch.numCols) return batch;
-  const children = projection.indices.map((i) => batch.data.children[i]!);
+  return projectedBatch(projection, batch.numRows, projection.indices.map((i) => batch.data.children[i]!));
+}
+
+/** A batch of `length` rows of the projection's columns, whose data is `children` (in projection order). */
+export function projectedBatch(projection: Projection, length: number, children: readonly Data[]): RecordBatch {
   const type = new Struct(projection.schema.fields);
-  return new RecordBatch(projection.schema, makeData({ type, length: batch.numRows, nullCount: 0, children }));
+  return new RecordBatch(projection.schema, makeData({ type, length, nullCount: 0, children: [...children] }));
 }

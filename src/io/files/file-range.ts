@@ -11,6 +11,8 @@ export interface FileRange {
   slice(start: number, end?: number): Promise<ArrayBuffer>;
   /** Bytes [start, end) as a Uint8Array over a fresh buffer. */
   read(start: number, end: number): Promise<Uint8Array>;
+  /** Fills `target` with the bytes from `position` on, up to the end of the file; returns how many it read. */
+  readInto(target: Uint8Array, position: number): Promise<number>;
   /** Closes the file; safe to call twice. */
   close(): Promise<void>;
 }
@@ -30,22 +32,28 @@ export async function openFileRange(path: string): Promise<FileRange> {
 
 function fileRange(handle: FileHandle, byteLength: number): FileRange {
   let closed: Promise<void> | undefined;
-  async function read(start: number, end: number): Promise<Uint8Array> {
+  async function readInto(target: Uint8Array, position: number): Promise<number> {
     if (closed) throw new Error('file is closed');
+    let done = 0;
+    while (done < target.length) {
+      const { bytesRead } = await handle.read(target, done, target.length - done, position + done);
+      if (bytesRead === 0) break;
+      done += bytesRead;
+    }
+    return done;
+  }
+  async function read(start: number, end: number): Promise<Uint8Array> {
     const from = Math.max(0, Math.min(start, byteLength));
     const to = Math.max(from, Math.min(end, byteLength));
     const bytes = new Uint8Array(to - from);
-    let done = 0;
-    while (done < bytes.length) {
-      const { bytesRead } = await handle.read(bytes, done, bytes.length - done, from + done);
-      if (bytesRead === 0) throw new Error(`unexpected end of file at byte ${from + done}`);
-      done += bytesRead;
-    }
+    const done = await readInto(bytes, from);
+    if (done < bytes.length) throw new Error(`unexpected end of file at byte ${from + done}`);
     return bytes;
   }
   return {
     byteLength,
     read,
+    readInto,
     async slice(start, end = byteLength) {
       return (await read(start, end)).buffer as ArrayBuffer;
     },

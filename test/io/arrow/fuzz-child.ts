@@ -1,7 +1,8 @@
 /**
  * Child process of the fuzz test: reads each input given on the command line
- * to the end, writes what it read back out and reads that again, and prints
- * one JSON line per input. An input is "file:<path>" or "stream:<path>", or
+ * to the end, writes what it read back out and reads that again, reads an
+ * IPC file also for each of its first columns alone (which reads only their
+ * buffers), and prints one JSON line per input. An input is "file:<path>" or "stream:<path>", or
  * "mutate-file:<path>#<seed>" / "mutate-stream:<path>#<seed>" for a copy of
  * the file with a few bytes changed at random (seeded). The parent runs it
  * with a memory limit and kills it if an input hangs.
@@ -48,14 +49,60 @@ function mutate(path: string, seed: number): Uint8Array {
   return bytes;
 }
 
-async function open(kind: string, target: string) {
-  if (kind === 'file') return openArrowFile(target, 'fuzz');
-  if (kind === 'stream') return openArrowStream(createReadStream(target), 'fuzz');
+/** The path of a file input (a mutated one is written first), or null for a stream. */
+function filePath(kind: string, target: string): string | null {
+  if (kind === 'file') return target;
+  if (kind !== 'mutate-file') return null;
   const [path, seed] = target.split('#') as [string, string];
-  const bytes = mutate(path, Number(seed));
-  if (kind === 'mutate-stream') return openArrowStream((async function* () { yield bytes; })(), 'fuzz');
-  writeFileSync(join(scratch, 'mutated'), bytes);
-  return openArrowFile(join(scratch, 'mutated'), 'fuzz');
+  writeFileSync(join(scratch, 'mutated'), mutate(path, Number(seed)));
+  return join(scratch, 'mutated');
+}
+
+async function open(kind: string, target: string) {
+  const path = filePath(kind, target);
+  if (path) return openArrowFile(path, 'fuzz');
+  if (kind === 'stream') return openArrowStream(createReadStream(target), 'fuzz');
+  const [source, seed] = target.split('#') as [string, string];
+  const bytes = mutate(source, Number(seed));
+  return openArrowStream((async function* () { yield bytes; })(), 'fuzz');
+}
+
+/**
+ * Reads the file (left as open() wrote it) for each of its first 8 columns
+ * alone, by batches() and by readChunk(); returns the first failure that is
+ * not a DataError, or a DataError when the whole file read.
+ */
+async function projectedReads(path: string, wholeRead: boolean): Promise<FuzzOutcome | null> {
+  const failure = (error: unknown): FuzzOutcome | null => {
+    const e = error as Error;
+    if (e?.constructor?.name === 'DataError' && !wholeRead) return null;
+    const name = e?.constructor?.name === 'DataError' ? 'DataError after a complete read' : (e?.constructor?.name ?? typeof error);
+    return { input: '', outcome: 'error', error: name, message: `projection: ${String(e?.message ?? error)}` };
+  };
+  let reader;
+  try {
+    reader = await openArrowFile(path, 'fuzz');
+  } catch (error) {
+    return failure(error);
+  }
+  try {
+    for (const name of [...new Set(reader.schema.fields.map((f) => f.name))].slice(0, 8)) {
+      for (const read of [
+        async () => { for await (const _ of reader.batches([name])); },
+        async () => { for (let i = 0; i < reader.chunkCount!; i++) await reader.readChunk!(i, [name]); },
+      ]) {
+        try {
+          await read();
+        } catch (error) {
+          const outcome = failure(error);
+          if (outcome) return outcome;
+        }
+      }
+    }
+  } finally {
+    await reader.close();
+  }
+  return null;
 }
 
 async function readAndRewrite(kind: string, target: string): Promise<number> {
@@ -88,6 +135,10 @@ for (const input of process.argv.slice(2)) {
   } catch (error) {
     const e = error as Error;
     result = { input, outcome: 'error', error: e?.constructor?.name ?? typeof error, message: String(e?.message ?? error) };
+  }
+  if (kind === 'file' || kind === 'mutate-file') {
+    const projected = await projectedReads(kind === 'file' ? path : join(scratch, 'mutated'), result.outcome === 'read');
+    if (projected) result = { ...projected, input };
   }
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
