@@ -103,26 +103,42 @@ export function batchMoments(state: BatchNormState, batch: Batch, options: StepO
   const count = new Float64Array(channels);
   const mean = new Float64Array(channels);
   const m2 = new Float64Array(channels);
+  const out: ChannelMoments = { count: 0, mean: 0, m2: 0 };
   for (let c = 0; c < channels; c++) {
-    const column = batch.columns[c]!;
-    let finiteOnly = false;
-    let [sum, n] = column.valid ? maskedSum(column, false) : [denseSum(column.values), column.values.length];
-    if (!Number.isFinite(sum)) {
-      const bad = firstNonFinite(column);
-      if (bad < 0) throw overflowError(state, batch, c);
-      if (options.nan !== 'skip') throw nonFiniteError(state, batch, c, bad, options);
-      finiteOnly = true;
-      [sum, n] = maskedSum(column, true);
-      if (!Number.isFinite(sum)) throw overflowError(state, batch, c);
-    }
-    const mu = sum / n;
-    const dev = column.valid || finiteOnly ? maskedM2(column, mu, finiteOnly) : denseM2(column.values, mu);
-    if (!Number.isFinite(dev) && n > 0) throw overflowError(state, batch, c);
-    count[c] = n;
-    mean[c] = mu;
-    m2[c] = dev;
+    channelMoments(state, batch, c, options, out);
+    count[c] = out.count;
+    mean[c] = out.mean;
+    m2[c] = out.m2;
   }
   return { count, mean, m2 };
+}
+
+/** One channel's statistics of one batch, as numbers. */
+export interface ChannelMoments {
+  count: number;
+  mean: number;
+  m2: number;
+}
+
+/** Count, mean and m2 of channel `c` of a batch, written into `out` (batchMoments does this for every channel). */
+export function channelMoments(state: BatchNormState, batch: Batch, c: number, options: StepOptions, out: ChannelMoments): void {
+  const column = batch.columns[c]!;
+  let finiteOnly = false;
+  let [sum, n] = column.valid ? maskedSum(column, false) : [denseSum(column.values), column.values.length];
+  if (!Number.isFinite(sum)) {
+    const bad = firstNonFinite(column);
+    if (bad < 0) throw overflowError(state, batch, c);
+    if (options.nan !== 'skip') throw nonFiniteError(state, batch, c, bad, options);
+    finiteOnly = true;
+    [sum, n] = maskedSum(column, true);
+    if (!Number.isFinite(sum)) throw overflowError(state, batch, c);
+  }
+  const mu = sum / n;
+  const dev = column.valid || finiteOnly ? maskedM2(column, mu, finiteOnly) : denseM2(column.values, mu);
+  if (!Number.isFinite(dev) && n > 0) throw overflowError(state, batch, c);
+  out.count = n;
+  out.mean = mu;
+  out.m2 = dev;
 }
 
 function overflowError(state: BatchNormState, batch: Batch, channel: number): DataError {
@@ -143,17 +159,26 @@ export function requireTwoValues(
   options: StepOptions = {},
   hint: Extract<DataErrorHint, 'short-batch' | 'short-batch-train'> = 'short-batch',
 ): void {
-  for (let c = 0; c < moments.count.length; c++) {
-    const n = moments.count[c]!;
-    if (n > 1) continue;
-    const describe = options.describeRow ?? defaultDescribeRow;
-    const first = describe(batch.startRow);
-    const rows = batch.rows === 1 ? first : `${first} to ${formatCount(batch.startRow + batch.rows - 1)}`;
-    const has = n === 0 ? 'no usable value' : 'only 1 value';
-    throw new DataError(
-      `batch ${formatCount(batch.index)} (${rows}) has ${has} in column "${state.features[c]}", ` +
-        'but training needs more than 1 value per channel (PyTorch: "Expected more than 1 value per channel when training")',
-      { hint },
-    );
-  }
+  for (let c = 0; c < moments.count.length; c++) requireTwoIn(state, batch, c, moments.count[c]!, options, hint);
+}
+
+/** requireTwoValues for channel `c`, which has `n` values in the batch. */
+export function requireTwoIn(
+  state: BatchNormState,
+  batch: Batch,
+  c: number,
+  n: number,
+  options: StepOptions = {},
+  hint: Extract<DataErrorHint, 'short-batch' | 'short-batch-train'> = 'short-batch',
+): void {
+  if (n > 1) return;
+  const describe = options.describeRow ?? defaultDescribeRow;
+  const first = describe(batch.startRow);
+  const rows = batch.rows === 1 ? first : `${first} to ${formatCount(batch.startRow + batch.rows - 1)}`;
+  const has = n === 0 ? 'no usable value' : 'only 1 value';
+  throw new DataError(
+    `batch ${formatCount(batch.index)} (${rows}) has ${has} in column "${state.features[c]}", ` +
+      'but training needs more than 1 value per channel (PyTorch: "Expected more than 1 value per channel when training")',
+    { hint },
+  );
 }

@@ -39,17 +39,31 @@ export function updateRunningStats(state: BatchNormState, batch: Batch, moments:
   requireTwoValues(state, batch, moments, options, 'short-batch');
   if (!state.trackRunningStats) return state;
   const tracked = state.numBatchesTracked! + 1;
-  const f = state.momentum === null ? 1 / tracked : state.momentum;
+  const f = emaFactor(state.momentum, tracked);
   const oldMean = state.runningMean!;
   const oldVar = state.runningVar!;
   const runningMean = new Float64Array(oldMean.length);
   const runningVar = new Float64Array(oldVar.length);
   for (let c = 0; c < oldMean.length; c++) {
-    runningMean[c] = f * moments.mean[c]! + (1 - f) * oldMean[c]!;
-    const unbiased = moments.m2[c]! / (moments.count[c]! - 1);
-    runningVar[c] = f * unbiased + (1 - f) * oldVar[c]!;
+    runningMean[c] = ema(f, moments.mean[c]!, oldMean[c]!);
+    runningVar[c] = ema(f, unbiasedVar(moments.m2[c]!, moments.count[c]!), oldVar[c]!);
   }
   return { ...state, runningMean, runningVar, numBatchesTracked: tracked };
+}
+
+/** The factor of a running-statistics update after `tracked` batches (num_batches_tracked, counting this one). */
+export function emaFactor(momentum: number | null, tracked: number): number {
+  return momentum === null ? 1 / tracked : momentum;
+}
+
+/** One running statistic after a batch: f * batch + (1 - f) * running. */
+export function ema(f: number, batch: number, running: number): number {
+  return f * batch + (1 - f) * running;
+}
+
+/** The unbiased variance of n values whose squared deviations sum to m2. */
+export function unbiasedVar(m2: number, n: number): number {
+  return m2 / (n - 1);
 }
 
 /** Trains on one batch (training-mode forward, no output kept): the new state. */

@@ -50,12 +50,18 @@ export class TrajectoryRecorder {
   /** Called after each training batch. */
   record(state: BatchNormState, force = false): void {
     const b = state.numBatchesTracked;
-    if (b === null || !state.runningMean || !state.runningVar || b <= (this.batches.at(-1) ?? 0)) return;
+    if (b === null || !state.runningMean || !state.runningVar) return;
+    this.recordAt(b, state.runningMean, state.runningVar, force);
+  }
+
+  /** record() of the running statistics after batch `b`. */
+  recordAt(b: number, runningMean: ArrayLike<number>, runningVar: ArrayLike<number>, force = false): void {
+    if (b <= (this.batches.at(-1) ?? 0)) return;
     if (!force && !keepsBatch(b)) return;
     this.batches.push(b);
     for (let c = 0; c < this.mean.length; c++) {
-      this.mean[c]!.push(round(state.runningMean[c]!));
-      this.variance[c]!.push(round(state.runningVar[c]!));
+      this.mean[c]!.push(round(runningMean[c]!));
+      this.variance[c]!.push(round(runningVar[c]!));
     }
   }
 

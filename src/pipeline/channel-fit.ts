@@ -18,8 +18,8 @@
  * that position as a key, and the smallest key wins, whichever channel or
  * thread met it first.
  */
-import { batchMoments, type Moments, type NanPolicy } from '../core/batch-moments.js';
-import { updateRunningStats } from '../core/batch-norm.js';
+import { type ChannelMoments, channelMoments, type NanPolicy, requireTwoIn } from '../core/batch-moments.js';
+import { ema, emaFactor, unbiasedVar } from '../core/batch-norm.js';
 import { type Batch, Batcher } from '../core/batcher.js';
 import { channelState } from '../core/channel-split.js';
 import type { ColumnData } from '../core/column.js';
@@ -86,9 +86,16 @@ const OPEN = -1;
 const DECODE = 0;
 const TRAIN = 1;
 
-/** One channel's training: its state, batcher, trajectory and first error. */
+/**
+ * One channel's training: its running statistics (updated in place, with
+ * batch-norm.ts's formulas), batcher, trajectory and first error.
+ */
 class Channel {
-  state: BatchNormState;
+  /** The one-channel state: settings and names for messages (its statistics are the fields below until finished). */
+  readonly base: BatchNormState;
+  readonly mean: Float64Array;
+  readonly variance: Float64Array;
+  tracked: number;
   batcher!: Batcher;
   readonly recorder: TrajectoryRecorder | undefined;
   feature: Feature | undefined;
@@ -97,37 +104,52 @@ class Channel {
   failed: KeyedError | undefined;
   /** Batches trained on, over every epoch. */
   trained = 0;
+  private readonly moments: ChannelMoments = { count: 0, mean: 0, m2: 0 };
 
   constructor(
     readonly c: number,
     state: BatchNormState,
     trajectory: boolean,
   ) {
-    this.state = channelState(state, c);
-    this.recorder = trajectory ? new TrajectoryRecorder(1, this.state.trajectory) : undefined;
+    this.base = channelState(state, c);
+    if (!this.base.trackRunningStats) throw new Error('a fit needs running statistics');
+    this.mean = Float64Array.from(this.base.runningMean!);
+    this.variance = Float64Array.from(this.base.runningVar!);
+    this.tracked = this.base.numBatchesTracked!;
+    this.recorder = trajectory ? new TrajectoryRecorder(1, this.base.trajectory) : undefined;
+  }
+
+  /** The state now. */
+  get state(): BatchNormState {
+    return { ...this.base, runningMean: this.mean, runningVar: this.variance, numBatchesTracked: this.tracked };
   }
 
   /**
-   * fitBatch, in its two steps: the row-wise loop computes every channel's
-   * moments (and meets NaN there) before it checks any channel's count.
+   * fitBatch for one channel, in its two steps: the row-wise loop computes
+   * every channel's moments (and meets NaN there) before it checks any
+   * channel's count.
    */
   train(batch: Batch, describeRow: (row: number) => string, nan: NanPolicy, key: (batch: number) => ErrorKey): void {
     if (this.failed) return;
     this.trained++;
     const options = { nan, describeRow };
-    let moments: Moments;
+    const m = this.moments;
     try {
-      moments = batchMoments(this.state, batch, options);
+      channelMoments(this.base, batch, 0, options, m);
     } catch (error) {
       this.failed = new KeyedError([...key(batch.index), 0, this.c], error);
       return;
     }
     try {
-      this.state = updateRunningStats(this.state, batch, moments, options);
-      this.recorder?.record(this.state);
+      requireTwoIn(this.base, batch, 0, m.count, options);
     } catch (error) {
       this.failed = new KeyedError([...key(batch.index), 1, this.c], error);
+      return;
     }
+    const f = emaFactor(this.base.momentum, ++this.tracked);
+    this.mean[0] = ema(f, m.mean, this.mean[0]!);
+    this.variance[0] = ema(f, unbiasedVar(m.m2, m.count), this.variance[0]!);
+    this.recorder?.recordAt(this.tracked, this.mean, this.variance);
   }
 }
 
