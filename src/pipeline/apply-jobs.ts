@@ -18,7 +18,7 @@ import type { WriteCodec } from '../io/parquet/codecs.js';
 import type { EncodedColumn } from '../io/parquet/column-encode.js';
 import type { ColumnPart } from '../io/parquet/write.js';
 import type { ApplyFile, ColumnJobs } from './apply-columns.js';
-import { MIN_BYTES_PER_WORKER } from './fit-jobs.js';
+import { bytesPerWorker } from './fit-jobs.js';
 import type { DataWarnings } from './warnings.js';
 
 /** What every worker is given. */
@@ -64,7 +64,7 @@ export async function startColumnJobs(jobs: number, files: readonly string[], in
   if (jobs <= 1 || !script || files.includes('-')) return undefined;
   let bytes = 0;
   for (const file of files) bytes += (await stat(file).catch(() => ({ size: 0 }))).size;
-  const threads = Math.min(jobs, Math.floor(bytes / MIN_BYTES_PER_WORKER));
+  const threads = Math.min(jobs, Math.floor(bytes / Math.max(1, bytesPerWorker())));
   if (threads < 2) return undefined;
   const workers = Array.from({ length: threads }, () => new Worker(script, { workerData: init }));
   const waiting = new Map<number, { resolve: (part: ColumnPart) => void; reject: (error: Error) => void }>();

@@ -45,6 +45,12 @@ export type FitJobMessage =
  */
 export const MIN_BYTES_PER_WORKER = 48 << 20;
 
+/** MIN_BYTES_PER_WORKER, or BN1D_JOB_BYTES when set (the tests start threads on small files with it). */
+export function bytesPerWorker(env: NodeJS.ProcessEnv = process.env): number {
+  const set = env.BN1D_JOB_BYTES?.trim();
+  return set && /^\d+$/.test(set) ? Number(set) : MIN_BYTES_PER_WORKER;
+}
+
 /** Most features a trajectory is recorded for (each adds two paths to the state file). */
 const MAX_TRAJECTORY_FEATURES = 512;
 
@@ -62,7 +68,7 @@ async function threadCount(files: FitJob['files'], channels: number, jobs: numbe
   if (jobs <= 1 || channels <= 1) return 1;
   let bytes = 0;
   for (const file of files) bytes += (await stat(file.path).catch(() => ({ size: 0 }))).size;
-  return Math.max(1, Math.min(jobs, channels, Math.floor(bytes / MIN_BYTES_PER_WORKER)));
+  return Math.max(1, Math.min(jobs, channels, Math.floor(bytes / Math.max(1, bytesPerWorker()))));
 }
 
 /** Trains `initial` over random-access files, column chunk by column chunk, on at most `jobs` threads. */

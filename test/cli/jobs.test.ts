@@ -1,8 +1,7 @@
 /**
  * fit --jobs: the channels spread over worker threads give the state of one
  * thread, byte for byte, and the same error, the one first in the row-wise
- * order, whichever thread meets it. The file is large enough (48 MB) that
- * workers start.
+ * order, whichever thread meets it.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +10,8 @@ import { bn1d, fails, ok, scratch } from '../helpers/cli.js';
 import { query } from '../helpers/duckdb.js';
 
 const dir = scratch();
+// Threads start from 1 MB of input per thread here (48 MB by default), so every run with --jobs above 1 uses them.
+const env = { env: { BN1D_JOB_BYTES: String(1 << 20) } };
 const data = join(dir, 'wide.parquet');
 const bad = join(dir, 'bad.parquet');
 
@@ -26,7 +27,7 @@ describe('fit --jobs', () => {
   test('gives the same state file for 1, 2 and 3 threads, and for 2 epochs', async () => {
     const states = [];
     for (const jobs of ['1', '2', '3']) {
-      await ok(['fit', data, '-x', 'id', '-e', '2', '-m', 'none', '-q', '--jobs', jobs, '-s', join(dir, `s${jobs}.json`)]);
+      await ok(['fit', data, '-x', 'id', '-e', '2', '-m', 'none', '-q', '--jobs', jobs, '-s', join(dir, `s${jobs}.json`)], env);
       states.push(readFileSync(join(dir, `s${jobs}.json`), 'utf8'));
     }
     expect(states[0]).toContain('"num_batches_tracked": 9376');
@@ -35,8 +36,8 @@ describe('fit --jobs', () => {
   });
 
   test('reports the NaN of the earliest batch, met by another thread than the first column', async () => {
-    const one = await fails(['fit', bad, '-x', 'id', '-q', '--jobs', '1', '-s', join(dir, 'x.json')], 1, /column "f3" has NaN at row 70,000 of/);
-    const two = await fails(['fit', bad, '-x', 'id', '-q', '--jobs', '2', '-s', join(dir, 'x.json')], 1, /column "f3" has NaN at row 70,000 of/);
+    const one = await fails(['fit', bad, '-x', 'id', '-q', '--jobs', '1', '-s', join(dir, 'x.json')], 1, /column "f3" has NaN at row 70,000 of/, env);
+    const two = await fails(['fit', bad, '-x', 'id', '-q', '--jobs', '2', '-s', join(dir, 'x.json')], 1, /column "f3" has NaN at row 70,000 of/, env);
     expect(two).toBe(one);
   });
 
@@ -53,7 +54,7 @@ describe('apply --jobs', () => {
     const outs = [];
     for (const jobs of ['1', '2', '3']) {
       const out = join(dir, `out${jobs}.parquet`);
-      await ok(['apply', data, '-s', state, '-o', out, '-q', '--jobs', jobs]);
+      await ok(['apply', data, '-s', state, '-o', out, '-q', '--jobs', jobs], env);
       outs.push(readFileSync(out));
     }
     expect(outs[1]!.equals(outs[0]!)).toBe(true);
@@ -70,8 +71,8 @@ describe('apply --jobs', () => {
 
   test('names the first bad column chunk in file order, whichever thread met it', async () => {
     const state = join(dir, 's1.json');
-    const one = await fails(['apply', bad, '-s', state, '-o', join(dir, 'bad1.parquet'), '-q', '--jobs', '1'], 1, /column "f3" has NaN at row 70,000 of/);
-    const two = await fails(['apply', bad, '-s', state, '-o', join(dir, 'bad2.parquet'), '-q', '--jobs', '2'], 1, /column "f3" has NaN at row 70,000 of/);
+    const one = await fails(['apply', bad, '-s', state, '-o', join(dir, 'bad1.parquet'), '-q', '--jobs', '1'], 1, /column "f3" has NaN at row 70,000 of/, env);
+    const two = await fails(['apply', bad, '-s', state, '-o', join(dir, 'bad2.parquet'), '-q', '--jobs', '2'], 1, /column "f3" has NaN at row 70,000 of/, env);
     expect(two).toBe(one);
   });
 });
