@@ -22,6 +22,7 @@ import { type ChannelMoments, channelMoments, type NanPolicy, requireTwoIn } fro
 import { ema, emaFactor, unbiasedVar } from '../core/batch-norm.js';
 import { type Batch, Batcher } from '../core/batcher.js';
 import { channelState } from '../core/channel-split.js';
+import { makeData, RecordBatch, Struct } from 'apache-arrow';
 import type { ColumnData } from '../core/column.js';
 import type { BatchNormState } from '../core/state.js';
 import { TrajectoryRecorder } from '../core/trajectory.js';
@@ -31,7 +32,10 @@ import { project } from '../io/dataset/projection.js';
 import { RowOrigins } from '../io/dataset/row-origins.js';
 import { resolveFeatures } from '../io/dataset/select-features.js';
 import type { InputSeries } from './input-series.js';
+import { compareKeys, DECODE, type ErrorKey, KeyedError, OPEN, TRAIN } from './error-keys.js';
 import type { DataWarnings } from './warnings.js';
+
+export { compareKeys, KeyedError };
 
 /** What a share of the channels trains with. */
 export interface ChannelSettings {
@@ -56,25 +60,6 @@ export interface ChannelHooks {
   signal?: AbortSignal | undefined;
 }
 
-/** Where in the row-wise order an error happened: compared element by element. */
-export type ErrorKey = readonly number[];
-
-/** An error met by a channel fit, with its position. */
-export class KeyedError extends Error {
-  constructor(
-    readonly key: ErrorKey,
-    readonly error: unknown,
-  ) {
-    super(error instanceof Error ? error.message : String(error));
-  }
-}
-
-/** Negative, zero or positive as `a` comes before, with or after `b`. */
-export function compareKeys(a: ErrorKey, b: ErrorKey): number {
-  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
-  return a.length - b.length;
-}
-
 /** The trained channels (one-channel states, in the order asked), rows of the last epoch, and batches trained on. */
 export interface ChannelOutcome {
   parts: BatchNormState[];
@@ -82,9 +67,6 @@ export interface ChannelOutcome {
   batches: number;
 }
 
-const OPEN = -1;
-const DECODE = 0;
-const TRAIN = 1;
 
 /**
  * One channel's training: its running statistics (updated in place, with
@@ -153,6 +135,19 @@ class Channel {
   }
 }
 
+/** Column `name` of chunk `k` as one-column record batches: pieces of whole rows where the reader reads page by page. */
+async function* columnOf(reader: DatasetReader, k: number, name: string): AsyncGenerator<RecordBatch> {
+  if (!reader.columnPieces) {
+    yield await reader.readChunk!(k, [name]);
+    return;
+  }
+  const schema = project(reader.schema, [name]).schema;
+  const type = new Struct(schema.fields);
+  for await (const data of reader.columnPieces(k, name)) {
+    yield new RecordBatch(schema, makeData({ type, length: data.length, nullCount: 0, children: [data] }));
+  }
+}
+
 /** Trains channels `channels` of `state` over the series, column chunk by column chunk. Throws a KeyedError. */
 export async function fitChannels(
   series: InputSeries,
@@ -205,21 +200,26 @@ export async function fitChannels(
           let chunkRows = 0;
           for (const ch of mine) {
             if (ch.failed) continue;
-            const name = names[ch.c]!;
-            let column: ColumnData;
+            const feature = { ...ch.feature!, index: 0 };
+            const train = (batch: Batch) => ch.train(batch, describeRow, settings.nan, (b) => [epoch, position, TRAIN, b]);
+            let rowsRead = 0;
             try {
-              const batch = await reader.readChunk!(k, [name]);
-              chunkRows = batch.numRows;
-              warnings?.check(batch, [{ ...ch.feature!, index: 0 }], reader.name);
-              column = columnData(batch.data.children[0]!, ch.feature!);
+              // Page by page where the reader can (Parquet), else the column of the whole chunk.
+              for await (const piece of columnOf(reader, k, names[ch.c]!)) {
+                rowsRead += piece.numRows;
+                warnings?.check(piece, [feature], reader.name);
+                const column = columnData(piece.data.children[0]!, ch.feature!);
+                if (epoch === 1) hooks.onValues?.(ch.c, column);
+                // After a training error the chunk is still read to its end: a decoding error in it comes first.
+                for (const batch of ch.batcher.push({ rows: piece.numRows, columns: [column] })) train(batch);
+              }
             } catch (error) {
-              ch.failed = new KeyedError([epoch, position, DECODE, ch.schemaIndex, ch.c], error);
+              const failed = new KeyedError([epoch, position, DECODE, ch.schemaIndex, ch.c], error);
+              const trained = ch.failed as KeyedError | undefined; // set by train() in the loop
+              if (!trained || compareKeys(failed.key, trained.key) < 0) ch.failed = failed;
               continue;
             }
-            if (epoch === 1) hooks.onValues?.(ch.c, column);
-            for (const batch of ch.batcher.push({ rows: chunkRows, columns: [column] })) {
-              ch.train(batch, describeRow, settings.nan, (b) => [epoch, position, TRAIN, b]);
-            }
+            chunkRows = rowsRead;
           }
           fail();
           rows += chunkRows;

@@ -3,7 +3,7 @@
  * yields Apache Arrow record batches, whatever the file format, and every
  * writer consumes them: Arrow is the one in-memory shape of table data.
  */
-import type { RecordBatch, Schema } from 'apache-arrow';
+import type { Data, RecordBatch, Schema } from 'apache-arrow';
 import type { CompressionCodec, SchemaElement } from 'hyparquet';
 import type { WriteCodec } from '../parquet/codecs.js';
 import type { RowGroupRows } from '../parquet/row-groups.js';
@@ -45,6 +45,11 @@ export interface DatasetReader {
    */
   readonly chunkCount?: number | undefined;
   readChunk?(index: number, columns?: readonly string[]): Promise<RecordBatch>;
+  /**
+   * Parquet: column `column` of chunk `index` page by page, as pieces of
+   * whole rows whose concatenation is readChunk's column.
+   */
+  columnPieces?(index: number, column: string): AsyncIterable<Data>;
   /**
    * Parquet: non-empty row group `index`'s chunks of column `c` (a schema
    * index) as they are stored, to be copied without decoding; undefined
