@@ -34,8 +34,8 @@ import { DataError } from '../../core/errors.js';
 import type { DatasetReader, ParquetLayout } from '../dataset/dataset.js';
 import { type FileRange, openFileRange } from '../files/file-range.js';
 import { assembleColumn } from './assemble.js';
-import { decodeColumnChunk, type LeafChunk } from './decode.js';
-import { UnsupportedParquet } from './faults.js';
+import { chunkSpec, decodeColumnChunk, type LeafChunk } from './decode.js';
+import { columnError } from './faults.js';
 import { chunkRange, type Footer, messageOf, readFooter } from './footer.js';
 import { layoutOf, worthThreads } from './layout.js';
 import { type ColumnPlan, leavesOf, planColumns } from './schema.js';
@@ -181,7 +181,7 @@ export class ParquetReader implements DatasetReader {
       try {
         out.push(await this.restorer.restore(columns[k]!, children[k]!));
       } catch (error) {
-        throw this.columnError(error, `in column "${this.plans[columns[k]!]!.name}" (row group ${g})`);
+        throw columnError(this.name, error, `in column "${this.plans[columns[k]!]!.name}" (row group ${g})`);
       }
     }
     return out;
@@ -207,26 +207,11 @@ export class ParquetReader implements DatasetReader {
       for (const leaf of leavesOf(plan.node)) {
         const chunk = this.footer.metadata.row_groups[g]!.columns[leaf.leaf]!;
         const [start, end] = chunkRange(chunk);
-        const meta = chunk.meta_data!;
-        const bytes = await this.file.read(start, end);
-        chunks.set(leaf.leaf, decodeColumnChunk(bytes, {
-          column: { type: meta.type, width: meta.type === 'INT96' ? 12 : (leaf.element.type_length ?? 0) },
-          maxDef: leaf.def,
-          maxRep: leaf.maxRep,
-          codec: meta.codec,
-          numValues: Number(meta.num_values),
-        }));
+        chunks.set(leaf.leaf, decodeColumnChunk(await this.file.read(start, end), chunkSpec(chunk, leaf)));
       }
       return assembleColumn(plan.node, chunks, rows);
     } catch (error) {
-      throw this.columnError(error, where);
+      throw columnError(this.name, error, where);
     }
-  }
-
-  /** An error met reading a column (`where` names it), as the DataError users see. */
-  private columnError(error: unknown, where: string): DataError {
-    if (error instanceof DataError) return error;
-    if (error instanceof UnsupportedParquet) return new DataError(`${this.name}: unsupported ${error.message} ${where}`);
-    return new DataError(`${this.name}: corrupt Parquet data ${where}: ${messageOf(error)}`);
   }
 }
