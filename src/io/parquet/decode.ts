@@ -1,8 +1,9 @@
 /**
  * Decoding of one column chunk: its pages, one after another, into the
  * definition and repetition levels and the physical values of one leaf.
- * Every page is decoded by a PageDecoder (page-decode.ts), one page at a
- * time; decodeColumnChunk runs one over a whole chunk's bytes.
+ * Every page is decoded by a PageDecoder (page-decode.ts): decodeColumnChunk
+ * runs one over a whole chunk's bytes, page-reads.ts over pages read from
+ * the file one at a time.
  *
  * Page headers (page-header-read.ts), levels, dictionary indices and
  * values (pages.ts) are decoded by this project.

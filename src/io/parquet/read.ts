@@ -1,6 +1,7 @@
 /**
  * The Parquet reader: one RecordBatch per row group, read through positional
- * reads on one open file (the footer first, then one column chunk at a time).
+ * reads on one open file (the footer first, then one column chunk at a time,
+ * or one page at a time for columnPieces).
  *
  * Choices this reader makes:
  * - Types are exact: pages are decoded to physical values and turned into
@@ -41,6 +42,7 @@ import { layoutOf, worthThreads } from './layout.js';
 import { type ColumnPlan, leavesOf, planColumns } from './schema.js';
 import { fromPlain, type PlainData } from '../arrow/data-transfer.js';
 import { type DecodePool, startPool } from './pool.js';
+import { pieceBytes, type PieceOptions, pieceLeaf, readPieces } from './pieces.js';
 import { ColumnRestorer } from './restore.js';
 import { readSchema } from './stored-types.js';
 import { project } from '../dataset/projection.js';
@@ -137,6 +139,34 @@ export class ParquetReader implements DatasetReader {
     const children = await this.restore(g, indices, await this.decodeGroup(g, indices));
     const rows = Number(this.footer.metadata.row_groups[g]!.num_rows);
     return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: rows, nullCount: 0, children }));
+  }
+
+  /**
+   * Column `column` of non-empty row group `index`, a run of whole rows at a
+   * time, without the whole column chunk in memory (see pieces.ts): the
+   * pieces one after another are readChunk(index, [column])'s column. A
+   * column that is not of numbers or lists of numbers is one piece.
+   */
+  async *columnPieces(index: number, column: string, options: PieceOptions = {}): AsyncGenerator<Data> {
+    const targetBytes = pieceBytes(options);
+    const c = project(this.schema, [column]).indices[0];
+    if (c === undefined) throw new DataError(`${this.name}: no column "${column}"`);
+    const g = this.nonEmptyGroups[index];
+    const node = this.plans[c]!.node;
+    const leaf = g !== undefined && node ? pieceLeaf(node) : undefined;
+    if (g === undefined || !node || !leaf || this.#closed) {
+      yield (await this.readChunk(index, [column])).data.children[0]!;
+      return;
+    }
+    const group = this.footer.metadata.row_groups[g]!;
+    const restore = (data: Data) => this.restorer.restore(c, data);
+    try {
+      yield* readPieces({ file: this.file, node, leaf, chunk: group.columns[leaf.leaf]!, rows: Number(group.num_rows), restore }, targetBytes);
+    } catch (error) {
+      // The whole column chunk fails with the error readChunk gives (counts and rows of the whole chunk, not a piece's).
+      await this.readChunk(index, [column]);
+      throw columnError(this.name, error, `in column "${this.plans[c]!.name}" (row group ${g})`);
+    }
   }
 
   /**
