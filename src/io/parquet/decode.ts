@@ -1,21 +1,21 @@
 /**
  * Decoding of one column chunk: its pages, one after another, into the
  * definition and repetition levels and the physical values of one leaf.
- * Everything a column chunk decodes through goes through decodeColumnChunk.
+ * Every page is decoded by a PageDecoder (page-decode.ts): decodeColumnChunk
+ * runs one over a whole chunk's bytes, page-reads.ts over pages read from
+ * the file one at a time.
  *
- * Page headers (parquet-page-header.ts), levels, dictionary indices and
- * values (pages.ts) are decoded by this project, into bounded typed
- * arrays, because every count in a page comes from the file;
- * hyparquet-compressors provides the decompressors.
+ * Page headers (page-header-read.ts), levels, dictionary indices and
+ * values (pages.ts) are decoded by this project.
  */
-import type { CompressionCodec, Encoding, PageHeader } from 'hyparquet';
-import { compressors, decompressZstd } from 'hyparquet-compressors';
-import { CorruptParquet, UnsupportedParquet } from './faults.js';
+import type { ColumnChunk, CompressionCodec, PageHeader } from 'hyparquet';
+import { CorruptParquet } from './faults.js';
+import { PageDecoder } from './page-decode.js';
 import { readPageHeader } from './page-header-read.js';
-import { type ColumnType, decodeValues, readPlainValues } from './pages.js';
-import { readLevels } from './rle.js';
+import type { ColumnType } from './pages.js';
+import type { LeafNode } from './schema.js';
 import { ThriftReader } from './thrift-read.js';
-import { concatValues, type PhysicalValues, valueCount } from './values.js';
+import { concatValues, type PhysicalValues } from './values.js';
 
 /** What the footer says about a column chunk. */
 export interface ChunkSpec {
@@ -41,145 +41,68 @@ export interface LeafChunk {
   readonly full: number;
 }
 
-type Decompress = (input: Uint8Array, length: number) => Uint8Array;
-
-const DECOMPRESSORS: Partial<Record<CompressionCodec, Decompress>> = {
-  ...compressors,
-  // Decompress into a buffer of the announced size, never one the frame asks for.
-  ZSTD: (input, length) => decompressZstd(input, new Uint8Array(length)),
-};
-
-/** A page may not inflate past this, nor past 1024 times its size when it is over 64 MiB. */
-const MAX_PAGE_BYTES = 1 << 30;
-const MAX_PAGE_ENTRIES = 1 << 27;
+/** The spec of `leaf`'s column chunk `chunk`, as its footer entry gives it. */
+export function chunkSpec(chunk: ColumnChunk, leaf: LeafNode): ChunkSpec {
+  const meta = chunk.meta_data!;
+  return {
+    column: { type: meta.type, width: meta.type === 'INT96' ? 12 : (leaf.element.type_length ?? 0) },
+    maxDef: leaf.def,
+    maxRep: leaf.maxRep,
+    codec: meta.codec,
+    numValues: Number(meta.num_values),
+  };
+}
 
 /** Decodes a column chunk's bytes (dictionary page first, if any). */
 export function decodeColumnChunk(bytes: Uint8Array, spec: ChunkSpec): LeafChunk {
-  const { codec, numValues } = spec;
-  if (codec !== 'UNCOMPRESSED' && !DECOMPRESSORS[codec]) {
-    throw new UnsupportedParquet(`compression codec ${codec ?? '(unknown)'}`);
+  const decoder = new PageDecoder(spec);
+  const pages: LeafChunk[] = [];
+  let pos = 0;
+  while (!decoder.done) {
+    if (pos >= bytes.length) throw decoder.endsEarly();
+    const { header, bodyStart } = readPageAt(bytes, pos, bytes.length);
+    pos = bodyStart + header.compressed_page_size;
+    const page = decoder.page(header, bytes.subarray(bodyStart, pos));
+    if (page) pages.push(page);
   }
+  return joinPages(pages, spec);
+}
+
+/**
+ * The header of the page at bytes[pos, end) (a column chunk's bytes, or the
+ * first bytes of what is left of it), checking that its body fits before
+ * end; the body starts at bodyStart.
+ */
+export function readPageAt(bytes: Uint8Array, pos: number, end: number): { header: PageHeader; bodyStart: number } {
+  const reader = new ThriftReader(bytes, pos, Math.min(end, bytes.length), 'page header');
+  const header = readPageHeader(reader);
+  const size = header.compressed_page_size;
+  if (!Number.isInteger(size) || size < 0 || reader.pos + size > end) {
+    throw new CorruptParquet(`page of ${size} bytes does not fit in its column chunk`);
+  }
+  return { header, bodyStart: reader.pos };
+}
+
+/** Decoded pages (or runs of level entries) one after another. */
+export function joinPages(pages: readonly LeafChunk[], spec: ChunkSpec): LeafChunk {
+  if (pages.length === 1) return pages[0]!;
+  let length = 0;
+  let full = 0;
   const defs: Uint8Array[] = [];
   const reps: Uint8Array[] = [];
-  const parts: PhysicalValues[] = [];
-  let dictionary: PhysicalValues | undefined;
-  let seen = 0;
-  let full = 0;
-  let pos = 0;
-  while (seen < numValues) {
-    if (pos >= bytes.length) throw new CorruptParquet(`column chunk ends after ${seen} of ${numValues} values`);
-    const reader = new ThriftReader(bytes, pos, bytes.length, 'page header');
-    const header = readPageHeader(reader);
-    const size = header.compressed_page_size;
-    if (!Number.isInteger(size) || size < 0 || reader.pos + size > bytes.length) {
-      throw new CorruptParquet(`page of ${size} bytes does not fit in its column chunk`);
-    }
-    const body = bytes.subarray(reader.pos, reader.pos + size);
-    pos = reader.pos + size;
-    if (header.type === 'DICTIONARY_PAGE') {
-      const count = header.dictionary_page_header?.num_values ?? -1;
-      const page = decompress(body, header.uncompressed_page_size, codec);
-      if (!Number.isInteger(count) || count < 0 || count > page.length * 8) throw new CorruptParquet(`dictionary of ${count} values`);
-      dictionary = readPlainValues(page, 0, page.length, spec.column, count);
-      continue;
-    }
-    if (header.type === 'INDEX_PAGE') continue;
-    const page = header.type === 'DATA_PAGE' ? dataPageV1(header, body, spec, numValues - seen, dictionary)
-      : header.type === 'DATA_PAGE_V2' ? dataPageV2(header, body, spec, numValues - seen, dictionary)
-        : undefined;
-    if (!page) throw new CorruptParquet(`unknown page type ${String(header.type)}`);
+  for (const page of pages) {
+    length += page.length;
+    full += page.full;
     if (page.def) defs.push(page.def);
     if (page.rep) reps.push(page.rep);
-    parts.push(page.values);
-    seen += page.length;
-    full += page.full;
   }
   return {
-    length: seen,
+    length,
     full,
-    def: spec.maxDef ? concatLevels(defs, seen) : undefined,
-    rep: spec.maxRep ? concatLevels(reps, seen) : undefined,
-    values: concatValues(parts, spec.column.type, spec.column.width),
+    def: spec.maxDef ? concatLevels(defs, length) : undefined,
+    rep: spec.maxRep ? concatLevels(reps, length) : undefined,
+    values: concatValues(pages.map((page) => page.values), spec.column.type, spec.column.width),
   };
-}
-
-function entries(count: unknown, left: number): number {
-  if (typeof count !== 'number' || !Number.isInteger(count) || count < 0 || count > left || count > MAX_PAGE_ENTRIES) {
-    throw new CorruptParquet(`page of ${String(count)} values where the column chunk has ${left} left`);
-  }
-  return count;
-}
-
-function dataPageV1(header: PageHeader, body: Uint8Array, spec: ChunkSpec, left: number, dictionary: PhysicalValues | undefined): LeafChunk {
-  const h = header.data_page_header;
-  if (!h) throw new CorruptParquet('data page without its header');
-  const count = entries(h.num_values, left);
-  const page = decompress(body, header.uncompressed_page_size, spec.codec);
-  let pos = 0;
-  const levels = (max: number, encoding: string, what: string): Uint8Array | undefined => {
-    if (!max) return undefined;
-    if (encoding === 'BIT_PACKED') throw new UnsupportedParquet(`BIT_PACKED (deprecated) encoding of ${what} levels`);
-    if (encoding !== 'RLE') throw new CorruptParquet(`unknown encoding of ${what} levels`);
-    if (pos + 4 > page.length) throw new CorruptParquet(`${what} levels end early`);
-    const length = new DataView(page.buffer, page.byteOffset + pos, 4).getUint32(0, true);
-    const decoded = readLevels(page, pos + 4, Math.min(page.length, pos + 4 + length), max, count, what);
-    pos += 4 + length;
-    return decoded;
-  };
-  const rep = levels(spec.maxRep, h.repetition_level_encoding, 'repetition');
-  const def = levels(spec.maxDef, h.definition_level_encoding, 'definition');
-  return finishPage(page, pos, page.length, h.encoding, count, def, rep, spec, dictionary);
-}
-
-function dataPageV2(header: PageHeader, body: Uint8Array, spec: ChunkSpec, left: number, dictionary: PhysicalValues | undefined): LeafChunk {
-  const h = header.data_page_header_v2;
-  if (!h) throw new CorruptParquet('data page without its header');
-  const count = entries(h.num_values, left);
-  const repLength = h.repetition_levels_byte_length;
-  const defLength = h.definition_levels_byte_length;
-  if (!(repLength >= 0 && defLength >= 0 && repLength + defLength <= body.length)) {
-    throw new CorruptParquet(`levels of ${repLength} + ${defLength} bytes in a page of ${body.length}`);
-  }
-  const rep = spec.maxRep ? readLevels(body, 0, repLength, spec.maxRep, count, 'repetition') : undefined;
-  const def = spec.maxDef ? readLevels(body, repLength, repLength + defLength, spec.maxDef, count, 'definition') : undefined;
-  const values = body.subarray(repLength + defLength);
-  const size = header.uncompressed_page_size - repLength - defLength;
-  // Writers before Arrow 3.0 compressed V2 pages while flagging them uncompressed (ARROW-10353):
-  // a page flagged uncompressed whose size is not the announced one is such a page.
-  const compressed = h.is_compressed !== false || (spec.codec !== 'UNCOMPRESSED' && values.length !== size);
-  const page = compressed ? decompress(values, size, spec.codec) : values;
-  return finishPage(page, 0, page.length, h.encoding, count, def, rep, spec, dictionary);
-}
-
-function finishPage(
-  page: Uint8Array, start: number, end: number, encoding: Encoding, count: number,
-  def: Uint8Array | undefined, rep: Uint8Array | undefined, spec: ChunkSpec, dictionary: PhysicalValues | undefined,
-): LeafChunk {
-  let present = count;
-  if (def) {
-    present = 0;
-    for (let i = 0; i < count; i++) if (def[i] === spec.maxDef) present++;
-  }
-  const values = decodeValues(page, start, end, encoding, spec.column, present, dictionary);
-  if (valueCount(values) !== present) throw new CorruptParquet(`page decoded ${valueCount(values)} values, its levels say ${present}`);
-  return { length: count, def, rep, values, full: present };
-}
-
-function decompress(body: Uint8Array, size: number, codec: CompressionCodec): Uint8Array {
-  if (!Number.isInteger(size) || size < 0) throw new CorruptParquet(`page of ${size} bytes uncompressed`);
-  if (codec === 'UNCOMPRESSED') {
-    if (body.length < size) throw new CorruptParquet(`page of ${body.length} bytes where its header says ${size}`);
-    return body.subarray(0, size);
-  }
-  if (size > MAX_PAGE_BYTES || (size > 1 << 26 && size > 1024 * body.length)) {
-    throw new UnsupportedParquet(`page of ${size} bytes inflated from ${body.length} (over the size limit; possibly a decompression bomb)`);
-  }
-  // A page of no bytes (all nulls in a V2 page) needs no decompressor, and some reject what codecs compress
-  // nothing to: LZ4_RAW's one zero byte, which the LZ4 library, Arrow C++ and DuckDB write.
-  if (size === 0) return new Uint8Array(0);
-  const out = DECOMPRESSORS[codec]!(body, size);
-  if (out.length !== size) throw new CorruptParquet(`page inflated to ${out.length} bytes, its header says ${size}`);
-  return out;
 }
 
 function concatLevels(parts: Uint8Array[], total: number): Uint8Array {

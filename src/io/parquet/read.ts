@@ -1,6 +1,7 @@
 /**
  * The Parquet reader: one RecordBatch per row group, read through positional
- * reads on one open file (the footer first, then one column chunk at a time).
+ * reads on one open file (the footer first, then one column chunk at a time,
+ * or one page at a time for columnPieces).
  *
  * Choices this reader makes:
  * - Types are exact: pages are decoded to physical values and turned into
@@ -36,13 +37,14 @@ import { DataError } from '../../core/errors.js';
 import type { DatasetReader, ParquetLayout } from '../dataset/dataset.js';
 import { type FileRange, openFileRange } from '../files/file-range.js';
 import { assembleColumn } from './assemble.js';
-import { decodeColumnChunk, type LeafChunk } from './decode.js';
-import { UnsupportedParquet } from './faults.js';
+import { chunkSpec, decodeColumnChunk, type LeafChunk } from './decode.js';
+import { columnError } from './faults.js';
 import { chunkRange, type Footer, messageOf, readFooter } from './footer.js';
 import { layoutOf, worthThreads } from './layout.js';
 import { type ColumnPlan, leavesOf, planColumns } from './schema.js';
 import { fromPlain, type PlainData } from '../arrow/data-transfer.js';
 import { type DecodePool, startPool } from './pool.js';
+import { pieceBytes, type PieceOptions, pieceLeaf, readPieces } from './pieces.js';
 import { ColumnRestorer } from './restore.js';
 import { readSchema } from './stored-types.js';
 import { project } from '../dataset/projection.js';
@@ -143,6 +145,34 @@ export class ParquetReader implements DatasetReader {
   }
 
   /**
+   * Column `column` of non-empty row group `index`, a run of whole rows at a
+   * time, without the whole column chunk in memory (see pieces.ts): the
+   * pieces one after another are readChunk(index, [column])'s column. A
+   * column that is not of numbers or lists of numbers is one piece.
+   */
+  async *columnPieces(index: number, column: string, options: PieceOptions = {}): AsyncGenerator<Data> {
+    const targetBytes = pieceBytes(options);
+    const c = project(this.schema, [column]).indices[0];
+    if (c === undefined) throw new DataError(`${this.name}: no column "${column}"`);
+    const g = this.nonEmptyGroups[index];
+    const node = this.plans[c]!.node;
+    const leaf = g !== undefined && node ? pieceLeaf(node) : undefined;
+    if (g === undefined || !node || !leaf || this.#closed) {
+      yield (await this.readChunk(index, [column])).data.children[0]!;
+      return;
+    }
+    const group = this.footer.metadata.row_groups[g]!;
+    const restore = (data: Data) => this.restorer.restore(c, data);
+    try {
+      yield* readPieces({ file: this.file, node, leaf, chunk: group.columns[leaf.leaf]!, rows: Number(group.num_rows), restore }, targetBytes);
+    } catch (error) {
+      // The whole column chunk fails with the error readChunk gives (counts and rows of the whole chunk, not a piece's).
+      await this.readChunk(index, [column]);
+      throw columnError(this.name, error, `in column "${this.plans[c]!.name}" (row group ${g})`);
+    }
+  }
+
+  /**
    * The Data of columns `columns` (indices into the schema: names can repeat)
    * of row group `g`, decoded on this thread, with the types Parquet maps
    * them to (restore() gives them their stored types).
@@ -184,7 +214,7 @@ export class ParquetReader implements DatasetReader {
       try {
         out.push(await this.restorer.restore(columns[k]!, children[k]!));
       } catch (error) {
-        throw this.columnError(error, `in column "${this.plans[columns[k]!]!.name}" (row group ${g})`);
+        throw columnError(this.name, error, `in column "${this.plans[columns[k]!]!.name}" (row group ${g})`);
       }
     }
     return out;
@@ -222,26 +252,11 @@ export class ParquetReader implements DatasetReader {
       for (const leaf of leavesOf(plan.node)) {
         const chunk = this.footer.metadata.row_groups[g]!.columns[leaf.leaf]!;
         const [start, end] = chunkRange(chunk);
-        const meta = chunk.meta_data!;
-        const bytes = await this.file.read(start, end);
-        chunks.set(leaf.leaf, decodeColumnChunk(bytes, {
-          column: { type: meta.type, width: meta.type === 'INT96' ? 12 : (leaf.element.type_length ?? 0) },
-          maxDef: leaf.def,
-          maxRep: leaf.maxRep,
-          codec: meta.codec,
-          numValues: Number(meta.num_values),
-        }));
+        chunks.set(leaf.leaf, decodeColumnChunk(await this.file.read(start, end), chunkSpec(chunk, leaf)));
       }
       return assembleColumn(plan.node, chunks, rows);
     } catch (error) {
-      throw this.columnError(error, where);
+      throw columnError(this.name, error, where);
     }
-  }
-
-  /** An error met reading a column (`where` names it), as the DataError users see. */
-  private columnError(error: unknown, where: string): DataError {
-    if (error instanceof DataError) return error;
-    if (error instanceof UnsupportedParquet) return new DataError(`${this.name}: unsupported ${error.message} ${where}`);
-    return new DataError(`${this.name}: corrupt Parquet data ${where}: ${messageOf(error)}`);
   }
 }

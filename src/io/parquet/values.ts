@@ -54,6 +54,20 @@ export function numericConstructor(type: ParquetType) {
   }
 }
 
+/** Values [from, to), sharing their buffer. */
+export function sliceValues(values: PhysicalValues, from: number, to: number): PhysicalValues {
+  switch (values.kind) {
+    case 'fixed':
+      return { kind: 'fixed', width: values.width, data: values.data.subarray(from * values.width, to * values.width) };
+    case 'bytes':
+      return { kind: 'bytes', data: values.data.slice(from, to) };
+    case 'bool':
+      return { kind: 'bool', data: values.data.subarray(from, to) };
+    case 'numeric':
+      return { kind: 'numeric', data: values.data.subarray(from, to) };
+  }
+}
+
 /** The parts one after another. */
 export function concatValues(parts: PhysicalValues[], type: ParquetType, width: number): PhysicalValues {
   if (parts.length === 1) return parts[0]!;
