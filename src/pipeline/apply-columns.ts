@@ -13,12 +13,13 @@
  * column order within its row group (the row-wise apply names the first
  * row's, in slices of 65,536 rows).
  */
-import { type Data, RecordBatch, Schema } from 'apache-arrow';
+import { type Data, Schema } from 'apache-arrow';
 import type { CompressionCodec } from 'hyparquet';
 import type { NanPolicy } from '../core/batch-moments.js';
 import { channelState } from '../core/channel-split.js';
 import { normalizeBatch } from '../core/normalize.js';
 import type { BatchNormState } from '../core/state.js';
+import { columnOf } from '../io/dataset/column-of.js';
 import type { DatasetReader, DatasetWriter } from '../io/dataset/dataset.js';
 import type { ColumnPart } from '../io/parquet/write.js';
 import { columnData, type Feature, outputArray, replaceFeatures } from '../io/dataset/features.js';
@@ -84,14 +85,21 @@ export async function normalizedColumn(
   file: ApplyFile, g: number, c: number, k: number | undefined, settings: Omit<ColumnApply, 'signal' | 'onProgress'>, describeRow: (row: number) => string,
 ): Promise<Data[]> {
   const { reader } = file;
-  const batch = await reader.readChunk!(g, [reader.schema.fields[c]!.name]);
-  if (k === undefined) return [batch.data.children[0]!];
+  const name = reader.schema.fields[c]!.name;
+  if (k === undefined) return [(await reader.readChunk!(g, [name])).data.children[0]!];
   const feature = { ...settings.features[k]!, index: 0 };
-  settings.warnings.check(batch, [feature], reader.name);
-  const column = columnData(batch.data.children[0]!, feature);
-  const out = outputArray(column, feature);
-  const startRow = file.startRow + file.groups.slice(0, g).reduce((a, b) => a + b, 0);
-  normalizeBatch(channelState(settings.state, k), { rows: batch.numRows, columns: [column], index: g, startRow }, [out], { nan: settings.nan, describeRow });
+  const state = channelState(settings.state, k);
   const one = new Schema([settings.schema.fields[c]!], settings.schema.metadata);
-  return [replaceFeatures(new RecordBatch(batch.schema, batch.data), one, [feature], [out]).data.children[0]!];
+  let startRow = file.startRow + file.groups.slice(0, g).reduce((a, b) => a + b, 0);
+  const parts: Data[] = [];
+  // Page by page where the reader can: the pages are let go as they are normalized.
+  for await (const piece of columnOf(reader, g, name)) {
+    settings.warnings.check(piece, [feature], reader.name);
+    const column = columnData(piece.data.children[0]!, feature);
+    const out = outputArray(column, feature);
+    normalizeBatch(state, { rows: piece.numRows, columns: [column], index: g, startRow }, [out], { nan: settings.nan, describeRow });
+    parts.push(replaceFeatures(piece, one, [feature], [out]).data.children[0]!);
+    startRow += piece.numRows;
+  }
+  return parts;
 }

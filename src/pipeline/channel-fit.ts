@@ -22,11 +22,11 @@ import { type ChannelMoments, channelMoments, type NanPolicy, requireTwoIn } fro
 import { ema, emaFactor, unbiasedVar } from '../core/batch-norm.js';
 import { type Batch, Batcher } from '../core/batcher.js';
 import { channelState } from '../core/channel-split.js';
-import { makeData, RecordBatch, Struct } from 'apache-arrow';
 import type { ColumnData } from '../core/column.js';
 import type { BatchNormState } from '../core/state.js';
 import { TrajectoryRecorder } from '../core/trajectory.js';
 import type { DatasetReader } from '../io/dataset/dataset.js';
+import { columnOf } from '../io/dataset/column-of.js';
 import { columnData, type Feature } from '../io/dataset/features.js';
 import { project } from '../io/dataset/projection.js';
 import { RowOrigins } from '../io/dataset/row-origins.js';
@@ -132,19 +132,6 @@ class Channel {
     this.mean[0] = ema(f, m.mean, this.mean[0]!);
     this.variance[0] = ema(f, unbiasedVar(m.m2, m.count), this.variance[0]!);
     this.recorder?.recordAt(this.tracked, this.mean, this.variance);
-  }
-}
-
-/** Column `name` of chunk `k` as one-column record batches: pieces of whole rows where the reader reads page by page. */
-async function* columnOf(reader: DatasetReader, k: number, name: string): AsyncGenerator<RecordBatch> {
-  if (!reader.columnPieces) {
-    yield await reader.readChunk!(k, [name]);
-    return;
-  }
-  const schema = project(reader.schema, [name]).schema;
-  const type = new Struct(schema.fields);
-  for await (const data of reader.columnPieces(k, name)) {
-    yield new RecordBatch(schema, makeData({ type, length: data.length, nullCount: 0, children: [data] }));
   }
 }
 

@@ -32,6 +32,7 @@ async function watchedReader(path: string): Promise<{ reader: ParquetReader; rea
     byteLength: file.byteLength,
     read: (start, end) => (reads.push([start, end]), file.read(start, end)),
     slice: (start, end) => (reads.push([start, end ?? file.byteLength]), file.slice(start, end)),
+    readInto: (target, position) => (reads.push([position, position + target.length]), file.readInto(target, position)),
     close: () => file.close(),
   };
   const footer = await readFooter(watched, 'watched.parquet');

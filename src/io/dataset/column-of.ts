@@ -1,0 +1,21 @@
+/** One column of one chunk of an input, as a reader can give it with the least memory. */
+import { makeData, RecordBatch, Struct } from 'apache-arrow';
+import type { DatasetReader } from './dataset.js';
+import { project } from './projection.js';
+
+/**
+ * Column `name` of chunk `k` as one-column record batches: pieces of whole
+ * rows, page by page, where the reader reads that way (Parquet), else the
+ * chunk's column in one batch. The pieces one after another are the chunk.
+ */
+export async function* columnOf(reader: DatasetReader, k: number, name: string): AsyncGenerator<RecordBatch> {
+  if (!reader.columnPieces) {
+    yield await reader.readChunk!(k, [name]);
+    return;
+  }
+  const schema = project(reader.schema, [name]).schema;
+  const type = new Struct(schema.fields);
+  for await (const data of reader.columnPieces(k, name)) {
+    yield new RecordBatch(schema, makeData({ type, length: data.length, nullCount: 0, children: [data] }));
+  }
+}
