@@ -73,6 +73,17 @@ export class InputSeries {
     return files;
   }
 
+  /** Whether every input is an Arrow IPC file (by its first bytes). */
+  allArrowFiles(): boolean {
+    return this.files.every((source) => {
+      try {
+        return source.path !== undefined && source.path !== '-' && recognizeFormat(readHead(source.path)) === 'arrow';
+      } catch {
+        return false;
+      }
+    });
+  }
+
   /** Throws unless file `i` has the named features, with the same shapes as the first file. */
   validate(reader: DatasetReader, names: readonly string[], i: number): Feature[] {
     const features = this.features(reader, names, i);

@@ -61,6 +61,7 @@ export async function openArrowFile(path: string, name: string): Promise<Dataset
       schema,
       numRows,
       chunkCount: footer.batches.length,
+      largestChunkBytes: footer.batches.reduce((most, block) => Math.max(most, Number(block.bodyLength)), 0),
       async readChunk(index: number, columns?: readonly string[]): Promise<RecordBatch> {
         try {
           const d = await (random ??= randomDecoder());

@@ -44,6 +44,8 @@ export interface DatasetReader {
    * `index` (in file order) projected to `columns` like batches().
    */
   readonly chunkCount?: number | undefined;
+  /** Arrow IPC files: the largest record batch body, in bytes. */
+  readonly largestChunkBytes?: number | undefined;
   readChunk?(index: number, columns?: readonly string[]): Promise<RecordBatch>;
   /**
    * Parquet: column `column` of chunk `index` page by page, as pieces of
