@@ -14,7 +14,7 @@
  * column is one piece, the whole column chunk.
  */
 import { type Data, type DataType, type Decimal, type FixedSizeBinary, Type } from 'apache-arrow';
-import type { ColumnChunk } from 'hyparquet';
+import type { ColumnChunk, RowGroup } from 'hyparquet';
 import type { FileRange } from '../files/file-range.js';
 import { assembleColumn } from './assemble.js';
 import { chunkSpec, type ChunkSpec, joinPages, type LeafChunk } from './decode.js';
@@ -22,7 +22,7 @@ import { CorruptParquet } from './faults.js';
 import { chunkRange } from './footer.js';
 import { PageDecoder } from './page-decode.js';
 import { readPages } from './page-reads.js';
-import type { LeafNode, ReadNode } from './schema.js';
+import type { ColumnPlan, LeafNode, ReadNode } from './schema.js';
 import { sliceValues } from './values.js';
 
 /** Options of columnPieces. */
@@ -57,6 +57,34 @@ export interface PieceSource {
   readonly rows: number;
   /** Assembled data of a run of rows under the column's stored type. */
   restore(data: Data): Promise<Data>;
+}
+
+/** Column `plan` of row group `group` as a source of pieces; undefined when it is not a column that reads in pieces. */
+export function pieceSource(plan: ColumnPlan, group: RowGroup, file: FileRange, restore: (data: Data) => Promise<Data>): PieceSource | undefined {
+  const leaf = plan.node && pieceLeaf(plan.node);
+  if (!leaf) return undefined;
+  return { file, node: plan.node!, leaf, chunk: group.columns[leaf.leaf]!, rows: Number(group.num_rows), restore };
+}
+
+/**
+ * The pieces of `source`, or the column `whole` reads when there is no
+ * source. An error met in a piece is thrown as `whole` throws it (with the
+ * rows and counts of the whole chunk, not a piece's; `whole` decodes the
+ * chunk once more for it), else as `named` names it.
+ */
+export async function* columnPieces(
+  source: PieceSource | undefined, targetBytes: number, whole: () => Promise<Data>, named: (error: unknown) => Error,
+): AsyncGenerator<Data> {
+  if (!source) {
+    yield await whole();
+    return;
+  }
+  try {
+    yield* readPieces(source, targetBytes);
+  } catch (error) {
+    await whole();
+    throw named(error);
+  }
 }
 
 /** The targetBytes of `options`, checked. */

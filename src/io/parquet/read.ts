@@ -44,7 +44,7 @@ import { layoutOf, worthThreads } from './layout.js';
 import { type ColumnPlan, leavesOf, planColumns } from './schema.js';
 import { fromPlain, type PlainData } from '../arrow/data-transfer.js';
 import { type DecodePool, startPool } from './pool.js';
-import { pieceBytes, type PieceOptions, pieceLeaf, readPieces } from './pieces.js';
+import { columnPieces, pieceBytes, type PieceOptions, pieceSource } from './pieces.js';
 import { ColumnRestorer } from './restore.js';
 import { readSchema } from './stored-types.js';
 import { project } from '../dataset/projection.js';
@@ -145,31 +145,19 @@ export class ParquetReader implements DatasetReader {
   }
 
   /**
-   * Column `column` of non-empty row group `index`, a run of whole rows at a
-   * time, without the whole column chunk in memory (see pieces.ts): the
-   * pieces one after another are readChunk(index, [column])'s column. A
-   * column that is not of numbers or lists of numbers is one piece.
+   * Column `column` of non-empty row group `index` a run of whole rows at a time, read a page at a time
+   * (pieces.ts): the pieces one after another are readChunk(index, [column])'s column. A column that is
+   * not of numbers or lists of numbers is one piece.
    */
   async *columnPieces(index: number, column: string, options: PieceOptions = {}): AsyncGenerator<Data> {
     const targetBytes = pieceBytes(options);
     const c = project(this.schema, [column]).indices[0];
     if (c === undefined) throw new DataError(`${this.name}: no column "${column}"`);
     const g = this.nonEmptyGroups[index];
-    const node = this.plans[c]!.node;
-    const leaf = g !== undefined && node ? pieceLeaf(node) : undefined;
-    if (g === undefined || !node || !leaf || this.#closed) {
-      yield (await this.readChunk(index, [column])).data.children[0]!;
-      return;
-    }
-    const group = this.footer.metadata.row_groups[g]!;
-    const restore = (data: Data) => this.restorer.restore(c, data);
-    try {
-      yield* readPieces({ file: this.file, node, leaf, chunk: group.columns[leaf.leaf]!, rows: Number(group.num_rows), restore }, targetBytes);
-    } catch (error) {
-      // The whole column chunk fails with the error readChunk gives (counts and rows of the whole chunk, not a piece's).
-      await this.readChunk(index, [column]);
-      throw columnError(this.name, error, `in column "${this.plans[c]!.name}" (row group ${g})`);
-    }
+    const group = g === undefined || this.#closed ? undefined : this.footer.metadata.row_groups[g];
+    const source = group && pieceSource(this.plans[c]!, group, this.file, (data) => this.restorer.restore(c, data));
+    const whole = async () => (await this.readChunk(index, [column])).data.children[0]!;
+    yield* columnPieces(source, targetBytes, whole, (error) => columnError(this.name, error, `in column "${this.plans[c]!.name}" (row group ${g})`));
   }
 
   /**
