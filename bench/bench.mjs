@@ -153,6 +153,12 @@ async function resultsSection() {
   writeSection(out, 'results', lines.join('\n'));
 }
 
+/** A section of one table with its goal lines: the machine, what was measured (`description`), the table, the goals. */
+function writeGoalSection(name, startLoad, table, description) {
+  const lines = [machineLine(ROOT, runs, startLoad), '', description, '', ...table.markdown(), '', 'Goals:', '', ...table.goalLines()];
+  writeSection(out, name, lines.join('\n'));
+}
+
 /** Wide rows in one row group: 64 float64 features beside an id and a string, against DuckDB's aggregate and COPY. */
 async function wideSection() {
   const startLoad = load();
@@ -169,19 +175,10 @@ async function wideSection() {
     peer: { label: 'DuckDB COPY normalized', argv: peer('duckdb-normalize.mjs', file, state, outFile('duck.parquet')) },
     goal: { ratio: 0.7, rssMb: 200 },
   });
-  const lines = [
-    machineLine(ROOT, runs, startLoad),
-    '',
+  writeGoalSection('wide', startLoad, table,
     `${count(wideRows)} rows of an int64 \`id\`, a string \`name\` and 64 float64 features \`f0\`..\`f63\`, in one row group ` +
       `(DuckDB, snappy, ${fileMb(file)}); bn1d's outputs and DuckDB's hold the same columns and types.`,
-    '',
-    ...table.markdown(),
-    '',
-    'Goals:',
-    '',
-    ...table.goalLines(),
-  ];
-  writeSection(out, 'wide', lines.join('\n'));
+  );
 }
 
 /** 3-D rows in one row group: 4 columns of 16 float32 values, each a channel. */
@@ -193,19 +190,10 @@ async function listSection() {
   const goal = { rssMb: 200 };
   await table.bench('3-D, one row group', `fit, Parquet ${L} rows x 4 x 16`, fit(file), { goal });
   await table.bench('3-D, one row group', `apply, Parquet to Parquet ${L} rows x 4 x 16`, apply(file, outFile('parquet')), { goal });
-  const lines = [
-    machineLine(ROOT, runs, startLoad),
-    '',
+  writeGoalSection('3d', startLoad, table,
     `${count(listRows)} rows of an int64 \`id\` and 4 columns \`s0\`..\`s3\` of 16 float32 values (DuckDB \`FLOAT[16]\`, ` +
       `Parquet lists), in one row group (snappy, ${fileMb(file)}).`,
-    '',
-    ...table.markdown(),
-    '',
-    'Goals:',
-    '',
-    ...table.goalLines(),
-  ];
-  writeSection(out, '3d', lines.join('\n'));
+  );
 }
 
 /** The same rows in row groups of three sizes: peak memory should not follow the row group. */

@@ -6,19 +6,15 @@
  * so is the error (the first column in file order that has one). At most
  * AHEAD_PER_THREAD chunks per thread are in flight or waiting.
  */
-import { existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { NanPolicy } from '../core/batch-moments.js';
-import { DataError, type ErrorHint, UsageError } from '../core/errors.js';
 import type { BatchNormState } from '../core/state.js';
 import type { FeatureDtype } from '../io/dataset/features.js';
 import type { WriteCodec } from '../io/parquet/codecs.js';
 import type { EncodedColumn } from '../io/parquet/column-encode.js';
 import type { ColumnPart } from '../io/parquet/write.js';
 import type { ApplyFile, ColumnJobs } from './apply-columns.js';
-import { bytesPerWorker } from './fit-jobs.js';
+import { rebuildError, type ThreadError, threadsFor, workerScript } from './worker-threads.js';
 import type { DataWarnings } from './warnings.js';
 
 /** What every worker is given. */
@@ -46,25 +42,15 @@ export interface ApplyTask {
 export type ApplyJobMessage =
   | { warning: string }
   | { id: number; bytes: Uint8Array; chunks: EncodedColumn['chunks'][number][] }
-  | { id: number; error: { kind: 'usage' | 'data' | 'bug'; message: string; hint: ErrorHint | undefined } };
+  | { id: number; error: ThreadError };
 
 const AHEAD_PER_THREAD = 2;
 
-function workerScript(): URL | undefined {
-  for (const relative of ['./apply-worker.mjs', '../apply-worker.mjs']) {
-    const url = new URL(relative, import.meta.url);
-    if (url.protocol === 'file:' && existsSync(fileURLToPath(url))) return url;
-  }
-  return undefined;
-}
-
 /** Worker threads for an apply of `files`, or undefined when one thread is asked for, the input is small, or there is no worker script. */
 export async function startColumnJobs(jobs: number, files: readonly string[], init: ApplyJobInit, warnings: DataWarnings): Promise<(ColumnJobs & { close(): Promise<void> }) | undefined> {
-  const script = workerScript();
-  if (jobs <= 1 || !script || files.includes('-')) return undefined;
-  let bytes = 0;
-  for (const file of files) bytes += (await stat(file).catch(() => ({ size: 0 }))).size;
-  const threads = Math.min(jobs, Math.floor(bytes / Math.max(1, bytesPerWorker())));
+  const script = workerScript('apply-worker');
+  if (!script || files.includes('-')) return undefined;
+  const threads = await threadsFor(files, jobs);
   if (threads < 2) return undefined;
   const workers = Array.from({ length: threads }, () => new Worker(script, { workerData: init }));
   const waiting = new Map<number, { resolve: (part: ColumnPart) => void; reject: (error: Error) => void }>();
@@ -77,7 +63,7 @@ export async function startColumnJobs(jobs: number, files: readonly string[], in
       if ('warning' in message) return warnings.relay(message.warning);
       const job = waiting.get(message.id);
       waiting.delete(message.id);
-      if ('error' in message) job?.reject(rebuild(message.error));
+      if ('error' in message) job?.reject(rebuildError(message.error));
       else job?.resolve({ bytes: message.bytes, chunks: message.chunks });
     });
     worker.on('error', fail);
@@ -119,10 +105,4 @@ export async function startColumnJobs(jobs: number, files: readonly string[], in
       await Promise.all(workers.map((w) => w.terminate()));
     },
   };
-}
-
-function rebuild(error: Extract<ApplyJobMessage, { error: unknown }>['error']): Error {
-  if (error.kind === 'usage') return new UsageError(error.message);
-  if (error.kind === 'data') return new DataError(error.message, { hint: error.hint });
-  return new Error(error.message);
 }

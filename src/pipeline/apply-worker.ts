@@ -4,7 +4,6 @@
  * (apply-columns.ts), and moves the encoded bytes back.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { Bn1dError, UsageError } from '../core/errors.js';
 import { formatCount } from '../core/format-count.js';
 import type { DatasetReader } from '../io/dataset/dataset.js';
 import { outputSchema } from '../io/dataset/features.js';
@@ -15,6 +14,7 @@ import { planWrite } from '../io/parquet/write-plan.js';
 import { normalizedColumn } from './apply-columns.js';
 import type { ApplyJobInit, ApplyJobMessage, ApplyTask } from './apply-jobs.js';
 import { DataWarnings } from './warnings.js';
+import { threadError } from './worker-threads.js';
 
 const init = workerData as ApplyJobInit;
 const post = (message: ApplyJobMessage, transfer: ArrayBuffer[] = []) => parentPort!.postMessage(message, transfer);
@@ -51,8 +51,6 @@ async function run(task: ApplyTask): Promise<void> {
     const encoded = encodeColumnAlone(columns[task.c]!, data, init.codec);
     post({ id: task.id, bytes: encoded.bytes, chunks: [...encoded.chunks] }, [encoded.bytes.buffer as ArrayBuffer]);
   } catch (error) {
-    const kind = error instanceof UsageError ? 'usage' : error instanceof Bn1dError ? 'data' : 'bug';
-    const message = error instanceof Error ? (kind === 'bug' ? (error.stack ?? error.message) : error.message) : String(error);
-    post({ id: task.id, error: { kind, message, hint: error instanceof Bn1dError ? error.hint : undefined } });
+    post({ id: task.id, error: threadError(error) });
   }
 }

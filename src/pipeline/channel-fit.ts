@@ -18,7 +18,7 @@
  * that position as a key, and the smallest key wins, whichever channel or
  * thread met it first.
  */
-import { type ChannelMoments, channelMoments, type NanPolicy, requireTwoIn } from '../core/batch-moments.js';
+import { type ChannelMoments, channelMoments, type NanPolicy, requireTwoIn, type StepOptions } from '../core/batch-moments.js';
 import { ema, emaFactor, unbiasedVar } from '../core/batch-norm.js';
 import { type Batch, Batcher } from '../core/batcher.js';
 import { channelState } from '../core/channel-split.js';
@@ -34,8 +34,6 @@ import { resolveFeatures } from '../io/dataset/select-features.js';
 import type { InputSeries } from './input-series.js';
 import { compareKeys, DECODE, type ErrorKey, KeyedError, OPEN, TRAIN } from './error-keys.js';
 import type { DataWarnings } from './warnings.js';
-
-export { compareKeys, KeyedError };
 
 /** What a share of the channels trains with. */
 export interface ChannelSettings {
@@ -111,10 +109,9 @@ class Channel {
    * every channel's moments (and meets NaN there) before it checks any
    * channel's count.
    */
-  train(batch: Batch, describeRow: (row: number) => string, nan: NanPolicy, key: (batch: number) => ErrorKey): void {
+  train(batch: Batch, options: StepOptions, key: (batch: number) => ErrorKey): void {
     if (this.failed) return;
     this.trained++;
-    const options = { nan, describeRow };
     const m = this.moments;
     try {
       channelMoments(this.base, batch, 0, options, m);
@@ -149,7 +146,7 @@ export async function fitChannels(
   let seen = 0;
   let rows = 0;
   const origins = new RowOrigins();
-  const describeRow = (row: number) => origins.describe(row);
+  const step: StepOptions = { nan: settings.nan, describeRow: (row: number) => origins.describe(row) };
   const fail = () => {
     const first = mine.reduce<KeyedError | undefined>((a, ch) => (ch.failed && (!a || compareKeys(ch.failed.key, a.key) < 0) ? ch.failed : a), undefined);
     if (first) throw first;
@@ -188,7 +185,7 @@ export async function fitChannels(
           for (const ch of mine) {
             if (ch.failed) continue;
             const feature = { ...ch.feature!, index: 0 };
-            const train = (batch: Batch) => ch.train(batch, describeRow, settings.nan, (b) => [epoch, position, TRAIN, b]);
+            const train = (batch: Batch) => ch.train(batch, step, (b) => [epoch, position, TRAIN, b]);
             let rowsRead = 0;
             try {
               // Page by page where the reader can (Parquet), else the column of the whole chunk.
@@ -219,7 +216,7 @@ export async function fitChannels(
     }
     for (const ch of mine) {
       const last = ch.batcher.finish();
-      if (last) ch.train(last, describeRow, settings.nan, (b) => [epoch, position, TRAIN, b]);
+      if (last) ch.train(last, step, (b) => [epoch, position, TRAIN, b]);
     }
     fail();
     hooks.onRows?.(seen, mine[0]!.trained, epoch, position);

@@ -57,7 +57,7 @@ const MAX_TRAJECTORY_FEATURES = 512;
 export async function runEpochs(series: InputSeries, initial: BatchNormState, options: EpochOptions): Promise<EpochsResult> {
   // Files that can be read a chunk at a time are read column by column; shuffled reads and streams go row by row.
   const files = options.shuffle ? undefined : series.randomAccessFiles();
-  if (files && !(await smallArrowBatches(series))) {
+  if (files && !(await smallArrowBatches(series, files))) {
     const result = await runChannelEpochs(series, files, initial, { ...options, jobs: options.jobs ?? 1 });
     checkCounts(series, result.rows, result.batches, options);
     return result;
@@ -73,9 +73,8 @@ export async function runEpochs(series: InputSeries, initial: BatchNormState, op
  */
 const ROW_WISE_ARROW_BYTES = 64 << 20;
 
-async function smallArrowBatches(series: InputSeries): Promise<boolean> {
-  const first = await series.first();
-  return first.format === 'arrow' && series.allArrowFiles() && (first.largestChunkBytes ?? Infinity) <= ROW_WISE_ARROW_BYTES;
+async function smallArrowBatches(series: InputSeries, files: readonly { format: string }[]): Promise<boolean> {
+  return files.every((f) => f.format === 'arrow') && ((await series.first()).largestChunkBytes ?? Infinity) <= ROW_WISE_ARROW_BYTES;
 }
 
 /** The errors of a fit that read no rows, or trained on no batch. */

@@ -8,19 +8,17 @@
  * one first in the row-wise order (channel-fit.ts). A worker that has read
  * past an error another one met cannot find an earlier one, and is stopped.
  *
- * Workers start only when the work pays for them (MIN_BYTES_PER_WORKER).
+ * Workers start only when the work pays for them (worker-threads.ts).
  */
-import { existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { joinChannels } from '../core/channel-split.js';
 import type { ColumnData } from '../core/column.js';
-import { DataError, type ErrorHint, UsageError } from '../core/errors.js';
 import type { BatchNormState } from '../core/state.js';
-import { type ChannelOutcome, type ChannelSettings, compareKeys, fitChannels, KeyedError } from './channel-fit.js';
+import { type ChannelOutcome, type ChannelSettings, fitChannels } from './channel-fit.js';
+import { compareKeys, KeyedError } from './error-keys.js';
 import type { EpochOptions, EpochsResult } from './epochs.js';
 import type { InputSeries } from './input-series.js';
+import { rebuildError, type ThreadError, threadsFor, workerScript } from './worker-threads.js';
 
 /** A worker's share of a fit. */
 export interface FitJob {
@@ -35,41 +33,10 @@ export type FitJobMessage =
   | { rows: number; batches: number; epoch: number; position: number }
   | { warning: string }
   | { outcome: ChannelOutcome }
-  | { error: { key: number[]; kind: 'usage' | 'data' | 'bug'; message: string; hint: ErrorHint | undefined } };
-
-/**
- * Input bytes per worker below which one more is not worth starting. A
- * worker loads the bundle and opens the files itself: on 2M rows of 8
- * float32 (a 72 MB file) two threads took as long as one (0.54 s against
- * 0.53 s), on 16M rows (576 MB) 1.61 s against 2.2-2.6 s.
- */
-export const MIN_BYTES_PER_WORKER = 48 << 20;
-
-/** MIN_BYTES_PER_WORKER, or BN1D_JOB_BYTES when set (the tests start threads on small files with it). */
-export function bytesPerWorker(env: NodeJS.ProcessEnv = process.env): number {
-  const set = env.BN1D_JOB_BYTES?.trim();
-  return set && /^\d+$/.test(set) ? Number(set) : MIN_BYTES_PER_WORKER;
-}
+  | { error: ThreadError & { key: number[] } };
 
 /** Most features a trajectory is recorded for (each adds two paths to the state file). */
 const MAX_TRAJECTORY_FEATURES = 512;
-
-/** The worker script beside the bundled CLI or the compiled library, if there is one (from TypeScript sources there is none). */
-function workerScript(): URL | undefined {
-  for (const relative of ['./fit-worker.mjs', '../fit-worker.mjs']) {
-    const url = new URL(relative, import.meta.url);
-    if (url.protocol === 'file:' && existsSync(fileURLToPath(url))) return url;
-  }
-  return undefined;
-}
-
-/** Threads to train on for `jobs` asked: 1 (this thread) when the input is small or there is one channel. */
-async function threadCount(files: FitJob['files'], channels: number, jobs: number): Promise<number> {
-  if (jobs <= 1 || channels <= 1) return 1;
-  let bytes = 0;
-  for (const file of files) bytes += (await stat(file.path).catch(() => ({ size: 0 }))).size;
-  return Math.max(1, Math.min(jobs, channels, Math.floor(bytes / Math.max(1, bytesPerWorker()))));
-}
 
 /** Trains `initial` over random-access files, column chunk by column chunk, on at most `jobs` threads. */
 export async function runChannelEpochs(series: InputSeries, files: FitJob['files'], initial: BatchNormState, options: EpochOptions & { jobs: number }): Promise<EpochsResult> {
@@ -78,8 +45,8 @@ export async function runChannelEpochs(series: InputSeries, files: FitJob['files
     batchSize: options.batchSize, epochs: options.epochs, dropLast: options.dropLast, nan: options.nan, trajectory: channels <= MAX_TRAJECTORY_FEATURES,
   };
   const all = Array.from({ length: channels }, (_, c) => c);
-  const script = workerScript();
-  const threads = options.samples || !script ? 1 : await threadCount(files, channels, options.jobs);
+  const script = workerScript('fit-worker');
+  const threads = options.samples || !script ? 1 : Math.min(channels, await threadsFor(files.map((f) => f.path), options.jobs));
   const onRows = (rows: number, batches: number, epoch: number) => options.onProgress?.({ rows, batches, epoch, epochs: options.epochs });
   const shares = Array.from({ length: threads }, (_, w) => all.filter((c) => c % threads === w));
   let outcomes: ChannelOutcome[];
@@ -149,17 +116,10 @@ function runWorkers(script: URL, jobs: readonly FitJob[], series: InputSeries, s
           stopPassed();
         } else if ('warning' in message) series.warnings?.relay(message.warning);
         else if ('outcome' in message) end(r, () => (outcomes[w] = message.outcome));
-        else end(r, () => errors.push(new KeyedError(message.error.key, rebuild(message.error))));
+        else end(r, () => errors.push(new KeyedError(message.error.key, rebuildError(message.error))));
       });
       r.worker.on('error', (error) => end(r, () => errors.push(new KeyedError([Infinity], error))));
       r.worker.on('exit', (code) => end(r, () => errors.push(new KeyedError([Infinity], new Error(`a fit worker stopped with exit code ${code}`)))));
     });
   });
-}
-
-/** A worker's error, as this thread throws it. */
-function rebuild(error: Extract<FitJobMessage, { error: unknown }>['error']): Error {
-  if (error.kind === 'usage') return new UsageError(error.message);
-  if (error.kind === 'data') return new DataError(error.message, { hint: error.hint });
-  return new Error(error.message);
 }

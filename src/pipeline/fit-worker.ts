@@ -5,12 +5,13 @@
  * the error it met, with its position.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { Bn1dError, UsageError } from '../core/errors.js';
 import { openFile } from '../io/dataset/open-input.js';
-import { fitChannels, KeyedError } from './channel-fit.js';
+import { fitChannels } from './channel-fit.js';
+import { KeyedError } from './error-keys.js';
 import type { FitJob, FitJobMessage } from './fit-jobs.js';
 import { InputSeries } from './input-series.js';
 import { DataWarnings } from './warnings.js';
+import { threadError } from './worker-threads.js';
 
 const job = workerData as FitJob;
 const post = (message: FitJobMessage) => parentPort!.postMessage(message);
@@ -23,10 +24,7 @@ try {
   post({ outcome });
 } catch (error) {
   const keyed = error instanceof KeyedError ? error : new KeyedError([Infinity], error);
-  const inner = keyed.error;
-  const kind = inner instanceof UsageError ? 'usage' : inner instanceof Bn1dError ? 'data' : 'bug';
-  const message = inner instanceof Error ? (kind === 'bug' ? (inner.stack ?? inner.message) : inner.message) : String(inner);
-  post({ error: { key: [...keyed.key], kind, message, hint: inner instanceof Bn1dError ? inner.hint : undefined } });
+  post({ error: { key: [...keyed.key], ...threadError(keyed.error) } });
 } finally {
   await series.close();
 }

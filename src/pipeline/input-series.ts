@@ -57,8 +57,8 @@ export class InputSeries {
    * The files, when every input is a Parquet or Arrow IPC file on disk (read
    * a chunk at a time, column by column: channel-fit.ts); else undefined.
    */
-  randomAccessFiles(): { path: string; name: string }[] | undefined {
-    const files: { path: string; name: string }[] = [];
+  randomAccessFiles(): { path: string; name: string; format: 'parquet' | 'arrow' }[] | undefined {
+    const files: { path: string; name: string; format: 'parquet' | 'arrow' }[] = [];
     for (const source of this.files) {
       if (source.path === undefined || source.path === '-') return undefined;
       let format: string | undefined;
@@ -68,20 +68,9 @@ export class InputSeries {
         return undefined;
       }
       if (format !== 'parquet' && format !== 'arrow') return undefined;
-      files.push({ path: source.path, name: source.name });
+      files.push({ path: source.path, name: source.name, format });
     }
     return files;
-  }
-
-  /** Whether every input is an Arrow IPC file (by its first bytes). */
-  allArrowFiles(): boolean {
-    return this.files.every((source) => {
-      try {
-        return source.path !== undefined && source.path !== '-' && recognizeFormat(readHead(source.path)) === 'arrow';
-      } catch {
-        return false;
-      }
-    });
   }
 
   /** Throws unless file `i` has the named features, with the same shapes as the first file. */

@@ -74,31 +74,21 @@ export class FileSequence implements DatasetReader {
   }
 
   async *batches(columns?: readonly string[]): AsyncGenerator<RecordBatch> {
-    this.origins.clear();
-    let row = 0;
-    for (let i = 0; i < this.files.length; i++) {
-      const reader = i === 0 && this.first ? this.first : await this.open(this.files[i]!);
-      this.first = undefined;
-      this.current = reader;
-      try {
-        if (i > 0) check(this.schema, this.firstName, reader, this.name);
-        this.origins.start(reader.name, row);
-        for await (const batch of reader.batches(columns)) {
-          row += batch.numRows;
-          yield batch;
-        }
-      } finally {
-        this.current = undefined;
-        await reader.close();
+    for await (const file of this.readers()) {
+      for await (const batch of file.reader.batches(columns)) {
+        file.rowsRead += batch.numRows;
+        yield batch;
       }
     }
   }
 
   /**
    * Each file's reader in turn (checked against the first), with the stream
-   * row it starts at; a reader is closed when the next one is asked for.
+   * row it starts at; a reader is closed when the next one is asked for. The
+   * next file starts after the reader's numRows, or, where the reader does
+   * not say (a stream), after the rows the caller counts in `rowsRead`.
    */
-  async *readers(): AsyncGenerator<{ reader: DatasetReader; startRow: number; path: string }> {
+  async *readers(): AsyncGenerator<{ reader: DatasetReader; startRow: number; path: string; rowsRead: number }> {
     this.origins.clear();
     let row = 0;
     for (let i = 0; i < this.files.length; i++) {
@@ -108,8 +98,9 @@ export class FileSequence implements DatasetReader {
       try {
         if (i > 0) check(this.schema, this.firstName, reader, this.name);
         this.origins.start(reader.name, row);
-        yield { reader, startRow: row, path: this.files[i]! };
-        row += reader.numRows ?? 0;
+        const file = { reader, startRow: row, path: this.files[i]!, rowsRead: 0 };
+        yield file;
+        row += reader.numRows ?? file.rowsRead;
       } finally {
         this.current = undefined;
         await reader.close();
