@@ -87,6 +87,15 @@ describe('headers', () => {
     await ok(['apply', url, '--mode', 'train', '-o', 'train.parquet', '-q', '--force'], env({ BN1D_HTTP_HEADERS: `Authorization: ${TOKEN}` }));
   });
 
+  test('report sends them too, and names the URL without its query', async () => {
+    const state = join(dir, 'wine.json');
+    await ok(['fit', WINE, '-x', 'target', '-q', '-s', state], env());
+    await ok(['report', state, `${url}?${QUERY}`, '-o', 'wine.html', '-H', `Authorization: ${TOKEN}`], env());
+    const html = readFileSync(join(dir, 'wine.html'), 'utf8');
+    expect(html).toContain(url);
+    expect(html).not.toMatch(/5ec2e7|t0ken/);
+  });
+
   test('a header that is not "Name: value" is bad usage, without its value', async () => {
     for (const [args, more, message] of [
       [['-H', 'Bearer t0ken-5ecret'], {}, /^bn1d: error: --header: expected 'Name: value'/],
