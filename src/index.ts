@@ -14,7 +14,7 @@ export { apply, type ApplyOptions } from './pipeline/apply.js';
 export { normalize, type NormalizeOptions, type StateInput } from './pipeline/normalize.js';
 export { readState, type ReadStateOptions, writeState } from './pipeline/state.js';
 export type { Input, Inputs, TableLike, BatchStream } from './pipeline/sources.js';
-export type { NanOption } from './pipeline/options.js';
+export type { HttpHeaders, NanOption } from './pipeline/options.js';
 export type { FeatureDtype } from './io/dataset/features.js';
 export type { DataFormat } from './io/dataset/dataset.js';
 export type { CompressionName } from './io/parquet/codecs.js';

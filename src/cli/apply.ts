@@ -11,6 +11,7 @@ import type { Io } from './io.js';
 import {
   batchSizeOption, columnsOption, compressionOption, dtypeOption, epsOption, excludeOption, given, jobsOption, nanOption, quietOption, rowGroupSizeOption,
 } from './options.js';
+import { headerOption, requestHeaders } from './headers.js';
 import { checkTerminalOutput } from './output-target.js';
 import { startProgress } from './progress.js';
 import { flagSpelling } from './spelling.js';
@@ -32,6 +33,8 @@ export interface ApplyFlags {
   rowGroupSize?: number;
   quiet?: boolean;
   jobs?: number;
+  /** Request headers for an http(s) input, as `Name: value`. */
+  header?: string[];
 }
 
 const EXAMPLES = `
@@ -40,7 +43,8 @@ Examples:
   $ bn1d apply dataset/ --state stats.json -o normalized.parquet   # every file below, in path order
   $ cat part.arrows | bn1d apply --state stats.json | next-step
   $ bn1d apply data.arrow --mode train -b 512 -c x,y -o batchwise.arrow
-  $ bn1d apply data.parquet -s stats.json -o small.parquet --compression zstd --row-group-size 1000000`;
+  $ bn1d apply data.parquet -s stats.json -o small.parquet --compression zstd --row-group-size 1000000
+  $ bn1d apply 'https://bucket.s3.amazonaws.com/data.parquet?X-Amz-Signature=...' -s stats.json -o normalized.parquet`;
 
 /**
  * Normalizes `input` ('-' = stdin) into `options.output`. Flags left at
@@ -48,8 +52,8 @@ Examples:
  * "default" (columns, exclude, eps, batch size).
  */
 export async function runApply(input: string, flags: ApplyFlags, io: Io, explicit: ReadonlySet<string> = new Set()): Promise<void> {
-  const { state, quiet, ...rest } = flags;
-  const options: ApplyOptions = { ...rest, stdin: io.stdin, stdout: io.stdout };
+  const { state, quiet, header, ...rest } = flags;
+  const options: ApplyOptions = { ...rest, stdin: io.stdin, stdout: io.stdout, headers: requestHeaders(header) };
   for (const name of ['columns', 'exclude', 'eps', 'batchSize'] as const) if (!explicit.has(name)) delete options[name];
   if (flags.mode === 'eval' && !state) {
     throw new UsageError('--state is required in eval mode (or pass --mode train to normalize each batch with its own statistics)');
@@ -83,7 +87,7 @@ export async function runApply(input: string, flags: ApplyFlags, io: Io, explici
 export function applyCommand(io: Io): Command {
   return new Command('apply')
     .description('normalize the feature columns of a table with a fitted state (eval mode), or batch by batch (--mode train)')
-    .argument('[input]', "Parquet or Arrow IPC file, or a dataset folder or quoted glob read as one table ('-' or absent = stdin)", '-')
+    .argument('[input]', "Parquet or Arrow IPC file, http(s) URL, or a dataset folder or quoted glob read as one table ('-' or absent = stdin)", '-')
     .option('-s, --state <path>', 'state file: eval mode uses its running statistics, weight and bias (bn1d JSON, or safetensors; one from PyTorch names no features: give them with --columns)')
     .option('-o, --output <path>', "output file ('-' or absent = stdout, as an Arrow IPC stream; not a terminal unless -o - is given)", '-')
     .addOption(new Option('--format <f>', 'output format (default: from the extension: .parquet, .arrow/.feather/.ipc, .arrows)').choices(['parquet', 'arrow', 'arrows']))
@@ -98,6 +102,7 @@ export function applyCommand(io: Io): Command {
     .option('--force', 'overwrite an existing output file')
     .addOption(nanOption())
     .addOption(jobsOption())
+    .addOption(headerOption())
     .addOption(quietOption())
     .addHelpText('after', EXAMPLES)
     .action(async (input: string, options: ApplyFlags, command: Command) => {

@@ -22,6 +22,7 @@ import {
   seedOption,
   shuffleBufferOption,
 } from './options.js';
+import { headerOption, requestHeaders } from './headers.js';
 import { outputTarget } from './output-target.js';
 import { startProgress } from './progress.js';
 import { checkReportTarget, writeReport } from './report-file.js';
@@ -51,6 +52,8 @@ export interface FitFlags {
   /** Also write an HTML report here. */
   report?: string;
   jobs?: number;
+  /** Request headers for http(s) inputs, as `Name: value`. */
+  header?: string[];
 }
 
 const EXAMPLES = `
@@ -60,7 +63,8 @@ Examples:
   $ bn1d fit dataset/ -s stats.json                 # every data file below, sorted by path
   $ bn1d fit 'events/date=2024-*/*.parquet' -s stats.json
   $ cat data.arrows | bn1d fit - -c age,income --drop-last -s - > stats.json
-  $ bn1d fit train.parquet -e 5 --shuffle --seed 7 --report fit.html`;
+  $ bn1d fit train.parquet -e 5 --shuffle --seed 7 --report fit.html
+  $ bn1d fit https://host/data.parquet -H 'Authorization: Bearer ...' -c x   # only the footer and x's column chunks are fetched`;
 
 /** Flags that --resume takes from the state instead. */
 const FROM_STATE = ['columns', 'exclude', 'momentum', 'eps', 'affine'] as const;
@@ -80,8 +84,8 @@ async function checkTargets(inputs: readonly string[], options: FitFlags): Promi
 
 /** The library's settings from the flags: with --resume, those the state gives are left out (defaults are not given). */
 function fitOptions(options: FitFlags, explicit: ReadonlySet<string>): FitOptions {
-  const { state: _state, report: _report, quiet: _quiet, ...rest } = options;
-  const settings: FitOptions = { ...rest, momentum: momentumValue(options.momentum) };
+  const { state: _state, report: _report, quiet: _quiet, header, ...rest } = options;
+  const settings: FitOptions = { ...rest, momentum: momentumValue(options.momentum), headers: requestHeaders(header) };
   if (!options.shuffle) delete settings.shuffleBuffer;
   if (options.resume) for (const name of FROM_STATE) if (!explicit.has(name)) delete settings[name];
   return settings;
@@ -128,7 +132,7 @@ export async function runFit(inputs: string[], options: FitFlags, io: Io, explic
 export function fitCommand(io: Io): Command {
   return new Command('fit')
     .description('fit BatchNorm1d running statistics over the inputs (training mode) and write them to a state file')
-    .argument('<input...>', "Parquet or Arrow IPC files, dataset folders or quoted globs ('data/*.parquet'), read as one stream in this order ('-' = stdin)")
+    .argument('<input...>', "Parquet or Arrow IPC files, dataset folders, quoted globs ('data/*.parquet') or http(s) URLs, read as one stream in this order ('-' = stdin)")
     .option('-s, --state <path>', "state file to write ('-' = stdout)", 'stats.json')
     .addOption(columnsOption())
     .addOption(excludeOption())
@@ -145,6 +149,7 @@ export function fitCommand(io: Io): Command {
     .option('--report <path>', "also write an HTML report: running statistics along the fit, histograms, the final state ('-' = stdout)")
     .addOption(nanOption())
     .addOption(jobsOption())
+    .addOption(headerOption())
     .addOption(quietOption())
     .addHelpText('after', EXAMPLES)
     .action(async (inputs: string[], options: FitFlags, command: Command) => {

@@ -11,6 +11,7 @@ const HINTS: Record<ErrorHint, string> = {
   'arrow-output': 'write Arrow instead (--format arrow)',
   'import-features': 'name them with bn1d import --features',
   'import-prefix': 'choose one with bn1d import --prefix',
+  'http-denied': "check the URL, or pass --header 'Authorization: ...' (or set BN1D_HTTP_HEADERS) if the server needs credentials",
 };
 
 /** What to do about an error of this kind, in terms of bn1d's flags. */

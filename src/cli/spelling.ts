@@ -1,5 +1,8 @@
 /** How the CLI names a library setting in messages: its flag. */
-import type { Spelling } from '../pipeline/options.js';
+import type { OptionName, Spelling } from '../pipeline/options.js';
 
-/** "--batch-size" for batchSize; affine is turned off by --no-affine. */
-export const flagSpelling: Spelling = (option) => (option === 'affine' ? '--no-affine' : `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+/** Flags whose name is not the setting's in kebab case: affine is turned off by --no-affine, headers are given one --header at a time. */
+const NAMED: Partial<Record<OptionName, string>> = { affine: '--no-affine', headers: '--header' };
+
+/** "--batch-size" for batchSize. */
+export const flagSpelling: Spelling = (option) => NAMED[option] ?? `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;

@@ -26,8 +26,9 @@ export class Bn1dError extends Error {
  * - `arrow-output`: a column Parquet cannot hold, which an Arrow output can.
  * - `import-features`: a PyTorch state_dict that names no features, read where none can be given.
  * - `import-prefix`: a state_dict with several BatchNorm layers, read where none can be chosen.
+ * - `http-denied`: an http(s) input the server refuses to send (401, 403): it may want credentials.
  */
-export type ErrorHint = 'non-finite' | 'short-batch' | 'short-batch-train' | 'arrow-output' | 'import-features' | 'import-prefix';
+export type ErrorHint = 'non-finite' | 'short-batch' | 'short-batch-train' | 'arrow-output' | 'import-features' | 'import-prefix' | 'http-denied';
 /** The hints a DataError carries (the name it had first). */
 export type DataErrorHint = ErrorHint;
 

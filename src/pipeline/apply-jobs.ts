@@ -13,6 +13,7 @@ import type { FeatureDtype } from '../io/dataset/features.js';
 import type { WriteCodec } from '../io/parquet/codecs.js';
 import type { EncodedColumn } from '../io/parquet/column-encode.js';
 import type { ColumnPart } from '../io/parquet/write.js';
+import type { HttpSession, HttpSessionData } from '../io/files/http-session.js';
 import type { ApplyFile, ColumnJobs } from './apply-columns.js';
 import { rebuildError, type ThreadError, threadsFor, workerScript } from './worker-threads.js';
 import type { DataWarnings } from './warnings.js';
@@ -21,6 +22,8 @@ import type { DataWarnings } from './warnings.js';
 export interface ApplyJobInit {
   /** The file whose schema the output has. */
   firstFile: string;
+  /** The run's http(s) session, for inputs that are URLs. */
+  http: HttpSessionData;
   state: BatchNormState;
   dtype: FeatureDtype | undefined;
   nan: NanPolicy;
@@ -47,10 +50,10 @@ export type ApplyJobMessage =
 const AHEAD_PER_THREAD = 2;
 
 /** Worker threads for an apply of `files`, or undefined when one thread is asked for, the input is small, or there is no worker script. */
-export async function startColumnJobs(jobs: number, files: readonly string[], init: ApplyJobInit, warnings: DataWarnings): Promise<(ColumnJobs & { close(): Promise<void> }) | undefined> {
+export async function startColumnJobs(jobs: number, files: readonly string[], init: ApplyJobInit, warnings: DataWarnings, http?: HttpSession): Promise<(ColumnJobs & { close(): Promise<void> }) | undefined> {
   const script = workerScript('apply-worker');
   if (!script || files.includes('-')) return undefined;
-  const threads = await threadsFor(files, jobs);
+  const threads = await threadsFor(files, jobs, http);
   if (threads < 2) return undefined;
   const workers = Array.from({ length: threads }, () => new Worker(script, { workerData: init }));
   const waiting = new Map<number, { resolve: (part: ColumnPart) => void; reject: (error: Error) => void }>();

@@ -7,7 +7,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { formatCount } from '../core/format-count.js';
 import type { DatasetReader } from '../io/dataset/dataset.js';
 import { outputSchema } from '../io/dataset/features.js';
-import { openFile } from '../io/dataset/open-input.js';
+import { inputName, openFile } from '../io/dataset/open-input.js';
+import { HttpSession } from '../io/files/http-session.js';
 import { resolveFeatures } from '../io/dataset/select-features.js';
 import { encodeColumnAlone } from '../io/parquet/column-encode.js';
 import { planWrite } from '../io/parquet/write-plan.js';
@@ -20,8 +21,9 @@ const init = workerData as ApplyJobInit;
 const post = (message: ApplyJobMessage, transfer: ArrayBuffer[] = []) => parentPort!.postMessage(message, transfer);
 const warnings = new DataWarnings((warning) => post({ warning }));
 
+const http = HttpSession.fromData(init.http);
 const planned = (async () => {
-  const first = await openFile(init.firstFile, init.firstFile);
+  const first = await openFile(init.firstFile, inputName(init.firstFile), { http });
   try {
     const features = resolveFeatures(first.schema, init.state.features, first.name, init.dtype);
     const schema = outputSchema(first.schema, features);
@@ -43,7 +45,7 @@ async function run(task: ApplyTask): Promise<void> {
     const { features, schema, columns } = await planned;
     if (open?.path !== task.path) {
       if (open) await (await open.reader).close();
-      open = { path: task.path, reader: openFile(task.path, task.name) };
+      open = { path: task.path, reader: openFile(task.path, task.name, { http }) };
     }
     const file = { reader: await open.reader, path: task.path, startRow: task.startRow, groups: task.groups };
     const describeRow = (row: number) => `row ${formatCount(row - task.startRow)} of ${task.name}`;

@@ -10,6 +10,7 @@ import type { DataFormat, ParquetLayout, WriterOptions } from '../io/dataset/dat
 import { UsageError } from '../core/errors.js';
 import { isSpecialFile } from '../io/files/atomic-file.js';
 import { expandInputs } from '../io/files/expand-inputs.js';
+import { isHttpUrl, urlName } from '../io/files/http-url.js';
 import { FileSequence } from '../io/dataset/file-sequence.js';
 import { inputName, openFile, StdinSource } from '../io/dataset/open-input.js';
 import { openOutput, type OutputTable, outputFormat } from '../io/dataset/open-output.js';
@@ -20,7 +21,7 @@ import { assertDistinctNames } from '../io/dataset/select-features.js';
 import { isSafetensorsFile } from '../io/files/state-file.js';
 import { applyByColumns } from './apply-columns.js';
 import { startColumnJobs } from './apply-jobs.js';
-import { choiceOption, integerOption, jobsOption, librarySpelling, type Spelling } from './options.js';
+import { choiceOption, type HttpHeaders, httpSession, integerOption, jobsOption, librarySpelling, type Spelling } from './options.js';
 import { type NormalizeOptions, prepareNormalization, type StateInput } from './normalize.js';
 import { DataWarnings } from './warnings.js';
 
@@ -42,6 +43,8 @@ export interface ApplyOptions extends NormalizeOptions {
   stdin?: (AsyncIterable<Uint8Array> & { isTTY?: boolean }) | undefined;
   /** Where the output '-' goes (default process.stdout). */
   stdout?: Writable | undefined;
+  /** Request headers for an input that is an http(s) URL, by name (`{ Authorization: 'Bearer ...' }`). */
+  headers?: HttpHeaders | undefined;
 }
 
 /**
@@ -51,6 +54,7 @@ export interface ApplyOptions extends NormalizeOptions {
  */
 export function checkOutput(output: string, own: readonly (readonly [path: string | undefined, what: string])[], force: boolean | undefined, spell: Spelling): void {
   if (output === '-') return;
+  if (isHttpUrl(output)) throw new UsageError(`${urlName(output)}: outputs are files or '-', not URLs`);
   for (const [path, what] of own) {
     if (path !== undefined && sameFile(path, output)) throw new UsageError(`the output ${output} is ${what}: write to another file`);
   }
@@ -91,6 +95,7 @@ export function formatOf(output: string, asked: DataFormat | undefined, spell: S
 export async function apply(input: string, state: StateInput, options: ApplyOptions, spell: Spelling = librarySpelling): Promise<void> {
   if (typeof input !== 'string') throw new UsageError('apply() reads a file, a folder or a glob; normalize() takes a Table or record batches');
   if (typeof options?.output !== 'string') throw new UsageError(`${spell('output')} is required: the file to write ('-' for a stream)`);
+  const http = httpSession(options.headers, spell);
   const { files } = await expandInputs([input]);
   const own = files.map((file) => [file, file === input ? 'the input' : `the input ${file}`] as const);
   checkOutput(options.output, [...own, [typeof state === 'string' ? state : undefined, 'the state file']], options.force, spell);
@@ -105,7 +110,7 @@ export async function apply(input: string, state: StateInput, options: ApplyOpti
     // A folder or glob is one table: every file is checked against the first before the output opens.
     const warnings = new DataWarnings(options.onWarning);
     const open = async (file: string) => {
-      const opened = await (file === '-' ? stdin.open(false) : openFile(file, file));
+      const opened = await (file === '-' ? stdin.open(false) : openFile(file, inputName(file), { http }));
       warnings.opened(opened);
       return opened;
     };
@@ -124,7 +129,7 @@ export async function apply(input: string, state: StateInput, options: ApplyOpti
     // Parquet files into Parquet with their own row groups: column chunk by column chunk.
     if (evalMode && format === 'parquet' && options.rowGroupSize === undefined && reader.parquetLayout && output.writer.writeColumns) {
       const init = { firstFile: files[0]!, state: evalMode.state, dtype: options.dtype, nan: evalMode.nan, codec: layout.compression! };
-      jobs = await startColumnJobs(jobsOption(options.jobs, spell), files, init, warnings);
+      jobs = await startColumnJobs(jobsOption(options.jobs, spell), files, { ...init, http: http.data() }, warnings, http);
       const copy = { codec: options.compression === undefined ? undefined : layout.compression };
       await applyByColumns(reader, output.writer, { ...evalMode, features: normalization.features, schema: normalization.schema, warnings, copy, signal: options.signal, onProgress: options.onProgress }, jobs);
     } else {

@@ -56,7 +56,7 @@ const MAX_TRAJECTORY_FEATURES = 512;
 /** Trains `state` over the inputs for the given epochs. */
 export async function runEpochs(series: InputSeries, initial: BatchNormState, options: EpochOptions): Promise<EpochsResult> {
   // Files that can be read a chunk at a time are read column by column; shuffled reads and streams go row by row.
-  const files = options.shuffle ? undefined : series.randomAccessFiles();
+  const files = options.shuffle ? undefined : await series.randomAccessFiles();
   if (files && !(await smallArrowBatches(series, files))) {
     const result = await runChannelEpochs(series, files, initial, { ...options, jobs: options.jobs ?? 1 });
     checkCounts(series, result.rows, result.batches, options);

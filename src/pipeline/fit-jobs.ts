@@ -17,12 +17,15 @@ import type { BatchNormState } from '../core/state.js';
 import { type ChannelOutcome, type ChannelSettings, fitChannels } from './channel-fit.js';
 import { compareKeys, KeyedError } from './error-keys.js';
 import type { EpochOptions, EpochsResult } from './epochs.js';
+import type { HttpSessionData } from '../io/files/http-session.js';
 import type { InputSeries } from './input-series.js';
 import { rebuildError, type ThreadError, threadsFor, workerScript } from './worker-threads.js';
 
 /** A worker's share of a fit. */
 export interface FitJob {
   files: { path: string; name: string }[];
+  /** The run's http(s) session, for inputs that are URLs. */
+  http: HttpSessionData;
   state: BatchNormState;
   channels: number[];
   settings: ChannelSettings;
@@ -46,7 +49,7 @@ export async function runChannelEpochs(series: InputSeries, files: FitJob['files
   };
   const all = Array.from({ length: channels }, (_, c) => c);
   const script = workerScript('fit-worker');
-  const threads = options.samples || !script ? 1 : Math.min(channels, await threadsFor(files.map((f) => f.path), options.jobs));
+  const threads = options.samples || !script ? 1 : Math.min(channels, await threadsFor(files.map((f) => f.path), options.jobs, series.http));
   const onRows = (rows: number, batches: number, epoch: number) => options.onProgress?.({ rows, batches, epoch, epochs: options.epochs });
   const shares = Array.from({ length: threads }, (_, w) => all.filter((c) => c % threads === w));
   let outcomes: ChannelOutcome[];
@@ -57,7 +60,8 @@ export async function runChannelEpochs(series: InputSeries, files: FitJob['files
       outcomes = [await fitChannels(series, initial, all, settings, series.warnings, { signal: options.signal, onRows, onValues })];
     } else {
       await series.close();
-      outcomes = await runWorkers(script!, shares.map((share) => ({ files, state: initial, channels: share, settings })), series, options.signal, onRows);
+      const http = series.http.data();
+      outcomes = await runWorkers(script!, shares.map((share) => ({ files, http, state: initial, channels: share, settings })), series, options.signal, onRows);
     }
   } catch (error) {
     throw error instanceof KeyedError ? error.error : error;

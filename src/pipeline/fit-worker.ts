@@ -6,6 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { openFile } from '../io/dataset/open-input.js';
+import { HttpSession } from '../io/files/http-session.js';
 import { fitChannels } from './channel-fit.js';
 import { KeyedError } from './error-keys.js';
 import type { FitJob, FitJobMessage } from './fit-jobs.js';
@@ -16,9 +17,10 @@ import { threadError } from './worker-threads.js';
 const job = workerData as FitJob;
 const post = (message: FitJobMessage) => parentPort!.postMessage(message);
 
-const sources = job.files.map(({ path, name }) => ({ name, path, open: () => openFile(path, name, { threads: 0 }) }));
+const http = HttpSession.fromData(job.http);
+const sources = job.files.map(({ path, name }) => ({ name, path, open: () => openFile(path, name, { threads: 0, http }) }));
 const warnings = new DataWarnings((warning) => post({ warning }));
-const series = new InputSeries({ names: job.files.map((f) => f.name), sources, expanded: false, dispose: () => {} }, false, warnings);
+const series = new InputSeries({ names: job.files.map((f) => f.name), sources, expanded: false, http, dispose: () => {} }, false, warnings);
 try {
   const outcome = await fitChannels(series, job.state, job.channels, job.settings, warnings, { onRows: (rows, batches, epoch, position) => post({ rows, batches, epoch, position }) });
   post({ outcome });

@@ -11,8 +11,8 @@ import { readStateFile } from '../io/files/state-file.js';
 import { type EpochCounts, runEpochs } from './epochs.js';
 import { InputSeries } from './input-series.js';
 import {
-  checkColumnNames, checkSelection, choiceOption, DEFAULTS, epsOption, integerOption, jobsOption, librarySpelling, momentumOption, type NanOption, namesOption,
-  type OptionName, type SelectionOptions, type Spelling,
+  checkColumnNames, checkSelection, choiceOption, DEFAULTS, epsOption, type HttpHeaders, httpSession, integerOption, jobsOption, librarySpelling, momentumOption,
+  type NanOption, namesOption, type OptionName, type SelectionOptions, type Spelling,
 } from './options.js';
 import type { SampleCollector } from './report-data.js';
 import { randomSeed } from './shuffled-inputs.js';
@@ -59,6 +59,8 @@ export interface FitOptions extends SelectionOptions {
   onWarning?: WarningHandler | undefined;
   /** What the input '-' reads (default process.stdin). */
   stdin?: (AsyncIterable<Uint8Array> & { isTTY?: boolean }) | undefined;
+  /** Request headers for inputs that are http(s) URLs, by name (`{ Authorization: 'Bearer ...' }`). */
+  headers?: HttpHeaders | undefined;
 }
 
 /** What the CLI adds to a fit: its spelling of settings, and a sample of the values for a report. */
@@ -117,7 +119,7 @@ export async function fitState(inputs: Inputs, options: FitOptions = {}, extras:
     ? { seed: options.seed ?? randomSeed(), buffer: integerOption(options.shuffleBuffer, 2, 'shuffleBuffer', spell, DEFAULTS.shuffleBuffer) }
     : undefined;
   options.signal?.throwIfAborted();
-  const sources = await resolveSources(inputs, options.stdin);
+  const sources = await resolveSources(inputs, options.stdin, httpSession(options.headers, spell));
   const series = new InputSeries(sources, epochs > 1, new DataWarnings(options.onWarning));
   try {
     await extras.beforeRead?.(sources.sources.flatMap((s) => (s.path === undefined ? [] : [s.path])));

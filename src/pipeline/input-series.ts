@@ -11,6 +11,8 @@ import { type Feature, featureChunk } from '../io/dataset/features.js';
 import { recognizeFormat } from '../io/dataset/detect.js';
 import { decodeThreads, type OpenOptions, readHead } from '../io/dataset/open-input.js';
 import { project } from '../io/dataset/projection.js';
+import { HttpSession } from '../io/files/http-session.js';
+import { isHttpUrl } from '../io/files/http-url.js';
 import { RowOrigins } from '../io/dataset/row-origins.js';
 import { checkSameShape, listColumns, resolveFeatures } from '../io/dataset/select-features.js';
 import type { ResolvedSources, Source } from './sources.js';
@@ -24,6 +26,8 @@ export class InputSeries {
   private readonly files: readonly Source[];
   private firstReader: DatasetReader | undefined;
   private readonly origins = new RowOrigins();
+  /** What reads the inputs that are http(s) URLs. */
+  readonly http: HttpSession;
 
   constructor(
     inputs: ResolvedSources,
@@ -32,6 +36,7 @@ export class InputSeries {
   ) {
     this.names = inputs.names;
     this.files = inputs.sources;
+    this.http = inputs.http ?? new HttpSession();
   }
 
   /** How many files the inputs stand for. */
@@ -54,16 +59,17 @@ export class InputSeries {
   }
 
   /**
-   * The files, when every input is a Parquet or Arrow IPC file on disk (read
-   * a chunk at a time, column by column: channel-fit.ts); else undefined.
+   * The files, when every input is a Parquet or Arrow IPC file on disk or
+   * by URL (read a chunk at a time, column by column: channel-fit.ts); else
+   * undefined.
    */
-  randomAccessFiles(): { path: string; name: string; format: 'parquet' | 'arrow' }[] | undefined {
+  async randomAccessFiles(): Promise<{ path: string; name: string; format: 'parquet' | 'arrow' }[] | undefined> {
     const files: { path: string; name: string; format: 'parquet' | 'arrow' }[] = [];
     for (const source of this.files) {
       if (source.path === undefined || source.path === '-') return undefined;
       let format: string | undefined;
       try {
-        format = recognizeFormat(readHead(source.path));
+        format = recognizeFormat(isHttpUrl(source.path) ? await this.http.head(source.path) : readHead(source.path));
       } catch {
         return undefined;
       }
@@ -96,6 +102,9 @@ export class InputSeries {
     if (this.files.some((f) => f.path === '-' || (f.path === undefined && this.files.length > 1))) return undefined;
     let rows = 0;
     for (let i = 0; i < this.files.length; i++) {
+      // An Arrow IPC stream by URL does not say its rows: not worth a GET of its body to find out.
+      const path = this.files[i]!.path;
+      if (i > 0 && path !== undefined && isHttpUrl(path) && recognizeFormat(await this.http.head(path)) === 'arrows') return undefined;
       const reader = i === 0 ? await this.first() : await this.files[i]!.open(false);
       try {
         if (reader.numRows === undefined) return undefined;

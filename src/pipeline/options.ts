@@ -8,11 +8,13 @@ import { availableParallelism } from 'node:os';
 import type { Schema } from 'apache-arrow';
 import { UsageError } from '../core/errors.js';
 import { noSuchColumn } from '../io/dataset/select-features.js';
+import { type HeaderList, headerProblem } from '../io/files/http-headers.js';
+import { HttpSession } from '../io/files/http-session.js';
 
 /** Every setting a message may name. */
 export type OptionName =
   | 'columns' | 'exclude' | 'batchSize' | 'epochs' | 'momentum' | 'eps' | 'affine' | 'dropLast' | 'nan' | 'shuffle' | 'seed'
-  | 'shuffleBuffer' | 'resume' | 'state' | 'output' | 'format' | 'dtype' | 'mode' | 'force' | 'compression' | 'rowGroupSize' | 'jobs';
+  | 'shuffleBuffer' | 'resume' | 'state' | 'output' | 'format' | 'dtype' | 'mode' | 'force' | 'compression' | 'rowGroupSize' | 'jobs' | 'headers';
 
 /** How messages name a setting. */
 export type Spelling = (option: OptionName) => string;
@@ -102,4 +104,20 @@ export function checkSelection(options: SelectionOptions, spell: Spelling): void
 export function checkColumnNames(schema: Schema, names: readonly string[] | undefined, input: string, option: OptionName, spell: Spelling): void {
   const missing = names?.find((name) => !schema.fields.some((f) => f.name === name));
   if (missing !== undefined) fail(`${spell(option)}: ${noSuchColumn(schema, missing, input)}`);
+}
+
+/** Request headers for http(s) inputs, by name (`{ Authorization: 'Bearer ...' }`). */
+export type HttpHeaders = Readonly<Record<string, string>>;
+
+/** The headers as a list, checked (a message names a header, never its value), and the session of a run that sends them. */
+export function httpSession(value: HttpHeaders | undefined, spell: Spelling): HttpSession {
+  if (value === undefined) return new HttpSession();
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(`${spell('headers')} must map header names to values`);
+  const list: HeaderList = Object.entries(value);
+  for (const [name, text] of list) {
+    if (typeof text !== 'string') fail(`${spell('headers')}: the value of the ${JSON.stringify(name)} header must be a string`);
+    const problem = headerProblem(name, text);
+    if (problem) fail(`${spell('headers')}: ${problem}`);
+  }
+  return new HttpSession(list);
 }

@@ -11,6 +11,7 @@ import { type BatchesInMemory, type BatchStream, readOnceError, streamReader, ta
 import type { DatasetReader } from '../io/dataset/dataset.js';
 import { expandInputs } from '../io/files/expand-inputs.js';
 import { inputName, openFile, type OpenOptions, StdinSource } from '../io/dataset/open-input.js';
+import { HttpSession } from '../io/files/http-session.js';
 
 /** An apache-arrow Table, or anything shaped like one (its schema and record batches). */
 export interface TableLike {
@@ -40,6 +41,8 @@ export interface ResolvedSources {
   readonly sources: Source[];
   /** Whether a folder or a glob stood for files that `names` does not list. */
   readonly expanded: boolean;
+  /** What reads the http(s) inputs among the paths. */
+  readonly http?: HttpSession | undefined;
   /** Releases what opening needed (the copy of a byte stream). */
   dispose(): void;
 }
@@ -59,8 +62,8 @@ function inMemory(input: TableLike | readonly RecordBatch[]): BatchesInMemory | 
   return { schema: input[0]!.schema, batches: input };
 }
 
-/** The sources of `inputs`; '-' reads `stdin` (default process.stdin). */
-export async function resolveSources(inputs: Inputs, stdin?: AsyncIterable<Uint8Array> & { isTTY?: boolean }): Promise<ResolvedSources> {
+/** The sources of `inputs`; '-' reads `stdin` (default process.stdin), and `http` (default: no headers) reads http(s) URLs. */
+export async function resolveSources(inputs: Inputs, stdin?: AsyncIterable<Uint8Array> & { isTTY?: boolean }, http = new HttpSession()): Promise<ResolvedSources> {
   const list: readonly Input[] = Array.isArray(inputs) && inputs.every((i) => typeof i === 'string') ? inputs : [inputs as Input];
   if (list.length === 0) throw new UsageError('no inputs: give at least one file, folder, glob, Table or record batches');
   if (list.some((input) => typeof input !== 'string')) {
@@ -74,9 +77,9 @@ export async function resolveSources(inputs: Inputs, stdin?: AsyncIterable<Uint8
   const sources = expanded.files.map((file): Source => ({
     name: inputName(file),
     path: file,
-    open: (rereadable, options) => (file === '-' ? bytes.open(rereadable, options) : openFile(file, file, options)),
+    open: (rereadable, options) => (file === '-' ? bytes.open(rereadable, options) : openFile(file, inputName(file), { ...options, http })),
   }));
-  return { names: expanded.given.map(inputName), sources, expanded: expanded.expanded, dispose: () => bytes.dispose() };
+  return { names: expanded.given.map(inputName), sources, expanded: expanded.expanded, http, dispose: () => bytes.dispose() };
 }
 
 function memorySources(input: Input): ResolvedSources {

@@ -7,6 +7,8 @@ import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Bn1dError, DataError, type ErrorHint, UsageError } from '../core/errors.js';
+import type { HttpSession } from '../io/files/http-session.js';
+import { isHttpUrl } from '../io/files/http-url.js';
 
 /**
  * Input bytes per worker below which one more is not worth starting. A
@@ -22,11 +24,14 @@ export function bytesPerWorker(env: NodeJS.ProcessEnv = process.env): number {
   return set && /^\d+$/.test(set) ? Number(set) : MIN_BYTES_PER_WORKER;
 }
 
-/** Threads worth starting for `jobs` asked over these files: at most `jobs`, one per bytesPerWorker() of input. */
-export async function threadsFor(paths: readonly string[], jobs: number): Promise<number> {
+/** Threads worth starting for `jobs` asked over these files (http(s) URLs sized by `http`): at most `jobs`, one per bytesPerWorker() of input. */
+export async function threadsFor(paths: readonly string[], jobs: number, http?: HttpSession): Promise<number> {
   if (jobs <= 1) return 1;
   let bytes = 0;
-  for (const path of paths) bytes += (await stat(path).catch(() => ({ size: 0 }))).size;
+  for (const path of paths) {
+    if (http && isHttpUrl(path)) bytes += await http.size(path).catch(() => 0);
+    else bytes += (await stat(path).catch(() => ({ size: 0 }))).size;
+  }
   return Math.max(1, Math.min(jobs, Math.floor(bytes / Math.max(1, bytesPerWorker()))));
 }
 

@@ -131,15 +131,14 @@ describe('a glob', () => {
   });
 });
 
-describe('URLs', () => {
+describe('URLs other than http(s)', () => {
   test.each([
-    ['fit', 'https://example.com/data.parquet', '-s', '-'],
     ['fit', 's3://bucket/events/', '-s', '-'],
     ['apply', 'gs://bucket/part-0.parquet', '-s', 'events.json'],
     ['report', 'events.json', 'abfss://c@account.dfs.core.windows.net/events', '-o', 'never.html'],
-  ])('%s %s is bad usage: not supported yet', async (...args) => {
+  ])('%s %s is bad usage', async (...args) => {
     const url = args.find((a) => a.includes('://'))!;
-    await fails(args, 2, new RegExp(`^bn1d: error: ${url.replace(/[.]/g, '\\.')}: URLs are not supported yet; download the data`), { cwd: dir });
+    await fails(args, 2, new RegExp(`^bn1d: error: ${url.replace(/[.]/g, '\\.')}: only http:// and https:// URLs are read; download the data`), { cwd: dir });
   });
 });
 

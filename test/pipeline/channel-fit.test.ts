@@ -91,7 +91,7 @@ describe('a fit read column by column', () => {
     const series = new InputSeries(sources, true);
     const initial = createState({ features: FEATURES, momentum: null });
     const settings = { batchSize: 100, epochs: 2, dropLast: false, nan: 'error' as const, shuffle: undefined, samples: undefined, spell: librarySpelling };
-    const byColumn = await runChannelEpochs(series, series.randomAccessFiles()!, initial, { ...settings, jobs: 1 });
+    const byColumn = await runChannelEpochs(series, (await series.randomAccessFiles())!, initial, { ...settings, jobs: 1 });
     await series.close();
     const rowWise = await fitState(await batchesOf([arrowFile]), { columns: FEATURES, momentum: null, batchSize: 100, epochs: 2 });
     expect(JSON.stringify(stateDocument({ ...byColumn.state, fit: rowWise.fit }))).toBe(JSON.stringify(stateDocument(rowWise)));

@@ -40,8 +40,9 @@ export class ArrowFileSource {
     readonly size: number,
   ) {}
 
-  static async open(path: string): Promise<ArrowFileSource> {
-    const file = await openFileRange(path);
+  /** Opens a path, or takes a file already open (an http(s) input: http-range.ts). */
+  static async open(path: string | FileRange): Promise<ArrowFileSource> {
+    const file = typeof path === 'string' ? await openFileRange(path) : path;
     return new ArrowFileSource(file, file.byteLength);
   }
 

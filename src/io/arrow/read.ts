@@ -15,6 +15,7 @@ import type { RecordBatch } from 'apache-arrow';
 import type { DatasetReader } from '../dataset/dataset.js';
 import { project, projectBatch, projectedBatch, type Projection } from '../dataset/projection.js';
 import { BatchDecoder } from './decoder.js';
+import type { FileRange } from '../files/file-range.js';
 import { ArrowFileSource, type Block, type FileFooter } from './file-source.js';
 import { ArrowFormatError, toDataError } from './format-error.js';
 import { type MessageMeta, MessageType } from './message.js';
@@ -24,8 +25,8 @@ import { StreamSource, type RawMessage } from './stream-source.js';
 /** Up to this many record batches, numRows is counted at open from each batch's metadata. */
 const MAX_COUNTED_BATCHES = 10_000;
 
-/** Opens an Arrow IPC file (ARROW1 magic); its batches are read one at a time from the open file. */
-export async function openArrowFile(path: string, name: string): Promise<DatasetReader> {
+/** Opens an Arrow IPC file (ARROW1 magic), by path or already open; its batches are read one at a time from the open file. */
+export async function openArrowFile(path: string | FileRange, name: string): Promise<DatasetReader> {
   let file: ArrowFileSource;
   try {
     file = await ArrowFileSource.open(path);

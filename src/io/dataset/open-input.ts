@@ -1,5 +1,5 @@
 /**
- * Opens an input by its content: a path, or "-" for standard input.
+ * Opens an input by its content: a path, an http(s) URL, or "-" for standard input.
  */
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -11,10 +11,13 @@ import { detectFormat, SNIFF_BYTES } from './detect.js';
 import { openParquet } from '../parquet/read.js';
 import type { TemporaryFile } from '../files/cleanup.js';
 import { peek, spool } from '../files/spool.js';
+import { HttpSession } from '../files/http-session.js';
+import { isHttpUrl, urlName } from '../files/http-url.js';
+import { openUrl } from './open-url.js';
 
-/** How an input is named in messages. */
+/** How an input is named in messages and states: "stdin" for '-', a URL without its query (http-url.ts). */
 export function inputName(spec: string): string {
-  return spec === '-' ? 'stdin' : spec;
+  return spec === '-' ? 'stdin' : isHttpUrl(spec) ? urlName(spec) : spec;
 }
 
 /**
@@ -33,6 +36,8 @@ export function decodeThreads(env: NodeJS.ProcessEnv = process.env): number {
 export interface OpenOptions {
   /** Threads that decode Parquet row groups (see decodeThreads); default 0. */
   threads?: number;
+  /** What reads http(s) inputs (default: a session of its own, without headers). */
+  http?: HttpSession | undefined;
 }
 
 /**
@@ -51,8 +56,9 @@ export function readHead(path: string): Uint8Array {
   }
 }
 
-/** Opens a file by its first bytes. */
-export async function openFile(path: string, name = path, options: OpenOptions = {}): Promise<DatasetReader> {
+/** Opens a file (or an http(s) URL) by its first bytes. */
+export async function openFile(path: string, name = inputName(path), options: OpenOptions = {}): Promise<DatasetReader> {
+  if (isHttpUrl(path)) return openUrl(path, name, options.http ?? new HttpSession());
   let head: Uint8Array;
   try {
     const info = await stat(path);

@@ -2,13 +2,15 @@
  * The inputs of a command as the files they stand for, in stream order.
  * An input is, in this order of precedence:
  * - '-', standard input;
+ * - an http:// or https:// URL: one file, whatever its path looks like
+ *   (no folder or glob expansion), read over HTTP (http-session.ts);
  * - a path that exists: a file is itself (even with glob characters in its
  *   name); a folder is its data files (dataset-files.ts);
- * - a URL (`https://`, `s3://`, ...): not supported yet, a UsageError;
  * - a glob pattern (glob.ts): the files it matches that are data (by the
  *   rule of dataset-files.ts) and the data files of the folders it matches,
  *   sorted by path, each once; matching no data file is a UsageError naming
  *   the pattern;
+ * - another URL (`s3://`, `file://`, ...): a UsageError;
  * - anything else is itself, and opening it says it is missing.
  * Every command that reads data inputs expands them here.
  */
@@ -16,24 +18,25 @@ import { stat } from 'node:fs/promises';
 import { DataError, UsageError } from '../../core/errors.js';
 import { datasetFiles, isDataFile, sortPaths } from './dataset-files.js';
 import { isGlob } from './glob.js';
+import { checkUrl, isHttpUrl, urlName } from './http-url.js';
 import { globMatches } from './glob-files.js';
 
 /** The inputs as given, and the files they stand for. */
 export interface ExpandedInputs {
   /** The inputs as given (files, folders, patterns, '-'). */
   readonly given: readonly string[];
-  /** The files to read, in stream order ('-' for standard input). */
+  /** The files to read, in stream order ('-' for standard input; URLs as given). */
   readonly files: readonly string[];
   /** Whether an input was a folder or a pattern (so `given` does not list the files). */
   readonly expanded: boolean;
 }
 
-/** `scheme://...`: a URL, which no input reader takes yet. */
+/** `scheme://...`: a URL. */
 const URL_PATTERN = /^[a-z][a-z0-9+.-]*:\/\//i;
 
 function urlError(input: string): UsageError {
-  const hint = /^file:/i.test(input) ? 'give the local path instead' : 'download the data and give the local path (http and https with range requests are planned)';
-  return new UsageError(`${input}: URLs are not supported yet; ${hint}`);
+  const hint = /^file:/i.test(input) ? 'give the local path instead' : 'download the data and give the local path, or give an https:// URL of it (a presigned one, for a bucket)';
+  return new UsageError(`${urlName(input)}: only http:// and https:// URLs are read; ${hint}`);
 }
 
 async function isFolder(path: string): Promise<boolean | undefined> {
@@ -67,6 +70,10 @@ async function patternFiles(pattern: string): Promise<string[]> {
 /** The files one input stands for. */
 async function filesOf(input: string): Promise<{ files: string[]; expanded: boolean }> {
   if (input === '-') return { files: [input], expanded: false };
+  if (isHttpUrl(input)) {
+    checkUrl(input);
+    return { files: [input], expanded: false };
+  }
   const folder = await isFolder(input);
   if (folder) return { files: await folderFiles(input), expanded: true };
   if (folder === undefined && URL_PATTERN.test(input)) throw urlError(input);

@@ -36,7 +36,8 @@ export async function readFooter(file: FileRange, name: string): Promise<Footer>
   let metadata: FileMetaData;
   let root: SchemaTree;
   try {
-    metadata = await parquetMetadataAsync(file, { geoparquet: false, initialFetchSize: Math.min(1 << 16, size) });
+    // Exactly the footer and its length: one read, and nothing more over HTTP (file-range.ts, http-range.ts).
+    metadata = await parquetMetadataAsync(file, { geoparquet: false, initialFetchSize: footerLength + 8 });
     root = parquetSchema(metadata);
   } catch (error) {
     throw new DataError(`${name}: corrupt Parquet footer: ${messageOf(error)}`);

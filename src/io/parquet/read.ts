@@ -55,16 +55,17 @@ export interface ParquetOptions {
   threads?: number;
   /** The decoder threads' script (default: parquet-worker.mjs of the bundled CLI, when present). */
   workerScript?: URL;
+  /** The file, already open (an http(s) input); no decoder threads are started then, as they open `path` themselves. */
+  file?: FileRange;
 }
 
 /** Opens a Parquet file; `name` is how messages refer to it. */
 export async function openParquet(path: string, name: string, options: ParquetOptions = {}): Promise<ParquetReader> {
   let file: FileRange;
   try {
-    file = await openFileRange(path);
+    file = options.file ?? (await openFileRange(path));
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new DataError(`${name}: cannot open: ${code === 'ENOENT' ? 'no such file' : messageOf(error)}`);
+    throw new DataError(`${name}: cannot open: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : messageOf(error)}`);
   }
   try {
     const footer = await readFooter(file, name);
@@ -74,7 +75,7 @@ export async function openParquet(path: string, name: string, options: ParquetOp
     } catch (error) {
       throw new DataError(`${name}: corrupt Parquet schema: ${messageOf(error)}`);
     }
-    const pool = options.threads && worthThreads(footer) ? startPool(options.threads, options.workerScript) : undefined;
+    const pool = options.threads && !options.file && worthThreads(footer) ? startPool(options.threads, options.workerScript) : undefined;
     return new ParquetReader(file, path, name, footer, plans, pool);
   } catch (error) {
     await file.close();
@@ -110,8 +111,7 @@ export class ParquetReader implements DatasetReader {
     this.warnings = read.problem ? [`${name}: its ARROW:schema cannot be read (${read.problem}); reading the Parquet types instead`] : [];
     this.parquetColumns = new Map(plans.map((plan) => [plan.name, plan.elements]));
     this.numRows = footer.metadata.row_groups.reduce((sum, group) => sum + Number(group.num_rows), 0);
-    const groups = footer.metadata.row_groups.flatMap((group, g) => (Number(group.num_rows) > 0 ? [g] : []));
-    this.nonEmptyGroups = groups;
+    const groups = (this.nonEmptyGroups = footer.metadata.row_groups.flatMap((group, g) => (Number(group.num_rows) > 0 ? [g] : [])));
     const decode = (g: number, c: number) => this.decodeGroup(g, [c]);
     this.restorer = new ColumnRestorer(read.restores, async function* (c) {
       for (const g of groups) yield (await decode(g, c))[0]!;

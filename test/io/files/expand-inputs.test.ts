@@ -188,15 +188,24 @@ function wholePathRegExp(segments: readonly string[]): RegExp {
 }
 
 describe('a URL', () => {
-  test.each(['https://example.com/data.parquet', 'http://host/x', 's3://bucket/key/*.parquet', 'gs://b/o', 'az://c/p', 'abfss://c@a.dfs.core.windows.net/p', 'hdfs://nn/p'])(
-    '%s is bad usage: not supported yet',
+  test.each(['https://example.com/data/*.parquet', 'http://host/events/', 'https://b.s3.amazonaws.com/k/x.parquet?X-Amz-Signature=a%2Fb&e=1'])(
+    '%s (http or https) is one file, as given: no folder or glob expansion',
     async (url) => {
-      const e = await error(expandInputs([url]));
-      expect([e.exitCode, e.message]).toEqual([2, `${url}: URLs are not supported yet; download the data and give the local path (http and https with range requests are planned)`]);
+      expect(await expandInputs([url])).toEqual({ given: [url], files: [url], expanded: false });
     },
   );
 
+  test('that does not parse is bad usage, named without its query', async () => {
+    const e = await error(expandInputs(['https://exa mple.com/x.parquet?sig=s3cret']));
+    expect([e.exitCode, e.message]).toEqual([2, 'https://exa mple.com/x.parquet: not a valid URL']);
+  });
+
+  test.each(['s3://bucket/key/*.parquet', 'gs://b/o', 'az://c/p', 'abfss://c@a.dfs.core.windows.net/p', 'hdfs://nn/p'])('%s (another scheme) is bad usage', async (url) => {
+    const e = await error(expandInputs([url]));
+    expect([e.exitCode, e.message]).toEqual([2, `${url}: only http:// and https:// URLs are read; download the data and give the local path, or give an https:// URL of it (a presigned one, for a bucket)`]);
+  });
+
   test('file:// says to give the path', async () => {
-    expect((await error(expandInputs(['file:///data/x.parquet']))).message).toBe('file:///data/x.parquet: URLs are not supported yet; give the local path instead');
+    expect((await error(expandInputs(['file:///data/x.parquet']))).message).toBe('file:///data/x.parquet: only http:// and https:// URLs are read; give the local path instead');
   });
 });
