@@ -12,7 +12,8 @@ import { noSuchColumn } from '../io/dataset/select-features.js';
 /** Every setting a message may name. */
 export type OptionName =
   | 'columns' | 'exclude' | 'batchSize' | 'epochs' | 'momentum' | 'eps' | 'affine' | 'dropLast' | 'nan' | 'shuffle' | 'seed'
-  | 'shuffleBuffer' | 'resume' | 'state' | 'output' | 'format' | 'dtype' | 'mode' | 'force' | 'compression' | 'rowGroupSize' | 'jobs';
+  | 'shuffleBuffer' | 'resume' | 'state' | 'output' | 'format' | 'dtype' | 'mode' | 'force' | 'compression' | 'rowGroupSize' | 'jobs'
+  | 'shards' | 'shardRows' | 'shard' | 'plan';
 
 /** How messages name a setting. */
 export type Spelling = (option: OptionName) => string;
