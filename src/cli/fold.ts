@@ -1,5 +1,5 @@
 /** `bn1d fold`: the state of a fit from the moments of every shard of a plan. */
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { UsageError } from '../core/errors.js';
 import { countOf } from '../core/format-count.js';
 import { isReplaceableState, writeState } from '../io/files/state-file.js';
@@ -12,6 +12,7 @@ import { outputTarget } from './output-target.js';
 import { startProgress } from './progress.js';
 import { checkReportTarget, writeReport } from './report-file.js';
 import { flagSpelling } from './spelling.js';
+import { shuffleError } from './plan.js';
 import { packageVersion } from './version.js';
 
 interface FoldFlags {
@@ -85,8 +86,10 @@ export function foldCommand(io: Io): Command {
     .option('--resume <path>', 'start from this state: eps, momentum and affine come from it; num_batches_tracked carries on')
     .option('--report <path>', "also write an HTML report: running statistics along the fit and the final state ('-' = stdout)")
     .addOption(quietOption())
+    .addOption(new Option('--shuffle').hideHelp())
     .addHelpText('after', EXAMPLES)
-    .action(async (files: string[], flags: FoldFlags, command: Command) => {
+    .action(async (files: string[], flags: FoldFlags & { shuffle?: boolean }, command: Command) => {
+      if (flags.shuffle) throw shuffleError();
       const explicit = new Set(FROM_STATE.filter((name) => given(command, name)));
       await runFold(files, flags, io, explicit);
     });

@@ -36,6 +36,11 @@ function count(value: string): number {
   return Number(value);
 }
 
+/** --shuffle on plan and fold: a shuffled epoch is one seeded order over every row, which shards of the stream cannot hold. */
+export function shuffleError(): UsageError {
+  return new UsageError('--shuffle cannot be planned: a shuffled epoch visits the rows in one seeded order over the whole input, not in batches of the stream; use bn1d fit --shuffle');
+}
+
 export const shardsOption = () => new Option('--shards <k>', 'cut the batches into k shards of near-equal size').argParser(count);
 export const shardRowsOption = () => new Option('--shard-rows <r>', 'rows per shard, rounded down to whole batches').argParser(count);
 
@@ -73,6 +78,10 @@ export function planCommand(io: Io): Command {
     .addOption(shardsOption())
     .addOption(shardRowsOption())
     .addOption(quietOption())
+    .addOption(new Option('--shuffle').hideHelp())
     .addHelpText('after', EXAMPLES)
-    .action(async (inputs: string[], flags: PlanFlags) => runPlan(inputs, flags, io));
+    .action(async (inputs: string[], flags: PlanFlags & { shuffle?: boolean }) => {
+      if (flags.shuffle) throw shuffleError();
+      await runPlan(inputs, flags, io);
+    });
 }

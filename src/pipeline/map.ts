@@ -11,7 +11,7 @@
 import { batchMoments, type StepOptions } from '../core/batch-moments.js';
 import { type Batch, Batcher, type Chunk } from '../core/batcher.js';
 import { sliceColumn } from '../core/column.js';
-import { DataError } from '../core/errors.js';
+import { DataError, UsageError } from '../core/errors.js';
 import { formatCount } from '../core/format-count.js';
 import { createState } from '../core/state.js';
 import type { ByteSink } from '../io/dataset/dataset.js';
@@ -76,6 +76,7 @@ export async function* shardMoments(plan: PlanDocument, shard: PlanShard, option
       return { index: global.index, startRow: global.startRow, rows: global.rows, ...batchMoments(state, global, step) };
     } catch (error) {
       if (!last || !(error instanceof DataError)) throw error;
+      options.onWarning?.(`batch ${formatCount(global.index)}, the last and shorter one, cannot be trained on: ${error.message}; bn1d fold fails on it unless --drop-last drops it, as bn1d fit does`);
       const nan = new Float64Array(names.length).fill(Number.NaN);
       return { index: global.index, startRow: global.startRow, rows: global.rows, count: new Float64Array(names.length), mean: nan, m2: nan, error: error.message };
     }
@@ -119,7 +120,7 @@ export async function map(planned: PlanDocument | string, k: number, output: str
   const plan = typeof planned === 'string' ? checkPlan(await readPlanJson(planned), planned) : planned;
   const shard = plan.shards[k];
   if (!Number.isSafeInteger(k) || !shard) {
-    throw new DataError(`the plan has ${formatCount(plan.shards.length)} shard${plan.shards.length === 1 ? '' : 's'}, numbered from 0: there is no shard ${k}`);
+    throw new UsageError(`the plan has ${formatCount(plan.shards.length)} shard${plan.shards.length === 1 ? '' : 's'}, numbered from 0: there is no shard ${k}`);
   }
   const format = outputFormat(output, options.format) ?? 'parquet';
   const schema = momentsSchema(plan, shard);
