@@ -58,7 +58,7 @@ async function runFold(files: string[], flags: FoldFlags, io: Io, explicit: Read
       ...options,
       onProgress: (batches, of) => {
         progress.setTotal(of);
-        progress.update({ rows: batches });
+        progress.update({ rows: batches, unit: ['batch', 'batches'] });
       },
     }, flagSpelling);
     await writeState(state, outputTarget(flags.state, io));

@@ -55,7 +55,10 @@ async function runPlan(inputs: string[], flags: PlanFlags, io: Io): Promise<void
     const made = await plan(inputs, {
       ...options,
       onWarning: (message) => progress.note(`bn1d: warning: ${message}\n`),
-      onProgress: (files) => progress.update({ rows: 0, batches: files }),
+      onProgress: (files, of) => {
+        progress.setTotal(of);
+        progress.update({ rows: files, unit: ['file', 'files'] });
+      },
     }, flagSpelling);
     await writeWhole(new TextEncoder().encode(formatPlan(made)), outputTarget(flags.output, io));
     progress.done(`planned ${countOf(made.rows, 'row')} in ${countOf(made.inputs.length, 'file')}: ${countOf(made.batches, 'batch', 'batches')} of ${formatCount(made.batch_size)} in ${countOf(made.shards.length, 'shard')}`);
