@@ -7,6 +7,7 @@
  * and none, epochs, --drop-last, --nan skip and --resume; and the same
  * errors.
  */
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { stateDocument, type StateDocument } from '../../src/core/state-json.js';
@@ -19,11 +20,13 @@ import { pl, polarsTable, writePolarsParquet } from '../helpers/polars-table.js'
 
 const dir = scratch();
 const FEATURES = ['x', 'fsl', 'li', 'f32', 'f64', 'dec', 'i16'];
-const parts = [0, 1, 2].map((k) => join(dir, `part-${k}.parquet`));
+const folder = join(dir, 'dataset');
+const parts = [0, 1, 2].map((k) => join(folder, `part-${k}.parquet`));
 const arrowFile = join(dir, 'all.arrow');
 const nanFile = join(dir, 'nan.parquet');
 
 beforeAll(() => {
+  mkdirSync(folder);
   const df = polarsTable(5000);
   writePolarsParquet(df.slice(0, 1500), parts[0]!, 'zstd', 700);
   writePolarsParquet(df.slice(1500, 2000), parts[1]!, 'snappy', 700);
@@ -85,6 +88,12 @@ describe('plan, map and fold', () => {
     const expected = numbers(await fit(parts, fitOptions));
     expect(expected).toContain('"trajectory"');
     expect(numbers(await planMapFold(parts, planOptions, foldOptions))).toBe(expected);
+  });
+
+  test('equal a fit of a dataset folder (the state counts its files)', async () => {
+    const expected = await fit([folder], { columns: FEATURES, batchSize: 500 });
+    expect((expected.fit as { files: number }).files).toBe(3);
+    expect(numbers(await planMapFold([folder], { columns: FEATURES, batchSize: 500, shards: 3 }, {}))).toBe(numbers(expected));
   });
 
   test('equal a fit of an Arrow IPC file', async () => {
