@@ -36,7 +36,9 @@ beforeAll(() => {
   const a = Array.from({ length: 2001 }, (_, i) => (i === 1000 ? NaN : i / 7));
   const c = Array.from({ length: 2001 }, (_, i) => (i === 2000 ? NaN : i % 13));
   const one = Array.from({ length: 2001 }, (_, i) => i % 3);
-  pl.DataFrame([pl.Series('a', a, pl.Float64), pl.Series('c', c, pl.Float64), pl.Series('one', one, pl.Float64)]).writeParquet(nanFile);
+  const b = Array.from({ length: 2001 }, (_, i) => (i === 300 ? NaN : i % 5));
+  const columns = [pl.Series('a', a, pl.Float64), pl.Series('c', c, pl.Float64), pl.Series('one', one, pl.Float64), pl.Series('b', b, pl.Float64)];
+  pl.DataFrame(columns).writeParquet(nanFile);
 });
 
 let runs = 0;
@@ -131,6 +133,13 @@ describe('plan, map and fold of wrong data', () => {
     const made = await plan([nanFile], { columns: ['a'], batchSize: 100, shards: 3 });
     const shard = made.shards.find((s) => s.start_row <= 1000 && 1000 < s.start_row + s.rows)!;
     expect(await errorOf(map(made, shard.shard, join(dir, 'nan-moments.parquet')))).toBe(expected);
+  });
+
+  test('map reports the earliest batch, as fit does, when two columns have NaN in one row group', async () => {
+    const expected = await errorOf(fit([nanFile], { columns: ['a', 'b'], batchSize: 100 }));
+    expect(expected).toMatch(/^column "b" has NaN at row 300 of/);
+    const made = await plan([nanFile], { columns: ['a', 'b'], batchSize: 100, shards: 1 });
+    expect(await errorOf(map(made, 0, join(dir, 'nan-both.parquet')))).toBe(expected);
   });
 
   test('a NaN in the final short batch fails the fold as it fails the fit, and --drop-last drops it as fit does', async () => {
