@@ -11,6 +11,10 @@ export { BatchNorm1d, type BatchNorm1dOptions } from './core/batch-norm-module.j
 export type { StateDocument as State } from './core/state-json.js';
 export { fit, type FitOptions, type FitProgress } from './pipeline/fit.js';
 export { apply, type ApplyOptions } from './pipeline/apply.js';
+export { plan, type PlanOptions } from './pipeline/plan.js';
+export type { PlanDocument as Plan } from './pipeline/plan-document.js';
+export { map, type MapOptions } from './pipeline/map.js';
+export { fold, type FoldOptions } from './pipeline/fold.js';
 export { normalize, type NormalizeOptions, type StateInput } from './pipeline/normalize.js';
 export { readState, type ReadStateOptions, writeState } from './pipeline/state.js';
 export type { Input, Inputs, TableLike, BatchStream } from './pipeline/sources.js';

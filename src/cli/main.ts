@@ -8,6 +8,9 @@ import { runCleanup } from '../io/files/cleanup.js';
 import { isClosedOutput } from '../io/files/stdout-sink.js';
 import { applyCommand } from './apply.js';
 import { fitCommand } from './fit.js';
+import { foldCommand } from './fold.js';
+import { mapCommand } from './map.js';
+import { planCommand } from './plan.js';
 import { exportCommand } from './export.js';
 import { withHint } from './hints.js';
 import { importCommand } from './import.js';
@@ -23,6 +26,9 @@ export function program(io: Io): Command {
     .version(packageVersion())
     .addCommand(fitCommand(io))
     .addCommand(applyCommand(io))
+    .addCommand(planCommand(io))
+    .addCommand(mapCommand(io))
+    .addCommand(foldCommand(io))
     .addCommand(inspectCommand(io))
     .addCommand(exportCommand(io))
     .addCommand(importCommand(io))

@@ -13,7 +13,10 @@ import { onCleanup } from '../io/files/cleanup.js';
 
 /** Counts shown on the line; rows and epochs count from the start of the run. */
 export interface ProgressCounts {
+  /** Rows, or the units `unit` names. */
   rows: number;
+  /** What `rows` counts, singular and plural (default row, rows). */
+  unit?: readonly [string, string];
   batches?: number;
   epoch?: number;
   epochs?: number;
@@ -53,6 +56,7 @@ export function clock(seconds: number): string {
 /** The line's text after the label: "42% · ETA 0:01 · epoch 2/3 · 1,234 of 2,937 rows · 5 batches · 2,468 rows/s". */
 export function describe(counts: ProgressCounts, seconds: number, total: number | undefined): string {
   const { rows } = counts;
+  const [one, many] = counts.unit ?? ['row', 'rows'];
   const known = total !== undefined && total > 0;
   const settled = seconds > SETTLED_SECONDS && rows > 0;
   // Most telling first: a narrow terminal cuts the line at its end.
@@ -60,9 +64,9 @@ export function describe(counts: ProgressCounts, seconds: number, total: number 
   if (known) parts.push(`${Math.min(100, Math.floor((rows / total) * 100))}%`);
   if (known && settled && rows < total) parts.push(`ETA ${clock((seconds * (total - rows)) / rows)}`);
   if (counts.epochs && counts.epochs > 1) parts.push(`epoch ${formatCount(counts.epoch ?? 1)}/${formatCount(counts.epochs)}`);
-  parts.push(known ? `${formatCount(rows)} of ${countOf(total, 'row')}` : countOf(rows, 'row'));
+  parts.push(known ? `${formatCount(rows)} of ${countOf(total, one, many)}` : countOf(rows, one, many));
   if (counts.batches !== undefined) parts.push(countOf(counts.batches, 'batch', 'batches'));
-  if (settled) parts.push(`${formatCount(rows / seconds)} rows/s`);
+  if (settled) parts.push(`${formatCount(rows / seconds)} ${many}/s`);
   return parts.join(' · ');
 }
 
@@ -125,7 +129,7 @@ export function startProgress(stream: TerminalStream, quiet: boolean, label: str
     done(summary) {
       stop();
       const seconds = (performance.now() - start) / 1000;
-      stream.write(`${summary} in ${seconds.toFixed(1)} s (${formatCount(counts.rows / Math.max(seconds, 1e-3))} rows/s)\n`);
+      stream.write(`${summary} in ${seconds.toFixed(1)} s (${formatCount(counts.rows / Math.max(seconds, 1e-3))} ${counts.unit?.[1] ?? 'rows'}/s)\n`);
     },
     fail: stop,
   };

@@ -5,6 +5,9 @@
  */
 import type { BatchNormState } from './state.js';
 
+/** Most features a trajectory is recorded for (each adds two paths to the state file). */
+export const MAX_TRAJECTORY_FEATURES = 512;
+
 /** Running statistics at selected batches (1-based num_batches_tracked). */
 export interface TrajectoryRecord {
   /** Batch numbers of the points, increasing. */

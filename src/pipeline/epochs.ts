@@ -9,7 +9,7 @@ import { Batcher, type Chunk } from '../core/batcher.js';
 import { DataError } from '../core/errors.js';
 import { countOf, formatCount } from '../core/format-count.js';
 import type { BatchNormState } from '../core/state.js';
-import { TrajectoryRecorder } from '../core/trajectory.js';
+import { MAX_TRAJECTORY_FEATURES, TrajectoryRecorder } from '../core/trajectory.js';
 import type { InputSeries } from './input-series.js';
 import type { Spelling } from './options.js';
 import type { SampleCollector } from './report-data.js';
@@ -49,9 +49,6 @@ export interface EpochsResult {
   rows: number;
   batches: number;
 }
-
-/** Most features a trajectory is recorded for (each adds two paths to the state file). */
-const MAX_TRAJECTORY_FEATURES = 512;
 
 /** Trains `state` over the inputs for the given epochs. */
 export async function runEpochs(series: InputSeries, initial: BatchNormState, options: EpochOptions): Promise<EpochsResult> {

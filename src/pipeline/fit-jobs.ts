@@ -14,6 +14,7 @@ import { Worker } from 'node:worker_threads';
 import { joinChannels } from '../core/channel-split.js';
 import type { ColumnData } from '../core/column.js';
 import type { BatchNormState } from '../core/state.js';
+import { MAX_TRAJECTORY_FEATURES } from '../core/trajectory.js';
 import { type ChannelOutcome, type ChannelSettings, fitChannels } from './channel-fit.js';
 import { compareKeys, KeyedError } from './error-keys.js';
 import type { EpochOptions, EpochsResult } from './epochs.js';
@@ -37,9 +38,6 @@ export type FitJobMessage =
   | { warning: string }
   | { outcome: ChannelOutcome }
   | { error: ThreadError & { key: number[] } };
-
-/** Most features a trajectory is recorded for (each adds two paths to the state file). */
-const MAX_TRAJECTORY_FEATURES = 512;
 
 /** Trains `initial` over random-access files, column chunk by column chunk, on at most `jobs` threads. */
 export async function runChannelEpochs(series: InputSeries, files: FitJob['files'], initial: BatchNormState, options: EpochOptions & { jobs: number }): Promise<EpochsResult> {

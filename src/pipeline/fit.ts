@@ -96,6 +96,12 @@ async function initialState(series: InputSeries, options: FitOptions, spell: Spe
     if (!state.trackRunningStats) throw new DataError(`${source}: the state has no running statistics to resume (track_running_stats is false)`);
     return state;
   }
+  const features = await selectFeatures(series, options, spell);
+  return createState({ features, eps: epsOption(options.eps, spell), momentum: momentumOption(options.momentum, spell), affine: options.affine ?? DEFAULTS.affine });
+}
+
+/** The features --columns and --exclude select, checked against the first input's schema. */
+export async function selectFeatures(series: InputSeries, options: SelectionOptions, spell: Spelling): Promise<string[]> {
   const columns = namesOption(options.columns, 'columns', spell);
   const exclude = namesOption(options.exclude, 'exclude', spell);
   const first = await series.first();
@@ -103,7 +109,7 @@ async function initialState(series: InputSeries, options: FitOptions, spell: Spe
   checkColumnNames(first.schema, exclude, first.name, 'exclude', spell);
   const features = columns ?? defaultFeatureNames(first.schema, exclude ?? [], first.name);
   resolveFeatures(first.schema, features, first.name);
-  return createState({ features, eps: epsOption(options.eps, spell), momentum: momentumOption(options.momentum, spell), affine: options.affine ?? DEFAULTS.affine });
+  return features;
 }
 
 /** Fits a state over the inputs; the state keeps the internal shape (typed arrays), with the fit's record in `fit`. */

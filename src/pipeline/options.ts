@@ -14,7 +14,8 @@ import { HttpSession } from '../io/files/http-session.js';
 /** Every setting a message may name. */
 export type OptionName =
   | 'columns' | 'exclude' | 'batchSize' | 'epochs' | 'momentum' | 'eps' | 'affine' | 'dropLast' | 'nan' | 'shuffle' | 'seed'
-  | 'shuffleBuffer' | 'resume' | 'state' | 'output' | 'format' | 'dtype' | 'mode' | 'force' | 'compression' | 'rowGroupSize' | 'jobs' | 'headers';
+  | 'shuffleBuffer' | 'resume' | 'state' | 'output' | 'format' | 'dtype' | 'mode' | 'force' | 'compression' | 'rowGroupSize' | 'jobs' | 'headers'
+  | 'shards' | 'shardRows' | 'shard' | 'plan';
 
 /** How messages name a setting. */
 export type Spelling = (option: OptionName) => string;

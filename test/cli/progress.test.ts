@@ -79,3 +79,8 @@ test('nothing when stderr is not a terminal, with --quiet, or on a dumb terminal
     expect(text()).toBe('bn1d: warning: w\n');
   }
 });
+
+test('counts other units than rows where a command says so', () => {
+  expect(describe({ rows: 3, unit: ['file', 'files'] }, 0.1, 7)).toBe('42% · 3 of 7 files');
+  expect(describe({ rows: 1, unit: ['batch', 'batches'] }, 0.1, undefined)).toBe('1 batch');
+});

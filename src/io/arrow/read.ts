@@ -63,6 +63,13 @@ export async function openArrowFile(path: string | FileRange, name: string): Pro
       numRows,
       chunkCount: footer.batches.length,
       largestChunkBytes: footer.batches.reduce((most, block) => Math.max(most, Number(block.bodyLength)), 0),
+      async chunkRows(): Promise<readonly number[]> {
+        try {
+          return await batchRows(file, footer);
+        } catch (error) {
+          throw toDataError(name, error);
+        }
+      },
       async readChunk(index: number, columns?: readonly string[]): Promise<RecordBatch> {
         try {
           const d = await (random ??= randomDecoder());
@@ -144,10 +151,13 @@ async function readBatch(file: ArrowFileSource, decoder: BatchDecoder, block: Bl
 
 /** The rows of all record batches, from their metadata alone. */
 async function countRows(file: ArrowFileSource, footer: FileFooter): Promise<number> {
-  let rows = 0;
-  for (const block of footer.batches) {
-    rows += checkKind((await file.readHead(block)).meta, MessageType.RecordBatch).batch!.length;
-  }
+  return (await batchRows(file, footer)).reduce((sum, rows) => sum + rows, 0);
+}
+
+/** Rows of each record batch, from their metadata (no body is read). */
+async function batchRows(file: ArrowFileSource, footer: FileFooter): Promise<number[]> {
+  const rows: number[] = [];
+  for (const block of footer.batches) rows.push(checkKind((await file.readHead(block)).meta, MessageType.RecordBatch).batch!.length);
   return rows;
 }
 

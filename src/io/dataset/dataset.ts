@@ -47,6 +47,8 @@ export interface DatasetReader {
   /** Arrow IPC files: the largest record batch body, in bytes. */
   readonly largestChunkBytes?: number | undefined;
   readChunk?(index: number, columns?: readonly string[]): Promise<RecordBatch>;
+  /** Random access: rows of each chunk, from the footer or the batches' metadata (no data is read). */
+  chunkRows?(): Promise<readonly number[]>;
   /**
    * Parquet: column `column` of chunk `index` page by page, as pieces of
    * whole rows whose concatenation is readChunk's column.

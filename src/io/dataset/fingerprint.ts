@@ -1,0 +1,41 @@
+/**
+ * What identifies a data file for a plan made now and a map run later,
+ * perhaps on another machine: its size, its modification time and a
+ * fingerprint of its footer (the SHA-256 of the footer's bytes: a Parquet
+ * footer, or an Arrow IPC file's footer). Only the file's last bytes are
+ * read. A file rewritten since has another footer (other offsets, sizes or
+ * statistics) or at least another size or time.
+ */
+import { createHash } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import { DataError } from '../../core/errors.js';
+import { openFileRange } from '../files/file-range.js';
+import type { DataFormat } from './dataset.js';
+
+/** A data file as a plan records it. */
+export interface FileIdentity {
+  /** Bytes. */
+  readonly size: number;
+  /** Modification time, milliseconds since the epoch. */
+  readonly mtimeMs: number;
+  /** Hex SHA-256 of the footer's bytes. */
+  readonly fingerprint: string;
+}
+
+/** The identity of the Parquet or Arrow IPC file at `path` (`name` for messages). */
+export async function fileIdentity(path: string, format: Exclude<DataFormat, 'arrows'>, name = path): Promise<FileIdentity> {
+  const info = await stat(path);
+  const file = await openFileRange(path);
+  try {
+    const tail = format === 'parquet' ? 8 : 10;
+    if (file.byteLength < tail) throw new DataError(`${name}: too short to be ${format === 'parquet' ? 'a Parquet' : 'an Arrow IPC'} file`);
+    const end = await file.read(file.byteLength - tail, file.byteLength);
+    const length = new DataView(end.buffer, end.byteOffset, 4).getUint32(0, true);
+    const start = file.byteLength - tail - length;
+    if (start < 0) throw new DataError(`${name}: corrupt footer length ${length}`);
+    const footer = await file.read(start, file.byteLength);
+    return { size: file.byteLength, mtimeMs: Math.trunc(info.mtimeMs), fingerprint: createHash('sha256').update(footer).digest('hex') };
+  } finally {
+    await file.close();
+  }
+}
