@@ -6,6 +6,7 @@ import { readPlanJson } from '../io/files/plan-file.js';
 import { sameFile } from '../io/files/same-file.js';
 import { map } from '../pipeline/map.js';
 import { checkPlan } from '../pipeline/plan-document.js';
+import { headerOption, requestHeaders } from './headers.js';
 import type { Io } from './io.js';
 import { quietOption } from './options.js';
 import { checkTerminalOutput } from './output-target.js';
@@ -16,6 +17,7 @@ interface MapFlags {
   shard: number;
   output: string;
   format?: 'parquet' | 'arrow' | 'arrows';
+  header?: string[];
   quiet?: boolean;
 }
 
@@ -42,6 +44,7 @@ async function runMap(flags: MapFlags, io: Io, explicitOutput: boolean): Promise
   try {
     const result = await map(doc, flags.shard, flags.output, {
       format: flags.format,
+      headers: requestHeaders(flags.header),
       stdout: io.stdout,
       onWarning: (message) => progress.note(`bn1d: warning: ${message}\n`),
       onProgress: (rows, of) => {
@@ -64,6 +67,7 @@ export function mapCommand(io: Io): Command {
     .addOption(new Option('--shard <k>', 'the shard, numbered from 0').argParser(shardIndex).makeOptionMandatory())
     .option('-o, --output <path>', "moments file: Parquet, or Arrow by its extension ('-' = stdout, an Arrow IPC stream)", '-')
     .addOption(new Option('--format <f>', 'output format (default from the extension; parquet for other names)').choices(['parquet', 'arrow', 'arrows']))
+    .addOption(headerOption())
     .addOption(quietOption())
     .addHelpText('after', EXAMPLES)
     .action(async (flags: MapFlags, command: Command) => runMap(flags, io, command.getOptionValueSource('output') === 'cli'));

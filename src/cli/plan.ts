@@ -7,6 +7,7 @@ import { sameFile } from '../io/files/same-file.js';
 import type { NanOption } from '../pipeline/options.js';
 import { formatPlan } from '../pipeline/plan-document.js';
 import { plan } from '../pipeline/plan.js';
+import { headerOption, requestHeaders } from './headers.js';
 import type { Io } from './io.js';
 import { batchSizeOption, columnsOption, excludeOption, nanOption, quietOption } from './options.js';
 import { outputTarget } from './output-target.js';
@@ -21,6 +22,7 @@ interface PlanFlags {
   nan: NanOption;
   shards?: number;
   shardRows?: number;
+  header?: string[];
   quiet?: boolean;
 }
 
@@ -51,9 +53,10 @@ async function runPlan(inputs: string[], flags: PlanFlags, io: Io): Promise<void
   }
   const progress = startProgress(io.stderr, flags.quiet ?? false, 'planning');
   try {
-    const { output: _o, quiet: _q, ...options } = flags;
+    const { output: _o, quiet: _q, header, ...options } = flags;
     const made = await plan(inputs, {
       ...options,
+      headers: requestHeaders(header),
       onWarning: (message) => progress.note(`bn1d: warning: ${message}\n`),
       onProgress: (files, of) => {
         progress.setTotal(of);
@@ -80,6 +83,7 @@ export function planCommand(io: Io): Command {
     .addOption(nanOption())
     .addOption(shardsOption())
     .addOption(shardRowsOption())
+    .addOption(headerOption())
     .addOption(quietOption())
     .addOption(new Option('--shuffle').hideHelp())
     .addHelpText('after', EXAMPLES)

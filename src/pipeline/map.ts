@@ -17,6 +17,8 @@ import { shardMoments } from './shard-moments.js';
 import { checkPlan, type PlanDocument, type PlanInput } from './plan-document.js';
 import { readPlanJson } from '../io/files/plan-file.js';
 import { DataWarnings, type WarningHandler } from './warnings.js';
+import type { HttpSession } from '../io/files/http-session.js';
+import { type HttpHeaders, httpSession, librarySpelling } from './options.js';
 
 /** Settings of a map. */
 export interface MapOptions {
@@ -26,20 +28,23 @@ export interface MapOptions {
   /** Called after every chunk read: rows of the shard done. */
   onProgress?: ((rows: number, of: number) => void) | undefined;
   signal?: AbortSignal | undefined;
+  /** Request headers for inputs that are http(s) URLs, by name. */
+  headers?: HttpHeaders | undefined;
   /** Where '-' writes (default process.stdout). */
   stdout?: NodeJS.WritableStream | undefined;
 }
 
 /** Throws unless the planned input is still the file planned. */
-async function checkUnchanged(input: PlanInput): Promise<void> {
+async function checkUnchanged(input: PlanInput, http: HttpSession): Promise<void> {
   let now;
   try {
-    now = await fileIdentity(input.path, input.format, input.name);
+    now = await fileIdentity(input.path, input.format, input.name, http);
   } catch (error) {
     if (error instanceof DataError) throw error;
     throw new DataError(`${input.name}: cannot read ${input.path}, which the plan reads: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
   const change = now.size !== input.size ? `its size is ${formatCount(now.size)} bytes, planned ${formatCount(input.size)}`
+    : input.etag !== undefined && now.etag !== input.etag ? `its ETag is ${now.etag ?? 'gone'}, planned ${input.etag}`
     : now.mtimeMs !== input.mtime_ms ? `it was modified at ${new Date(now.mtimeMs).toISOString()}, after the plan (${new Date(input.mtime_ms).toISOString()})`
       : now.fingerprint !== input.fingerprint ? 'its footer is not the one planned' : undefined;
   if (change) throw new DataError(`${input.name} changed since the plan was made (${change}): make the plan again`);
@@ -58,7 +63,8 @@ export async function map(planned: PlanDocument | string, k: number, output: str
   let batches = 0;
   try {
     const writer = new MomentsWriter(table.writer, schema, plan.features.map((f) => f.name));
-    const hooks = { checkInput: checkUnchanged, warnings: new DataWarnings(options.onWarning), onRows: (rows: number) => options.onProgress?.(rows, shard.rows), signal: options.signal };
+    const http = httpSession(options.headers, librarySpelling);
+    const hooks = { checkInput: (input: PlanInput) => checkUnchanged(input, http), http, warnings: new DataWarnings(options.onWarning), onRows: (rows: number) => options.onProgress?.(rows, shard.rows), signal: options.signal };
     for await (const moments of shardMoments(plan, shard, hooks)) {
       if (moments.error !== undefined) {
         options.onWarning?.(`batch ${formatCount(moments.index)}, the last and shorter one, cannot be trained on: ${moments.error}; bn1d fold fails on it unless --drop-last drops it, as bn1d fit does`);

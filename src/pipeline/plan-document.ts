@@ -19,13 +19,15 @@ export const PLAN_VERSION = 1;
 export interface PlanInput {
   /** As messages and the state name it (the path as given or as a folder or glob expanded it). */
   name: string;
-  /** Absolute path, which map opens. */
+  /** Absolute path or http(s) URL (as given, query included), which map opens. */
   path: string;
   format: 'parquet' | 'arrow';
   size: number;
   mtime_ms: number;
   /** Hex SHA-256 of the file's footer. */
   fingerprint: string;
+  /** An http(s) file's ETag, when its server sends one. */
+  etag?: string;
   rows: number;
   /** Stream row of its first row. */
   start_row: number;

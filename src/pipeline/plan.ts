@@ -13,7 +13,8 @@ import { resolveFeatures } from '../io/dataset/select-features.js';
 import type { DatasetReader } from '../io/dataset/dataset.js';
 import { selectFeatures } from './fit.js';
 import { InputSeries } from './input-series.js';
-import { checkSelection, choiceOption, DEFAULTS, integerOption, librarySpelling, type NanOption, type SelectionOptions, type Spelling } from './options.js';
+import { checkSelection, choiceOption, DEFAULTS, type HttpHeaders, httpSession, integerOption, librarySpelling, type NanOption, type SelectionOptions, type Spelling } from './options.js';
+import { isHttpUrl } from '../io/files/http-url.js';
 import { cutShards, type PlanDocument, type PlanFeature, planFingerprint, type PlanInput, PLAN_FORMAT, PLAN_VERSION } from './plan-document.js';
 import { resolveSources } from './sources.js';
 import { DataWarnings, type WarningHandler } from './warnings.js';
@@ -28,6 +29,8 @@ export interface PlanOptions extends SelectionOptions {
   shards?: number | undefined;
   /** Rows per shard, rounded down to whole batches (at least one). */
   shardRows?: number | undefined;
+  /** Request headers for inputs that are http(s) URLs, by name. */
+  headers?: HttpHeaders | undefined;
   /** Called once for each thing worth a warning. */
   onWarning?: WarningHandler | undefined;
   /** Called after each input's footer is read. */
@@ -59,7 +62,8 @@ export async function plan(inputs: string | readonly string[], options: PlanOpti
   const batchSize = integerOption(options.batchSize, 1, 'batchSize', spell, DEFAULTS.batchSize);
   const nan = choiceOption(options.nan, ['error', 'skip'], 'nan', spell, DEFAULTS.nan);
   const cut = checkCut(options, spell);
-  const sources = await resolveSources([...paths]);
+  const http = httpSession(options.headers, spell);
+  const sources = await resolveSources([...paths], undefined, http);
   const series = new InputSeries(sources, false, new DataWarnings(options.onWarning));
   try {
     const names = await selectFeatures(series, options, spell);
@@ -77,8 +81,12 @@ export async function plan(inputs: string | readonly string[], options: PlanOpti
         const rows = await chunkRows(reader);
         const total = rows.reduce((a, b) => a + b, 0);
         const path = sources.sources[i]!.path!;
-        const id = await fileIdentity(path, reader.format as 'parquet' | 'arrow', reader.name);
-        planned.push({ name: reader.name, path: resolve(path), format: reader.format as 'parquet' | 'arrow', size: id.size, mtime_ms: id.mtimeMs, fingerprint: id.fingerprint, rows: total, start_row: row, chunk_rows: rows });
+        const format = reader.format as 'parquet' | 'arrow';
+        const id = await fileIdentity(path, format, reader.name, http);
+        planned.push({
+          name: reader.name, path: isHttpUrl(path) ? path : resolve(path), format, size: id.size, mtime_ms: id.mtimeMs, fingerprint: id.fingerprint,
+          ...(id.etag === undefined ? {} : { etag: id.etag }), rows: total, start_row: row, chunk_rows: rows,
+        });
         row += total;
       } finally {
         await reader.close();

@@ -26,12 +26,15 @@ import { compareKeys, DECODE, KeyedError, TRAIN } from './error-keys.js';
 import type { BatchMoments } from './moments-file.js';
 import type { PlanDocument, PlanInput, PlanShard } from './plan-document.js';
 import type { DataWarnings } from './warnings.js';
+import type { HttpSession } from '../io/files/http-session.js';
 
 /** Hooks of shardMoments. */
 export interface ShardHooks {
   /** Throws unless a planned input is still the file planned (called before it is opened). */
   checkInput(input: PlanInput): Promise<void>;
   warnings: DataWarnings;
+  /** What reads http(s) inputs. */
+  http: HttpSession;
   /** Rows of the shard read so far. */
   onRows?: ((rows: number) => void) | undefined;
   signal?: AbortSignal | undefined;
@@ -91,7 +94,7 @@ export async function* shardMoments(plan: PlanDocument, shard: PlanShard, hooks:
     const to = Math.min(end, input.start_row + input.rows);
     if (from >= to) continue;
     await hooks.checkInput(input);
-    const reader = await openFile(input.path, input.name, { threads: 0 });
+    const reader = await openFile(input.path, input.name, { threads: 0, http: hooks.http });
     try {
       hooks.warnings.opened(reader);
       const features = names.map((name) => resolveFeatures(project(reader.schema, [name]).schema, [name], reader.name)[0]!);
