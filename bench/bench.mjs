@@ -16,6 +16,7 @@
  *   3d          500K rows x 4 lists of 16 float32 in one row group: fit and apply
  *   row-groups  the 2M-row scalar table in row groups of 131,072, 524,288 and 2M rows: fit and apply
  *   jobs        --jobs 1 against --jobs 2 on the 8M-row scalar table (skipped while the CLI has no --jobs)
+ *   shards      plan + map per shard + fold against fit, on the 2M-row scalar table (8 shards)
  *   huge        100M rows x 8 float32 + id (3.6 GB of Parquet): only with --huge or --only huge
  *   snappy      the Snappy compressors (not with --smoke)
  *
@@ -31,9 +32,10 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { benchData, DUCKDB_ROW_GROUP, DUCKDB_VECTOR, FEATURES, listParquet, scalarParquet, WIDE_FEATURES, wideParquet } from './data.mjs';
 import { load, machineLine, millions, Table, writeSection } from './report.mjs';
+import { benchShards } from './shards.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SECTIONS = ['results', 'wide', '3d', 'row-groups', 'jobs', 'huge', 'snappy'];
+const SECTIONS = ['results', 'wide', '3d', 'row-groups', 'jobs', 'shards', 'huge', 'snappy'];
 /** Row counts: at full size, and with --smoke. */
 const SIZES = {
   rows: [2_000_000, 20_000],
@@ -269,6 +271,16 @@ async function jobsSection() {
   writeSection(out, 'jobs', lines.join('\n').trimEnd());
 }
 
+/** A fit split into shards on one machine (bench/shards.mjs). */
+async function shardsSection() {
+  const startLoad = load();
+  const file = await scalarParquet(dataDir, rows);
+  const table = new Table(runs);
+  const notes = await benchShards({ file, work, bn1d, fitArgv: fit(file), table, label: R });
+  const lines = [machineLine(ROOT, runs, startLoad), '', `${count(rows)} rows of an int64 \`id\` and 8 float32 features (DuckDB, snappy, ${groupsOf(rows, DUCKDB_ROW_GROUP)}, ${fileMb(file)}), batches of 256.`, ''];
+  writeSection(out, 'shards', [...lines, ...table.markdown(), '', ...notes].join('\n'));
+}
+
 /** A file far larger than memory should take: 100M rows, next to the same commands on 2M rows. */
 async function hugeSection() {
   const startLoad = load();
@@ -298,7 +310,7 @@ function snappySection() {
   writeSection(out, 'snappy', run.stdout.trim());
 }
 
-const run = { results: resultsSection, wide: wideSection, '3d': listSection, 'row-groups': rowGroupSection, jobs: jobsSection, huge: hugeSection, snappy: snappySection };
+const run = { results: resultsSection, wide: wideSection, '3d': listSection, 'row-groups': rowGroupSection, jobs: jobsSection, shards: shardsSection, huge: hugeSection, snappy: snappySection };
 try {
   for (const name of SECTIONS) if (chosen.has(name)) await run[name]();
 } finally {
