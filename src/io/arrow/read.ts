@@ -85,9 +85,19 @@ export async function openArrowFile(path: string | FileRange, name: string): Pro
         decoder = null;
         try {
           if (!(await loadDictionaries(current))) return;
-          for (const block of footer.batches) {
+          // The next batch is read while this one is used: a read per batch would otherwise wait for the disk in turn.
+          const blocks = footer.batches;
+          const fetch = (i: number) => {
+            const raw = readRaw(file, current, blocks[i]!, projection);
+            raw.catch(() => undefined); // awaited below, unless the reader stops first
+            return raw;
+          };
+          let next = blocks.length ? fetch(0) : undefined;
+          for (let i = 0; i < blocks.length; i++) {
             if (closed) return;
-            yield await readBatch(file, current, block, projection);
+            const message = await next!;
+            next = i + 1 < blocks.length ? fetch(i + 1) : undefined;
+            yield decodeBatch(current, message, projection);
           }
         } catch (error) {
           throw toDataError(name, error);
@@ -141,11 +151,17 @@ export async function openArrowStream(chunks: AsyncIterable<Uint8Array>, name: s
 
 /** The record batch of `block`, decoded by `decoder` for the projection's columns: only their buffers are read. */
 async function readBatch(file: ArrowFileSource, decoder: BatchDecoder, block: Block, projection: Projection): Promise<RecordBatch> {
-  if (projection.indices.length === decoder.schema.fields.length) {
-    return decoder.decode(ofKind(await file.readMessage(block), MessageType.RecordBatch));
-  }
-  const wanted = (meta: MessageMeta) => decoder.buffersOf(checkKind(meta, MessageType.RecordBatch), projection.indices);
-  const message = await file.readMessage(block, wanted);
+  return decodeBatch(decoder, await readRaw(file, decoder, block, projection), projection);
+}
+
+/** The bytes of a record batch that a projection needs (all of them without one), not decoded yet. */
+function readRaw(file: ArrowFileSource, decoder: BatchDecoder, block: Block, projection: Projection): Promise<RawMessage> {
+  if (projection.indices.length === decoder.schema.fields.length) return file.readMessage(block);
+  return file.readMessage(block, (meta: MessageMeta) => decoder.buffersOf(checkKind(meta, MessageType.RecordBatch), projection.indices));
+}
+
+function decodeBatch(decoder: BatchDecoder, message: RawMessage, projection: Projection): RecordBatch {
+  if (projection.indices.length === decoder.schema.fields.length) return decoder.decode(ofKind(message, MessageType.RecordBatch));
   return projectedBatch(projection, message.meta.batch!.length, decoder.decodeColumns(message, projection.indices));
 }
 
