@@ -8,6 +8,10 @@
  * (assemble.ts). The pieces one after another are the column readChunk
  * gives: same type, values, validity and list offsets.
  *
+ * A page larger than a piece (DuckDB writes a whole column chunk as one
+ * page) is read and decoded in parts of a piece's entries where it can be
+ * (page-stream.ts), else whole.
+ *
  * Columns of numbers read so (any fixed-width leaf: integers, floats,
  * decimals, dates, times, timestamps, booleans, fixed-size binaries), and
  * lists of them (the list at the top, its item the leaf); every other
@@ -21,6 +25,7 @@ import { chunkSpec, type ChunkSpec, joinPages, type LeafChunk } from './decode.j
 import { CorruptParquet } from './faults.js';
 import { chunkRange } from './footer.js';
 import { PageDecoder } from './page-decode.js';
+import { STREAM_SIZES, type StreamSizes } from './page-bytes.js';
 import { readPages } from './page-reads.js';
 import type { ColumnPlan, LeafNode, ReadNode } from './schema.js';
 import { sliceValues } from './values.js';
@@ -29,6 +34,8 @@ import { sliceValues } from './values.js';
 export interface PieceOptions {
   /** About how many bytes of values a piece holds (at least one row); default 2 MiB. */
   readonly targetBytes?: number | undefined;
+  /** Which pages are read in parts, and the buffers they are read with (page-bytes.ts); tests make them small. */
+  readonly stream?: StreamSizes | undefined;
 }
 
 /** Bytes of values in a piece when the caller does not say. */
@@ -57,13 +64,17 @@ export interface PieceSource {
   readonly rows: number;
   /** Assembled data of a run of rows under the column's stored type. */
   restore(data: Data): Promise<Data>;
+  /** Buffer sizes of pages read in parts (tests make them small). */
+  readonly sizes?: StreamSizes | undefined;
 }
 
 /** Column `plan` of row group `group` as a source of pieces; undefined when it is not a column that reads in pieces. */
-export function pieceSource(plan: ColumnPlan, group: RowGroup, file: FileRange, restore: (data: Data) => Promise<Data>): PieceSource | undefined {
+export function pieceSource(
+  plan: ColumnPlan, group: RowGroup, file: FileRange, restore: (data: Data) => Promise<Data>, sizes?: StreamSizes,
+): PieceSource | undefined {
   const leaf = plan.node && pieceLeaf(plan.node);
   if (!leaf) return undefined;
-  return { file, node: plan.node!, leaf, chunk: group.columns[leaf.leaf]!, rows: Number(group.num_rows), restore };
+  return { file, node: plan.node!, leaf, chunk: group.columns[leaf.leaf]!, rows: Number(group.num_rows), restore, sizes };
 }
 
 /**
@@ -99,14 +110,18 @@ export async function* readPieces(source: PieceSource, targetBytes: number): Asy
   const { node, leaf } = source;
   const spec = chunkSpec(source.chunk, leaf);
   const [start, end] = chunkRange(source.chunk);
-  const runs = new Runs(spec, Math.max(1, Math.floor(targetBytes / slotBytes(leaf.type))));
+  const size = Math.max(1, Math.floor(targetBytes / slotBytes(leaf.type)));
+  const runs = new Runs(spec, size);
   let rows = 0;
   const piece = async (run: Run) => {
     rows += run.rows;
     if (rows > source.rows) throw new CorruptParquet(`column ${leaf.name} has more rows than its row group (${source.rows})`);
     return source.restore(assembleColumn(node, new Map([[leaf.leaf, run.chunk]]), run.rows));
   };
-  const pages = readPages(source.file, start, end, new PageDecoder(spec));
+  // A page of more bytes than a piece (and than a block of reads) is read in parts of a piece's entries.
+  const sizes = source.sizes ?? STREAM_SIZES;
+  const parts = { entries: size, minBytes: Math.max(targetBytes, sizes.minPage), sizes };
+  const pages = readPages(source.file, start, end, new PageDecoder(spec), parts);
   while (await runs.pull(pages)) {
     for (let run = runs.take(false); run; run = runs.take(false)) yield await piece(run);
   }

@@ -155,7 +155,7 @@ export class ParquetReader implements DatasetReader {
     if (c === undefined) throw new DataError(`${this.name}: no column "${column}"`);
     const g = this.nonEmptyGroups[index];
     const group = g === undefined || this.#closed ? undefined : this.footer.metadata.row_groups[g];
-    const source = group && pieceSource(this.plans[c]!, group, this.file, (data) => this.restorer.restore(c, data));
+    const source = group && pieceSource(this.plans[c]!, group, this.file, (data) => this.restorer.restore(c, data), options.stream);
     const whole = async () => (await this.readChunk(index, [column])).data.children[0]!;
     yield* columnPieces(source, targetBytes, whole, (error) => columnError(this.name, error, `in column "${this.plans[c]!.name}" (row group ${g})`));
   }

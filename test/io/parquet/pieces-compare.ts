@@ -1,15 +1,28 @@
 /** Columns read in pieces (ParquetReader.columnPieces) against the same column read whole (readChunk). */
 import { type Data, type DataType, type Field, type FixedSizeList, Type } from 'apache-arrow';
 import { expect } from 'vitest';
+import { SNAPPY_WINDOW } from '../../../src/io/codecs/snappy-decode.js';
+import type { StreamSizes } from '../../../src/io/parquet/page-bytes.js';
 import type { ParquetReader } from '../../../src/io/parquet/read.js';
 import { slotImage } from './helpers.js';
 
-/** Every piece of column `column` of chunk `index`. */
-export async function piecesOf(reader: ParquetReader, index: number, column: string, targetBytes?: number): Promise<Data[]> {
+/** Every piece of column `column` of chunk `index` (pages read in parts as `stream` says, when given). */
+export async function piecesOf(reader: ParquetReader, index: number, column: string, targetBytes?: number, stream?: StreamSizes): Promise<Data[]> {
   const pieces: Data[] = [];
-  for await (const piece of reader.columnPieces(index, column, { targetBytes })) pieces.push(piece);
+  for await (const piece of reader.columnPieces(index, column, { targetBytes, stream })) pieces.push(piece);
   return pieces;
 }
+
+/**
+ * Page sizes that read every page of PLAIN values larger than a piece in
+ * parts: from blocks of a few bytes of the file, with the window every
+ * encoder stays within, or with one so small that most SNAPPY streams
+ * copy from beyond it (and are decoded whole from there on).
+ */
+export const STREAMED: readonly [string, StreamSizes][] = [
+  ['in parts, 61-byte blocks', { minPage: 0, block: 61, window: SNAPPY_WINDOW }],
+  ['in parts, a 100-byte window', { minPage: 0, block: 1000, window: 100 }],
+];
 
 /** A type with its children's names, nullability and metadata. */
 export function typeImage(type: DataType): string {
