@@ -48,14 +48,22 @@ export class SnappyDecoder {
   /**
    * A decoder of a stream that inflates to `size` bytes, holding the last
    * `window` bytes of output and up to `capacity` bytes in all (at least
-   * the window and one element more).
+   * the window and one element more), in `memory` when it is given (and
+   * long enough; see bufferBytes).
    */
   constructor(
     readonly size: number,
     private readonly window: number,
     capacity: number,
+    memory?: ArrayBuffer,
   ) {
-    this.buffer = new Uint8Array(Math.min(size, Math.max(capacity, window + 64)));
+    const length = SnappyDecoder.bufferBytes(size, window, capacity);
+    this.buffer = memory ? new Uint8Array(memory, 0, length) : new Uint8Array(length);
+  }
+
+  /** Bytes of the buffer of a decoder made with these arguments. */
+  static bufferBytes(size: number, window: number, capacity: number): number {
+    return Math.min(size, Math.max(capacity, window + 64));
   }
 
   /** Output bytes decoded and not yet taken. */

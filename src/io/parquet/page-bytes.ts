@@ -10,6 +10,7 @@
 import { SnappyDecoder, snappyDecompress, SnappyFarCopy, SNAPPY_WINDOW } from '../codecs/snappy-decode.js';
 import type { FileRange } from '../files/file-range.js';
 import { CorruptParquet } from './faults.js';
+import type { PartPool } from './part-pool.js';
 
 /** A page's bytes, uncompressed, read in order. */
 export interface PageBytes {
@@ -17,11 +18,13 @@ export interface PageBytes {
   read(target: Uint8Array): Promise<void>;
   /** Checks the rest of the page: a compressed stream must decode to its end. */
   finish(): Promise<void>;
+  /** Gives its buffers back to their pool, once no read is under way (whether the page was read to its end or not). */
+  close(): Promise<void>;
 }
 
 /** Sizes of pages read in parts and of their buffers; tests make them small. */
 export interface StreamSizes {
-  /** Pages of at most this many bytes uncompressed (or of no more than a piece) are read whole. */
+  /** Pages of at most this many bytes uncompressed are read whole. */
   readonly minPage: number;
   /** Bytes of the file read at a time (two such blocks are held). */
   readonly block: number;
@@ -29,7 +32,7 @@ export interface StreamSizes {
   readonly window: number;
 }
 
-export const STREAM_SIZES: StreamSizes = { minPage: 1 << 20, block: 512 << 10, window: SNAPPY_WINDOW };
+export const STREAM_SIZES: StreamSizes = { minPage: 256 << 10, block: 512 << 10, window: SNAPPY_WINDOW };
 
 /** Room before a block's bytes for the few bytes of an element that the previous block cut. */
 const CARRY = 8;
@@ -52,6 +55,8 @@ export class FileBytes implements PageBytes {
   }
 
   async finish(): Promise<void> {}
+
+  async close(): Promise<void> {}
 }
 
 /** Bytes of a page already in memory, from `pos` on. */
@@ -68,6 +73,8 @@ export class MemoryBytes implements PageBytes {
   }
 
   async finish(): Promise<void> {}
+
+  async close(): Promise<void> {}
 }
 
 /** A SNAPPY stream at file bytes [start, start + length) that inflates to `size` bytes. */
@@ -86,18 +93,36 @@ export class SnappyBytes implements PageBytes {
   /** The whole output, after a copy from beyond the window. */
   private whole: MemoryBytes | undefined;
 
+  /** Buffers taken from `pool`, given back by close(). */
+  private readonly owned: ArrayBuffer[] = [];
+
   constructor(
     private readonly file: FileRange,
     private readonly start: number,
     private readonly length: number,
     size: number,
     sizes: StreamSizes = STREAM_SIZES,
+    private readonly pool?: PartPool,
   ) {
-    this.decoder = new SnappyDecoder(size, sizes.window, sizes.window + sizes.block);
-    const block = Math.min(sizes.block, length);
-    this.block = new Uint8Array(CARRY + block);
-    this.spare = new Uint8Array(CARRY + block);
+    const capacity = sizes.window + sizes.block;
+    const memory = pool && this.take(SnappyDecoder.bufferBytes(size, sizes.window, capacity));
+    this.decoder = new SnappyDecoder(size, sizes.window, capacity, memory);
+    const block = CARRY + Math.min(sizes.block, length);
+    this.block = pool ? new Uint8Array(this.take(block), 0, block) : new Uint8Array(block);
+    this.spare = pool ? new Uint8Array(this.take(block), 0, block) : new Uint8Array(block);
     this.next = start;
+  }
+
+  private take(bytes: number): ArrayBuffer {
+    const buffer = this.pool!.take(bytes);
+    this.owned.push(buffer);
+    return buffer;
+  }
+
+  async close(): Promise<void> {
+    await this.reading?.catch(() => undefined);
+    this.reading = undefined;
+    for (const buffer of this.owned.splice(0)) this.pool!.give(buffer);
   }
 
   async read(target: Uint8Array): Promise<void> {

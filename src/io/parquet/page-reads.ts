@@ -8,8 +8,8 @@
  * in memory at once; decodeColumnChunk, which reads the whole chunk first,
  * is the same decoding over bytes already in memory.
  *
- * A page larger than a part (`parts`) that page-stream.ts can read in parts
- * is read so instead, its body never whole in memory.
+ * A page larger than `parts.minBytes` that page-stream.ts can read in
+ * parts is read so instead, its body never whole in memory.
  */
 import type { PageHeader } from 'hyparquet';
 import type { FileRange } from '../files/file-range.js';
@@ -17,6 +17,7 @@ import { type LeafChunk, readPageAt } from './decode.js';
 import type { StreamSizes } from './page-bytes.js';
 import type { PageDecoder } from './page-decode.js';
 import { streamPage, streamsPage } from './page-stream.js';
+import type { PartPool } from './part-pool.js';
 
 /** How large pages are read in parts. */
 export interface PartOptions {
@@ -25,6 +26,10 @@ export interface PartOptions {
   /** Pages of more uncompressed bytes than this are read in parts. */
   readonly minBytes: number;
   readonly sizes?: StreamSizes | undefined;
+  /** Buffers of a page being read, given back when it is done. */
+  readonly pool?: PartPool | undefined;
+  /** Buffers of the parts, given back by whoever is done with them. */
+  readonly partPool?: PartPool | undefined;
 }
 
 /** Bytes read for a page header: most are a few dozen, statistics of long values make some longer. */
@@ -46,7 +51,7 @@ export async function* readPages(file: FileRange, start: number, end: number, de
       bytes.readAhead(bodyEnd);
       const left = decoder.left;
       let entries = 0;
-      for await (const part of streamPage(file, pos + bodyStart, header, decoder.spec, left, parts.entries, parts.sizes)) {
+      for await (const part of streamPage(file, pos + bodyStart, header, decoder.spec, left, parts.entries, parts.sizes, parts.pool, parts.partPool)) {
         entries += part.length;
         yield part;
       }

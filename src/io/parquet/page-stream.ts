@@ -22,6 +22,7 @@ import { CorruptParquet } from './faults.js';
 import { LevelCursor } from './level-cursor.js';
 import { FileBytes, type PageBytes, SnappyBytes, STREAM_SIZES, type StreamSizes } from './page-bytes.js';
 import { MAX_PAGE_BYTES, pageEntries } from './page-decode.js';
+import { allocate, type PartPool } from './part-pool.js';
 import { emptyValues, numericConstructor, type PhysicalValues } from './values.js';
 
 /** Bytes per value of a column whose pages stream, else 0. */
@@ -60,44 +61,58 @@ export function streamsPage(header: PageHeader, spec: ChunkSpec, minBytes: numbe
 /**
  * The page of `header` (streamsPage says it streams), whose body starts at
  * file offset `start`, in parts of about `size` entries; `left` entries of
- * the chunk are still to come.
+ * the chunk are still to come. With a `pool`, the page's buffers come from
+ * it and go back to it when the page is done; with a `partPool`, each
+ * part's arrays are views of the part's `buffers`, taken from it.
  */
 export async function* streamPage(
   file: FileRange, start: number, header: PageHeader, spec: ChunkSpec, left: number, size: number, sizes: StreamSizes = STREAM_SIZES,
+  pool?: PartPool, partPool?: PartPool,
 ): AsyncGenerator<LeafChunk> {
-  const { bytes, rep, def, count } = header.type === 'DATA_PAGE'
-    ? await openV1(file, start, header, spec, left, sizes)
-    : await openV2(file, start, header, spec, left, sizes);
-  for (let done = 0; done < count;) {
-    const repLevels = rep && readRows(rep, Math.min(size, count - done), count - done);
-    const n = repLevels ? repLevels.length : Math.min(size, count - done);
-    let full = n;
-    let defLevels: Uint8Array | undefined;
-    if (def) {
-      defLevels = new Uint8Array(n);
-      def.read(defLevels, 0, n);
-      full = 0;
-      for (let i = 0; i < n; i++) if (defLevels[i] === spec.maxDef) full++;
+  const owned: ArrayBuffer[] = [];
+  const page: OpenPage = { bytes: undefined, rep: undefined, def: undefined, count: 0 };
+  try {
+    await (header.type === 'DATA_PAGE' ? openV1 : openV2)(page, file, start, header, spec, left, sizes, pool, owned);
+    const { rep, def, count } = page;
+    const bytes = page.bytes!;
+    for (let done = 0; done < count;) {
+      const buffers: ArrayBuffer[] = [];
+      const repLevels = rep && readRows(rep, Math.min(size, count - done), count - done, partPool, buffers);
+      const n = repLevels ? repLevels.length : Math.min(size, count - done);
+      let full = n;
+      let defLevels: Uint8Array | undefined;
+      if (def) {
+        defLevels = allocate(Uint8Array, n, partPool, buffers);
+        def.read(defLevels, 0, n);
+        full = 0;
+        for (let i = 0; i < n; i++) if (defLevels[i] === spec.maxDef) full++;
+      }
+      const values = await readValues(bytes, spec, full, partPool, buffers);
+      done += n;
+      yield { length: n, def: defLevels, rep: repLevels, values, full, buffers };
     }
-    const values = await readValues(bytes, spec, full);
-    done += n;
-    yield { length: n, def: defLevels, rep: repLevels, values, full };
+    await bytes.finish();
+  } finally {
+    await page.bytes?.close();
+    for (const buffer of owned) pool!.give(buffer);
   }
-  await bytes.finish();
 }
 
 interface OpenPage {
-  bytes: PageBytes;
+  bytes: PageBytes | undefined;
   rep: LevelCursor | undefined;
   def: LevelCursor | undefined;
   count: number;
 }
 
 /** A DATA_PAGE: its levels, read first from the start of its uncompressed bytes, then its values. */
-async function openV1(file: FileRange, start: number, header: PageHeader, spec: ChunkSpec, left: number, sizes: StreamSizes): Promise<OpenPage> {
+async function openV1(
+  page: OpenPage, file: FileRange, start: number, header: PageHeader, spec: ChunkSpec, left: number, sizes: StreamSizes, pool: PartPool | undefined, owned: ArrayBuffer[],
+): Promise<void> {
   const count = pageEntries(header.data_page_header!.num_values, left);
   const size = header.uncompressed_page_size;
-  const bytes = spec.codec === 'SNAPPY' ? new SnappyBytes(file, start, header.compressed_page_size, size, sizes) : new FileBytes(file, start, size);
+  const bytes = spec.codec === 'SNAPPY' ? new SnappyBytes(file, start, header.compressed_page_size, size, sizes, pool) : new FileBytes(file, start, size);
+  page.bytes = bytes;
   let pos = 0;
   const levels = async (max: number, what: string) => {
     if (!max) return undefined;
@@ -106,18 +121,20 @@ async function openV1(file: FileRange, start: number, header: PageHeader, spec: 
     await bytes.read(head);
     const length = new DataView(head.buffer).getUint32(0, true);
     // As page-decode.ts reads them: the levels' bytes, up to the page's end.
-    const encoded = new Uint8Array(Math.min(size, pos + 4 + length) - (pos + 4));
+    const encoded = allocate(Uint8Array, Math.min(size, pos + 4 + length) - (pos + 4), pool, owned);
     await bytes.read(encoded);
     pos += 4 + length;
     return new LevelCursor(encoded, 0, encoded.length, max, count, what);
   };
-  const rep = await levels(spec.maxRep, 'repetition');
-  const def = await levels(spec.maxDef, 'definition');
-  return { bytes, rep, def, count };
+  page.rep = await levels(spec.maxRep, 'repetition');
+  page.def = await levels(spec.maxDef, 'definition');
+  page.count = count;
 }
 
 /** A DATA_PAGE_V2: its levels, stored uncompressed before its values. */
-async function openV2(file: FileRange, start: number, header: PageHeader, spec: ChunkSpec, left: number, sizes: StreamSizes): Promise<OpenPage> {
+async function openV2(
+  page: OpenPage, file: FileRange, start: number, header: PageHeader, spec: ChunkSpec, left: number, sizes: StreamSizes, pool: PartPool | undefined,
+): Promise<void> {
   const h = header.data_page_header_v2!;
   const count = pageEntries(h.num_values, left);
   const repLength = h.repetition_levels_byte_length;
@@ -132,20 +149,21 @@ async function openV2(file: FileRange, start: number, header: PageHeader, spec: 
   // As page-decode.ts reads them, pages of writers that compressed V2 pages flagged uncompressed included.
   const compressed = h.is_compressed !== false || (spec.codec !== 'UNCOMPRESSED' && stored !== size);
   if (compressed && !(Number.isInteger(size) && size >= 0)) throw new CorruptParquet(`page of ${size} bytes uncompressed`);
-  let bytes: PageBytes;
-  if (!compressed) bytes = new FileBytes(file, at, stored);
-  else if (spec.codec === 'SNAPPY') bytes = new SnappyBytes(file, at, stored, size, sizes);
-  else if (stored < size) throw new CorruptParquet(`page of ${stored} bytes where its header says ${size}`);
-  else bytes = new FileBytes(file, at, size);
-  return { bytes, rep, def, count };
+  if (compressed && spec.codec === 'UNCOMPRESSED' && stored < size) throw new CorruptParquet(`page of ${stored} bytes where its header says ${size}`);
+  page.bytes = !compressed ? new FileBytes(file, at, stored)
+    : spec.codec === 'SNAPPY' ? new SnappyBytes(file, at, stored, size, sizes, pool)
+      : new FileBytes(file, at, size);
+  page.rep = rep;
+  page.def = def;
+  page.count = count;
 }
 
 /**
  * The repetition levels of the next `n` entries and on to where the next
  * row starts (or the page's `left` entries end): a part holds whole rows.
  */
-function readRows(rep: LevelCursor, n: number, left: number): Uint8Array {
-  let levels = new Uint8Array(Math.min(left, n + 64));
+function readRows(rep: LevelCursor, n: number, left: number, pool: PartPool | undefined, buffers: ArrayBuffer[]): Uint8Array {
+  let levels = allocate(Uint8Array, Math.min(left, n + 64), pool, buffers);
   rep.read(levels, 0, n);
   let length = n;
   while (length < left) {
@@ -168,15 +186,15 @@ function readRows(rep: LevelCursor, n: number, left: number): Uint8Array {
 }
 
 /** The next `count` PLAIN values of the column. */
-async function readValues(bytes: PageBytes, spec: ChunkSpec, count: number): Promise<PhysicalValues> {
+async function readValues(bytes: PageBytes, spec: ChunkSpec, count: number, pool: PartPool | undefined, buffers: ArrayBuffer[]): Promise<PhysicalValues> {
   const { type, width } = spec.column;
   if (count === 0) return emptyValues(type, width);
   if (type === 'FIXED_LEN_BYTE_ARRAY' || type === 'INT96') {
-    const data = new Uint8Array(count * valueWidth(spec));
+    const data = allocate(Uint8Array, count * valueWidth(spec), pool, buffers);
     await bytes.read(data);
     return { kind: 'fixed', width: valueWidth(spec), data };
   }
-  const data = new (numericConstructor(type))(count);
-  await bytes.read(new Uint8Array(data.buffer));
+  const data = allocate(numericConstructor(type) as typeof Float64Array, count, pool, buffers);
+  await bytes.read(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
   return { kind: 'numeric', data };
 }

@@ -71,14 +71,15 @@ export function readsInPieces(type: DataType): boolean {
 }
 
 /** Everything a leaf or list-of-leaf Data holds, bit for bit: row validity, list lengths, element validity, value bytes. */
-interface Exact {
+export interface Exact {
   readonly rows: string;
   readonly lengths: number[];
   readonly elements: string;
   readonly bytes: string;
 }
 
-function exact(data: Data): Exact {
+/** What a leaf or list-of-leaf Data holds, bit for bit (taken as it comes: a recycled piece's arrays are read into again). */
+export function exact(data: Data): Exact {
   if (!LISTS.includes(data.type.typeId)) {
     const { valid, bytes } = leafSlots(data, 0, data.length);
     return { rows: valid, lengths: [], elements: '', bytes };
@@ -121,4 +122,13 @@ export function expectSameColumn(pieces: readonly Data[], whole: Data, what: str
   expect(joined.flatMap((e) => e.lengths), `${what}: list lengths`).toEqual(expected.lengths);
   expect(joined.map((e) => e.elements).join(''), `${what}: element validity`).toBe(expected.elements);
   expect(joined.map((e) => e.bytes).join(''), `${what}: value bytes`).toBe(expected.bytes);
+}
+
+/** Asserts that the images of pieces (exact(), taken as each came), one after another, are `whole`'s. */
+export function expectSameImages(images: readonly Exact[], whole: Data, what: string): void {
+  const expected = exact(whole);
+  expect(images.map((e) => e.rows).join(''), `${what}: row validity`).toBe(expected.rows);
+  expect(images.flatMap((e) => e.lengths), `${what}: list lengths`).toEqual(expected.lengths);
+  expect(images.map((e) => e.elements).join(''), `${what}: element validity`).toBe(expected.elements);
+  expect(images.map((e) => e.bytes).join(''), `${what}: value bytes`).toBe(expected.bytes);
 }
