@@ -37,6 +37,8 @@ function valueWidth(spec: ChunkSpec): number {
 /** Whether the page of `header` is read in parts: a PLAIN data page of more than `minBytes` uncompressed bytes that decodes as it streams. */
 export function streamsPage(header: PageHeader, spec: ChunkSpec, minBytes: number): boolean {
   if (!valueWidth(spec) || (spec.codec !== 'SNAPPY' && spec.codec !== 'UNCOMPRESSED')) return false;
+  // Levels of more than 8 bits (a schema 256 levels deep) are left to the whole page's decoder.
+  if (spec.maxDef > 255 || spec.maxRep > 255) return false;
   const size = header.uncompressed_page_size;
   const stored = header.compressed_page_size;
   if (!Number.isInteger(size) || !(size > minBytes) || size > MAX_PAGE_BYTES) return false;
