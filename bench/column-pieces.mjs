@@ -1,7 +1,9 @@
 /**
  * Peak memory of reading every column of a wide one-row-group Parquet file
  * column chunk by column chunk (ParquetReader.readChunk) against piece by
- * piece (ParquetReader.columnPieces), each read in a process of its own.
+ * piece (ParquetReader.columnPieces), and piece by piece into recycled
+ * buffers (columnPieces' `recycle`, as fit and apply read), each read in a
+ * process of its own.
  * The file is written by DuckDB, which puts each column chunk in one page,
  * and again by Polars, which writes pages of about 1 MB. Run after
  * `npm run build`:
@@ -27,7 +29,7 @@ if (args.read) {
   const reader = await openParquet(path, path);
   for (const { name } of reader.schema.fields) {
     if (args.read === 'chunk') await reader.readChunk(0, [name]);
-    else for await (const piece of reader.columnPieces(0, name)) void piece;
+    else for await (const piece of reader.columnPieces(0, name, { recycle: args.read === 'recycled' })) void piece;
   }
   await reader.close();
 } else {
@@ -47,9 +49,10 @@ if (args.read) {
     console.log('| file | read | median s | peak RSS MB |');
     console.log('| --- | --- | ---: | ---: |');
     for (const [label, file] of [['DuckDB (a page per chunk)', duck], ['Polars (1 MB pages)', polars]]) {
-      for (const mode of ['chunk', 'pieces']) {
+      for (const mode of ['chunk', 'pieces', 'recycled']) {
         const result = await repeat([process.execPath, new URL(import.meta.url).pathname, '--read', mode, file], Number(args.runs));
-        console.log(`| ${label} | ${mode === 'chunk' ? 'readChunk' : 'columnPieces'} | ${result.median.toFixed(2)} | ${Math.round(result.rssMb)} |`);
+        const read = { chunk: 'readChunk', pieces: 'columnPieces', recycled: 'columnPieces, recycle' }[mode];
+        console.log(`| ${label} | ${read} | ${result.median.toFixed(2)} | ${Math.round(result.rssMb)} |`);
       }
     }
   } finally {

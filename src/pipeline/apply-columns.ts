@@ -92,8 +92,9 @@ export async function normalizedColumn(
   const one = new Schema([settings.schema.fields[c]!], settings.schema.metadata);
   let startRow = file.startRow + file.groups.slice(0, g).reduce((a, b) => a + b, 0);
   const parts: Data[] = [];
-  // Page by page where the reader can: the pages are let go as they are normalized.
-  for await (const piece of columnOf(reader, g, name)) {
+  // Page by page where the reader can: the pages are let go as they are normalized, and a piece's
+  // arrays are read into again (its output holds its own values, bitmaps and offsets).
+  for await (const piece of columnOf(reader, g, name, true)) {
     settings.warnings.check(piece, [feature], reader.name);
     const column = columnData(piece.data.children[0]!, feature);
     const out = outputArray(column, feature);

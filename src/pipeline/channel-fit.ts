@@ -188,8 +188,10 @@ export async function fitChannels(
             const train = (batch: Batch) => ch.train(batch, step, (b) => [epoch, position, TRAIN, b]);
             let rowsRead = 0;
             try {
-              // Page by page where the reader can (Parquet), else the column of the whole chunk.
-              for await (const piece of columnOf(reader, k, names[ch.c]!)) {
+              // Page by page where the reader can (Parquet), else the column of the whole chunk. A piece
+              // is done with before the next is read (the batcher copies the rows it keeps), unless
+              // onValues keeps its values.
+              for await (const piece of columnOf(reader, k, names[ch.c]!, !hooks.onValues)) {
                 rowsRead += piece.numRows;
                 warnings?.check(piece, [feature], reader.name);
                 const column = columnData(piece.data.children[0]!, ch.feature!);

@@ -4,7 +4,9 @@
  * batches handed over in memory, which the row-wise loop reads): the same
  * state bit for bit, trajectory included, and the same error when the data
  * is wrong, for nulls, lists, NaN skipping, epochs, drop-last and resume,
- * with batches that straddle row groups and files.
+ * with batches that straddle row groups and files, and over DuckDB's
+ * one-page column chunks, read in parts into buffers that are read into
+ * again once a piece is trained on.
  */
 import { join } from 'node:path';
 import type { RecordBatch } from 'apache-arrow';
@@ -18,7 +20,9 @@ import { InputSeries } from '../../src/pipeline/input-series.js';
 import { librarySpelling } from '../../src/pipeline/options.js';
 import { resolveSources } from '../../src/pipeline/sources.js';
 import { scratch } from '../helpers/cli.js';
+import { query } from '../helpers/duckdb.js';
 import { pl, polarsTable, writePolarsParquet } from '../helpers/polars-table.js';
+import { walkPages } from '../io/parquet/page-walk.js';
 
 const dir = scratch();
 const FEATURES = ['x', 'fsl', 'li', 'f32', 'f64', 'dec', 'i16'];
@@ -117,5 +121,36 @@ describe('a fit read column by column', () => {
     const message = await errorOf(fitState([nanFile], options));
     expect(message.replace(nanFile, 'record batches')).toBe(await errorOf(fitState(await batchesOf([nanFile]), options)));
     expect(message).toMatch(/^column "c" has NaN at row 1,999 of/);
+  });
+});
+
+describe('a fit of one-page column chunks of many pieces, as DuckDB writes them', () => {
+  const big = join(dir, 'big.parquet');
+  beforeAll(async () => {
+    const select = `SELECT
+      CASE WHEN i % 9 = 4 THEN NULL ELSE sin(i) * 100 END AS x,
+      CASE WHEN i % 11 = 0 THEN NULL ELSE list_transform(range(16), k -> CASE WHEN (i + k) % 13 = 0 THEN NULL ELSE (cos(i + k) * 10)::FLOAT END) END::FLOAT[16] AS arr,
+      CASE WHEN i % 7 = 0 THEN NULL WHEN i % 7 = 1 THEN [] ELSE list_transform(range(i % 9), k -> (i * 0.5 + k)::DOUBLE) END AS lst
+      FROM range(250000) r(i)`;
+    await query(`COPY (${select}) TO '${big}' (FORMAT parquet, ROW_GROUP_SIZE 122880)`);
+  });
+
+  test('has chunks of one page of over a MB', async () => {
+    const { chunks } = await walkPages(big);
+    const arr = chunks.filter((c) => c.path.startsWith('arr'));
+    expect(arr.length).toBe(3);
+    for (const chunk of arr.slice(0, 2)) {
+      expect(chunk.pages.filter((p) => p.header.type === 'DATA_PAGE').length).toBe(1);
+      expect(chunk.pages.at(-1)!.header.uncompressed_page_size).toBeGreaterThan(1 << 20);
+    }
+  });
+
+  const cases: [string, FitOptions][] = [
+    ['batches of 256', { columns: ['x', 'arr', 'lst'] }],
+    ['batches of 1,000, 2 epochs, momentum none', { columns: ['x', 'arr', 'lst'], batchSize: 1000, epochs: 2, momentum: null }],
+    ['batches of 40,000 (a batch holds pieces), drop-last', { columns: ['arr', 'lst'], batchSize: 40_000, dropLast: true }],
+  ];
+  test.each(cases)('equals the row-wise loop: %s', async (_, options) => {
+    expect(await numbers([big], options)).toBe(await numbers(await batchesOf([big]), options));
   });
 });

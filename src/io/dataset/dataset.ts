@@ -51,9 +51,11 @@ export interface DatasetReader {
   chunkRows?(): Promise<readonly number[]>;
   /**
    * Parquet: column `column` of chunk `index` page by page, as pieces of
-   * whole rows whose concatenation is readChunk's column.
+   * whole rows whose concatenation is readChunk's column. With `recycle`,
+   * the caller keeps no view of a piece's arrays once it asks for the next
+   * piece, and the reader may read the next ones into them.
    */
-  columnPieces?(index: number, column: string): AsyncIterable<Data>;
+  columnPieces?(index: number, column: string, options?: { recycle?: boolean }): AsyncIterable<Data>;
   /**
    * Parquet: non-empty row group `index`'s chunks of column `c` (a schema
    * index) as they are stored, to be copied without decoding; undefined

@@ -12,20 +12,25 @@ import { type Data, Field, List, makeData, Map_, Struct } from 'apache-arrow';
 import type { LeafChunk } from './decode.js';
 import { CorruptParquet } from './faults.js';
 import { buildLeaf, type Present, validity } from './leaf.js';
+import { type Memory, typed } from './part-pool.js';
 import { arrowField, leavesOf, type ListNode, type ReadNode } from './schema.js';
 
 /** Slot positions per leaf (by leaf index); undefined means slot i is entry i. */
 type Slots = ReadonlyMap<number, Int32Array | undefined>;
 
-/** Arrow data of a top-level column over one row group; `chunks` are indexed by leaf. */
-export function assembleColumn(node: ReadNode, chunks: ReadonlyMap<number, LeafChunk>, rows: number): Data {
+/**
+ * Arrow data of a top-level column over one row group; `chunks` are indexed
+ * by leaf. Its arrays (and those it needs on the way) are made in `memory`
+ * when given.
+ */
+export function assembleColumn(node: ReadNode, chunks: ReadonlyMap<number, LeafChunk>, rows: number, memory?: Memory): Data {
   const slots = new Map<number, Int32Array | undefined>();
   for (const leaf of leavesOf(node)) {
     const chunk = chunks.get(leaf.leaf)!;
     let positions: Int32Array | undefined;
     if (chunk.rep) {
       if (chunk.length && chunk.rep[0] !== 0) throw new CorruptParquet('the first repetition level is not 0');
-      positions = new Int32Array(rows);
+      positions = typed(Int32Array, rows, memory);
       let row = 0;
       for (let i = 0; i < chunk.length; i++) {
         if (chunk.rep[i] !== 0) continue;
@@ -38,16 +43,16 @@ export function assembleColumn(node: ReadNode, chunks: ReadonlyMap<number, LeafC
     }
     slots.set(leaf.leaf, positions);
   }
-  return build(node, chunks, slots, rows);
+  return build(node, chunks, slots, rows, memory);
 }
 
-function build(node: ReadNode, chunks: ReadonlyMap<number, LeafChunk>, slots: Slots, count: number): Data {
-  const present = presence(node, chunks, slots, count);
+function build(node: ReadNode, chunks: ReadonlyMap<number, LeafChunk>, slots: Slots, count: number, memory: Memory | undefined): Data {
+  const present = presence(node, chunks, slots, count, memory);
   switch (node.kind) {
     case 'leaf':
-      return buildLeaf(node.type, chunks.get(node.leaf)!.values, present, count);
+      return buildLeaf(node.type, chunks.get(node.leaf)!.values, present, count, memory);
     case 'struct': {
-      const children = node.children.map((child) => build(child, chunks, slots, count));
+      const children = node.children.map((child) => build(child, chunks, slots, count, memory));
       const type = new Struct(node.children.map(arrowField));
       return makeData({ type, length: count, ...validity(present, count), children });
     }
@@ -58,12 +63,12 @@ function build(node: ReadNode, chunks: ReadonlyMap<number, LeafChunk>, slots: Sl
         const chunk = chunks.get(leaf.leaf)!;
         // A list of a leaf with no null element needs no element positions: its values are in order.
         const dense = node.item === leaf && isDenseList(node, chunk);
-        const [positions, leafOffsets] = elements(node, chunk, slots.get(leaf.leaf), count, !dense);
+        const [positions, leafOffsets] = elements(node, chunk, slots.get(leaf.leaf), count, !dense, memory);
         if (!offsets) offsets = leafOffsets;
         else if (!sameOffsets(offsets, leafOffsets)) throw new CorruptParquet(`the leaves of ${node.name} disagree on list lengths`);
         childSlots.set(leaf.leaf, positions);
       }
-      const child = build(node.item, chunks, childSlots, offsets![count]!);
+      const child = build(node.item, chunks, childSlots, offsets![count]!, memory);
       const itemField = arrowField(node.item);
       const base = { length: count, ...validity(present, count), valueOffsets: offsets!, child };
       if (node.kind === 'map') return makeData({ ...base, type: new Map_(itemField as Field<Struct>) });
@@ -73,7 +78,7 @@ function build(node: ReadNode, chunks: ReadonlyMap<number, LeafChunk>, slots: Sl
 }
 
 /** Which slots of the node hold a value, read from its first leaf. */
-function presence(node: ReadNode, chunks: ReadonlyMap<number, LeafChunk>, slots: Slots, count: number): Present {
+function presence(node: ReadNode, chunks: ReadonlyMap<number, LeafChunk>, slots: Slots, count: number, memory: Memory | undefined): Present {
   if (node.def === 0) return undefined;
   const leaf = node.kind === 'leaf' ? node : leavesOf(node)[0]!;
   const chunk = chunks.get(leaf.leaf)!;
@@ -85,7 +90,7 @@ function presence(node: ReadNode, chunks: ReadonlyMap<number, LeafChunk>, slots:
   let k = 0;
   while (k < count && def[positions ? positions[k]! : k]! >= node.def) k++;
   if (k === count) return undefined;
-  const present = new Uint8Array(count).fill(1, 0, k);
+  const present = typed(Uint8Array, count, memory).fill(1, 0, k);
   for (; k < count; k++) present[k] = def[positions ? positions[k]! : k]! >= node.def ? 1 : 0;
   return present;
 }
@@ -105,13 +110,16 @@ function isDenseList(node: ListNode, chunk: LeafChunk): boolean {
  * The list offsets, and the element slots of a list for one leaf (when
  * `withPositions`; else undefined, and the child's slot i is its value i).
  */
-function elements(node: ListNode, chunk: LeafChunk, positions: Int32Array | undefined, count: number, withPositions: boolean): [Int32Array | undefined, Int32Array] {
+function elements(
+  node: ListNode, chunk: LeafChunk, positions: Int32Array | undefined, count: number, withPositions: boolean, memory: Memory | undefined,
+): [Int32Array | undefined, Int32Array] {
   const def = chunk.def!;
   const rep = chunk.rep!;
   const n = chunk.length;
-  const offsets = new Int32Array(count + 1);
+  const offsets = typed(Int32Array, count + 1, memory);
+  offsets[0] = 0;
   // At most one element per level entry: no growing needed.
-  const out = withPositions ? new Int32Array(n) : undefined;
+  const out = withPositions ? typed(Int32Array, n, memory) : undefined;
   let size = 0;
   for (let k = 0; k < count; k++) {
     const p = positions ? positions[k]! : k;

@@ -15,6 +15,7 @@ import { readPageHeader } from './page-header-read.js';
 import type { ColumnType } from './pages.js';
 import type { LeafNode } from './schema.js';
 import { ThriftReader } from './thrift-read.js';
+import { allocate, type PartPool } from './part-pool.js';
 import { concatValues, type PhysicalValues } from './values.js';
 
 /** What the footer says about a column chunk. */
@@ -39,6 +40,8 @@ export interface LeafChunk {
   readonly values: PhysicalValues;
   /** Level entries at the maximum definition level (= the number of values). */
   readonly full: number;
+  /** Buffers of a PartPool that its arrays are views of, to be given back when they are done with (part-pool.ts). */
+  readonly buffers?: readonly ArrayBuffer[] | undefined;
 }
 
 /** The spec of `leaf`'s column chunk `chunk`, as its footer entry gives it. */
@@ -83,8 +86,11 @@ export function readPageAt(bytes: Uint8Array, pos: number, end: number): { heade
   return { header, bodyStart: reader.pos };
 }
 
-/** Decoded pages (or runs of level entries) one after another. */
-export function joinPages(pages: readonly LeafChunk[], spec: ChunkSpec): LeafChunk {
+/**
+ * Decoded pages (or runs of level entries) one after another; the copies
+ * are taken from `pool` when there is one (and named in `buffers`).
+ */
+export function joinPages(pages: readonly LeafChunk[], spec: ChunkSpec, pool?: PartPool): LeafChunk {
   if (pages.length === 1) return pages[0]!;
   let length = 0;
   let full = 0;
@@ -96,18 +102,20 @@ export function joinPages(pages: readonly LeafChunk[], spec: ChunkSpec): LeafChu
     if (page.def) defs.push(page.def);
     if (page.rep) reps.push(page.rep);
   }
+  const buffers: ArrayBuffer[] = [];
   return {
     length,
     full,
-    def: spec.maxDef ? concatLevels(defs, length) : undefined,
-    rep: spec.maxRep ? concatLevels(reps, length) : undefined,
-    values: concatValues(pages.map((page) => page.values), spec.column.type, spec.column.width),
+    def: spec.maxDef ? concatLevels(defs, length, pool, buffers) : undefined,
+    rep: spec.maxRep ? concatLevels(reps, length, pool, buffers) : undefined,
+    values: concatValues(pages.map((page) => page.values), spec.column.type, spec.column.width, pool && ((bytes) => (buffers.push(pool.take(bytes)), buffers.at(-1)!))),
+    buffers,
   };
 }
 
-function concatLevels(parts: Uint8Array[], total: number): Uint8Array {
+function concatLevels(parts: Uint8Array[], total: number, pool: PartPool | undefined, buffers: ArrayBuffer[]): Uint8Array {
   if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(total);
+  const out = allocate(Uint8Array, total, pool, buffers);
   let at = 0;
   for (const part of parts) {
     out.set(part, at);

@@ -5,6 +5,7 @@
  */
 import { type Data, type DataType, type Decimal, type FixedSizeBinary, makeData, type Null, Type } from 'apache-arrow';
 import { CorruptParquet, UnsupportedParquet } from './faults.js';
+import { type Memory, typed, type TypedArrayClass } from './part-pool.js';
 import { type NumericArray, type PhysicalValues, valueCount } from './values.js';
 
 /** Which slots hold a value (1) and which are null (0); undefined when all hold one. */
@@ -30,8 +31,8 @@ function packBits(flags: Uint8Array, length: number): { bits: Uint8Array; ones: 
   return { bits, ones };
 }
 
-/** Arrow data of `length` slots of `type` holding `values` in its present slots. */
-export function buildLeaf(type: DataType, values: PhysicalValues, present: Present, length: number): Data {
+/** Arrow data of `length` slots of `type` holding `values` in its present slots (spread out in `memory`, when given). */
+export function buildLeaf(type: DataType, values: PhysicalValues, present: Present, length: number, memory?: Memory): Data {
   let presentCount = length;
   if (present) {
     presentCount = 0;
@@ -46,18 +47,18 @@ export function buildLeaf(type: DataType, values: PhysicalValues, present: Prese
   }
   const base = { type, length, ...validity(present, length) };
   if (values.kind === 'bytes') {
-    if (type.typeId === Type.Decimal) return makeData({ ...base, data: scatter(decimalWords(values, type as Decimal), present, length, wordsOf(type)) } as never);
+    if (type.typeId === Type.Decimal) return makeData({ ...base, data: scatter(decimalWords(values, type as Decimal), present, length, wordsOf(type), memory) } as never);
     return makeData({ ...base, ...joinBytes(values.data, present, length) } as never);
   }
   if (values.kind === 'bool') {
-    return makeData({ ...base, data: packBits(scatter(values.data, present, length, 1), length).bits } as never);
+    return makeData({ ...base, data: packBits(scatter(values.data, present, length, 1, memory), length).bits } as never);
   }
   if (values.kind === 'fixed') {
-    if (type.typeId === Type.Decimal) return makeData({ ...base, data: scatter(decimalWords(values, type as Decimal), present, length, wordsOf(type)) } as never);
-    if (type.typeId === Type.Float) return makeData({ ...base, data: scatter(new Uint16Array(values.data.slice().buffer), present, length, 1) } as never);
-    return makeData({ ...base, data: scatter(values.data, present, length, (type as FixedSizeBinary).byteWidth) } as never);
+    if (type.typeId === Type.Decimal) return makeData({ ...base, data: scatter(decimalWords(values, type as Decimal), present, length, wordsOf(type), memory) } as never);
+    if (type.typeId === Type.Float) return makeData({ ...base, data: scatter(new Uint16Array(values.data.slice().buffer), present, length, 1, memory) } as never);
+    return makeData({ ...base, data: scatter(values.data, present, length, (type as FixedSizeBinary).byteWidth, memory) } as never);
   }
-  return makeData({ ...base, data: scatter(numericFor(type, values.data), present, length, wordsOf(type)) } as never);
+  return makeData({ ...base, data: scatter(numericFor(type, values.data), present, length, wordsOf(type), memory) } as never);
 }
 
 function wordsOf(type: DataType): number {
@@ -67,9 +68,11 @@ function wordsOf(type: DataType): number {
 type Scatterable = NumericArray | Uint8Array | Uint16Array | Uint32Array | Int8Array | Int16Array | BigUint64Array;
 
 /** Dense values spread over the present slots, `stride` elements per slot. */
-function scatter<T extends Scatterable>(dense: T, present: Present, length: number, stride: number): T {
+function scatter<T extends Scatterable>(dense: T, present: Present, length: number, stride: number, memory: Memory | undefined): T {
   if (!present) return dense;
-  const out = new (dense.constructor as new (n: number) => T)(length * stride);
+  const out = typed(dense.constructor as TypedArrayClass<T>, length * stride, memory);
+  // Null slots hold zeros, in a buffer read into before too.
+  if (memory) out.fill(0 as never);
   let from = 0;
   for (let i = 0; i < length; i++) {
     if (!present[i]) continue;

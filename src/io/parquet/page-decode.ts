@@ -3,10 +3,13 @@
  * then its levels (rle.ts) and values (pages.ts), into bounded typed arrays,
  * because every count in a page comes from the file. A PageDecoder goes
  * through the pages of one chunk in order and keeps its dictionary;
- * hyparquet-compressors provides the decompressors.
+ * hyparquet-compressors provides the decompressors but SNAPPY's, which is
+ * bn1d's (../codecs/snappy-decode.ts), the one that decodes large pages in
+ * parts (page-stream.ts), so that a page fails the same way either way.
  */
 import type { CompressionCodec, Encoding, PageHeader } from 'hyparquet';
 import { compressors, decompressZstd } from 'hyparquet-compressors';
+import { snappyDecompress } from '../codecs/snappy-decode.js';
 import type { ChunkSpec, LeafChunk } from './decode.js';
 import { CorruptParquet, UnsupportedParquet } from './faults.js';
 import { decodeValues, readPlainValues } from './pages.js';
@@ -19,10 +22,12 @@ const DECOMPRESSORS: Partial<Record<CompressionCodec, Decompress>> = {
   ...compressors,
   // Decompress into a buffer of the announced size, never one the frame asks for.
   ZSTD: (input, length) => decompressZstd(input, new Uint8Array(length)),
+  // bn1d's own: the decoder of pages read in parts (page-stream.ts), over the whole page.
+  SNAPPY: snappyDecompress,
 };
 
 /** A page may not inflate past this, nor past 1024 times its size when it is over 64 MiB. */
-const MAX_PAGE_BYTES = 1 << 30;
+export const MAX_PAGE_BYTES = 1 << 30;
 const MAX_PAGE_ENTRIES = 1 << 27;
 
 /**
@@ -44,6 +49,16 @@ export class PageDecoder {
   /** Whether every level entry of the chunk is decoded. */
   get done(): boolean {
     return this.seen >= this.spec.numValues;
+  }
+
+  /** Counts the `count` level entries of a data page decoded elsewhere (page-stream.ts). */
+  advance(count: number): void {
+    this.seen += count;
+  }
+
+  /** Level entries of the chunk still to come. */
+  get left(): number {
+    return this.spec.numValues - this.seen;
   }
 
   /** The error of a chunk whose bytes end before its last page. */
@@ -72,7 +87,8 @@ export class PageDecoder {
   }
 }
 
-function entries(count: unknown, left: number): number {
+/** The level entries a data page says it has, checked against the `left` entries of its chunk. */
+export function pageEntries(count: unknown, left: number): number {
   if (typeof count !== 'number' || !Number.isInteger(count) || count < 0 || count > left || count > MAX_PAGE_ENTRIES) {
     throw new CorruptParquet(`page of ${String(count)} values where the column chunk has ${left} left`);
   }
@@ -82,7 +98,7 @@ function entries(count: unknown, left: number): number {
 function dataPageV1(header: PageHeader, body: Uint8Array, spec: ChunkSpec, left: number, dictionary: PhysicalValues | undefined): LeafChunk {
   const h = header.data_page_header;
   if (!h) throw new CorruptParquet('data page without its header');
-  const count = entries(h.num_values, left);
+  const count = pageEntries(h.num_values, left);
   const page = decompress(body, header.uncompressed_page_size, spec.codec);
   let pos = 0;
   const levels = (max: number, encoding: string, what: string): Uint8Array | undefined => {
@@ -103,7 +119,7 @@ function dataPageV1(header: PageHeader, body: Uint8Array, spec: ChunkSpec, left:
 function dataPageV2(header: PageHeader, body: Uint8Array, spec: ChunkSpec, left: number, dictionary: PhysicalValues | undefined): LeafChunk {
   const h = header.data_page_header_v2;
   if (!h) throw new CorruptParquet('data page without its header');
-  const count = entries(h.num_values, left);
+  const count = pageEntries(h.num_values, left);
   const repLength = h.repetition_levels_byte_length;
   const defLength = h.definition_levels_byte_length;
   if (!(repLength >= 0 && defLength >= 0 && repLength + defLength <= body.length)) {

@@ -7,11 +7,30 @@
  * out longer is read again whole. About two pages of the chunk's bytes are
  * in memory at once; decodeColumnChunk, which reads the whole chunk first,
  * is the same decoding over bytes already in memory.
+ *
+ * A page larger than `parts.minBytes` that page-stream.ts can read in
+ * parts is read so instead, its body never whole in memory.
  */
 import type { PageHeader } from 'hyparquet';
 import type { FileRange } from '../files/file-range.js';
 import { type LeafChunk, readPageAt } from './decode.js';
+import type { StreamSizes } from './page-bytes.js';
 import type { PageDecoder } from './page-decode.js';
+import { streamPage, streamsPage } from './page-stream.js';
+import type { PartPool } from './part-pool.js';
+
+/** How large pages are read in parts. */
+export interface PartOptions {
+  /** Level entries a part holds (then up to where a row starts). */
+  readonly entries: number;
+  /** Pages of more uncompressed bytes than this are read in parts. */
+  readonly minBytes: number;
+  readonly sizes?: StreamSizes | undefined;
+  /** Buffers of a page being read, given back when it is done. */
+  readonly pool?: PartPool | undefined;
+  /** Buffers of the parts, given back by whoever is done with them. */
+  readonly partPool?: PartPool | undefined;
+}
 
 /** Bytes read for a page header: most are a few dozen, statistics of long values make some longer. */
 const HEADER_WINDOW = 8 << 10;
@@ -19,28 +38,43 @@ const HEADER_WINDOW = 8 << 10;
 const MARGIN = 1 << 10;
 
 /** The data pages of the column chunk at file bytes [start, end), decoded by `decoder` one after another. */
-export async function* readPages(file: FileRange, start: number, end: number, decoder: PageDecoder): AsyncGenerator<LeafChunk> {
+export async function* readPages(file: FileRange, start: number, end: number, decoder: PageDecoder, parts?: PartOptions): AsyncGenerator<LeafChunk> {
   const bytes = new ChunkBytes(file, end);
   let pos = start;
   while (!decoder.done) {
     if (pos >= end) throw decoder.endsEarly();
-    // Read and decoded in a call of its own: the page's bytes are not held while its values wait at the yield.
-    const [page, next] = await readPage(bytes, pos, end, decoder);
-    pos = next;
-    if (page) yield page;
+    const { header, bodyStart } = await headerAt(bytes, pos, end);
+    const bodyEnd = pos + bodyStart + header.compressed_page_size;
+    if (parts && streamsPage(header, decoder.spec, parts.minBytes)) {
+      // Only the next header is read ahead: the page reads its own body.
+      bytes.lastPage = 0;
+      bytes.readAhead(bodyEnd);
+      const left = decoder.left;
+      let entries = 0;
+      for await (const part of streamPage(file, pos + bodyStart, header, decoder.spec, left, parts.entries, parts.sizes, parts.pool, parts.partPool)) {
+        entries += part.length;
+        yield part;
+      }
+      decoder.advance(entries);
+    } else {
+      // Read and decoded in a call of its own: the page's bytes are not held while its values wait at the yield.
+      const page = await readPage(bytes, pos, header, bodyStart, decoder);
+      if (page) yield page;
+    }
+    bytes.dropBefore(bodyEnd);
+    pos = bodyEnd;
   }
 }
 
-/** The page at `pos`, decoded, and where the next one starts. */
-async function readPage(bytes: ChunkBytes, pos: number, end: number, decoder: PageDecoder): Promise<[LeafChunk | undefined, number]> {
-  const { header, bodyStart } = await headerAt(bytes, pos, end);
+/** The page at `pos` whose header is `header`, decoded. */
+async function readPage(bytes: ChunkBytes, pos: number, header: PageHeader, bodyStart: number, decoder: PageDecoder): Promise<LeafChunk | undefined> {
   const bodyEnd = bodyStart + header.compressed_page_size;
   bytes.lastPage = bodyEnd;
   const body = await bytes.at(pos + bodyStart, bodyEnd - bodyStart);
   bytes.readAhead(pos + bodyEnd);
   const page = decoder.page(header, body);
   bytes.dropBefore(pos + bodyEnd);
-  return [page, pos + bodyEnd];
+  return page;
 }
 
 /**

@@ -24,12 +24,10 @@
  * - Page checksums are not verified.
  * - A file that stores its Arrow schema (ARROW:schema, as pyarrow and Polars
  *   write) reads with the stored type of every column whose values it fits
- *   (stored-types.ts), the stored field metadata, and the footer's
- *   other key-value metadata as the schema's metadata. An ARROW:schema that
- *   cannot be read is ignored, with a warning.
+ *   (stored-types.ts), the stored field metadata, and the footer's other
+ *   key-value metadata as the schema's; an unreadable one is ignored, with a warning.
  */
-import { makeData, RecordBatch, type Schema, Struct } from 'apache-arrow';
-import type { Data } from 'apache-arrow';
+import { type Data, makeData, RecordBatch, type Schema, Struct } from 'apache-arrow';
 import type { CompressionCodec, SchemaElement } from 'hyparquet';
 import { ChunkCopier } from './chunk-copier.js';
 import type { SourceChunk } from './chunk-source.js';
@@ -45,6 +43,7 @@ import { type ColumnPlan, leavesOf, planColumns } from './schema.js';
 import { fromPlain, type PlainData } from '../arrow/data-transfer.js';
 import { type DecodePool, startPool } from './pool.js';
 import { columnPieces, pieceBytes, type PieceOptions, pieceSource } from './pieces.js';
+import { PartPool } from './part-pool.js';
 import { ColumnRestorer } from './restore.js';
 import { readSchema } from './stored-types.js';
 import { project } from '../dataset/projection.js';
@@ -91,12 +90,15 @@ export class ParquetReader implements DatasetReader {
   readonly parquetColumns: ReadonlyMap<string, readonly SchemaElement[]>;
   readonly warnings: readonly string[];
   readonly parquetLayout: ParquetLayout;
-  /** Row groups with rows: the chunks of random access. */
+  /** Row groups with rows: the chunks of random access, and how many. */
   private readonly nonEmptyGroups: readonly number[];
+  readonly chunkCount: number;
   /** Gives decoded columns their stored Arrow types. */
   private readonly restorer: ColumnRestorer;
   #closed = false;
   #copier: ChunkCopier | undefined;
+  /** Buffers that columnPieces reads into, read into again (part-pool.ts). */
+  readonly #pool = new PartPool();
 
   constructor(
     private readonly file: FileRange,
@@ -111,7 +113,9 @@ export class ParquetReader implements DatasetReader {
     this.warnings = read.problem ? [`${name}: its ARROW:schema cannot be read (${read.problem}); reading the Parquet types instead`] : [];
     this.parquetColumns = new Map(plans.map((plan) => [plan.name, plan.elements]));
     this.numRows = footer.metadata.row_groups.reduce((sum, group) => sum + Number(group.num_rows), 0);
-    const groups = (this.nonEmptyGroups = footer.metadata.row_groups.flatMap((group, g) => (Number(group.num_rows) > 0 ? [g] : [])));
+    const groups = footer.metadata.row_groups.flatMap((group, g) => (Number(group.num_rows) > 0 ? [g] : []));
+    this.nonEmptyGroups = groups;
+    this.chunkCount = groups.length;
     const decode = (g: number, c: number) => this.decodeGroup(g, [c]);
     this.restorer = new ColumnRestorer(read.restores, async function* (c) {
       for (const g of groups) yield (await decode(g, c))[0]!;
@@ -130,10 +134,6 @@ export class ParquetReader implements DatasetReader {
     }
   }
 
-  /** Non-empty row groups, the chunks of random access. */
-  get chunkCount(): number {
-    return this.nonEmptyGroups.length;
-  }
 
   /** Non-empty row group `index`, projected to `columns`. */
   async readChunk(index: number, columns?: readonly string[]): Promise<RecordBatch> {
@@ -155,7 +155,7 @@ export class ParquetReader implements DatasetReader {
     if (c === undefined) throw new DataError(`${this.name}: no column "${column}"`);
     const g = this.nonEmptyGroups[index];
     const group = g === undefined || this.#closed ? undefined : this.footer.metadata.row_groups[g];
-    const source = group && pieceSource(this.plans[c]!, group, this.file, (data) => this.restorer.restore(c, data));
+    const source = group && pieceSource(this.plans[c]!, group, this.file, (data) => this.restorer.restore(c, data), options, this.#pool);
     const whole = async () => (await this.readChunk(index, [column])).data.children[0]!;
     yield* columnPieces(source, targetBytes, whole, (error) => columnError(this.name, error, `in column "${this.plans[c]!.name}" (row group ${g})`));
   }

@@ -68,8 +68,8 @@ export function sliceValues(values: PhysicalValues, from: number, to: number): P
   }
 }
 
-/** The parts one after another. */
-export function concatValues(parts: PhysicalValues[], type: ParquetType, width: number): PhysicalValues {
+/** The parts one after another (a copy of fixed-width values goes in a buffer of `memory`, when given). */
+export function concatValues(parts: PhysicalValues[], type: ParquetType, width: number, memory?: (bytes: number) => ArrayBuffer): PhysicalValues {
   if (parts.length === 1) return parts[0]!;
   if (parts.length === 0) return emptyValues(type, width);
   if (parts[0]!.kind === 'bytes') {
@@ -80,8 +80,8 @@ export function concatValues(parts: PhysicalValues[], type: ParquetType, width: 
   const arrays = parts.map((part) => part.data as NumericArray | Uint8Array);
   let total = 0;
   for (const array of arrays) total += array.length;
-  const Ctor = arrays[0]!.constructor as new (length: number) => NumericArray | Uint8Array;
-  const out = new Ctor(total);
+  const Ctor = arrays[0]!.constructor as { new (length: number): NumericArray | Uint8Array; new (buffer: ArrayBuffer, offset: number, length: number): NumericArray | Uint8Array; BYTES_PER_ELEMENT: number };
+  const out = memory ? new Ctor(memory(total * Ctor.BYTES_PER_ELEMENT), 0, total) : new Ctor(total);
   let at = 0;
   for (const array of arrays) {
     (out as Uint8Array).set(array as Uint8Array, at);

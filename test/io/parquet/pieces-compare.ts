@@ -1,15 +1,28 @@
 /** Columns read in pieces (ParquetReader.columnPieces) against the same column read whole (readChunk). */
 import { type Data, type DataType, type Field, type FixedSizeList, Type } from 'apache-arrow';
 import { expect } from 'vitest';
+import { SNAPPY_WINDOW } from '../../../src/io/codecs/snappy-decode.js';
+import type { StreamSizes } from '../../../src/io/parquet/page-bytes.js';
 import type { ParquetReader } from '../../../src/io/parquet/read.js';
 import { slotImage } from './helpers.js';
 
-/** Every piece of column `column` of chunk `index`. */
-export async function piecesOf(reader: ParquetReader, index: number, column: string, targetBytes?: number): Promise<Data[]> {
+/** Every piece of column `column` of chunk `index` (pages read in parts as `stream` says, when given). */
+export async function piecesOf(reader: ParquetReader, index: number, column: string, targetBytes?: number, stream?: StreamSizes): Promise<Data[]> {
   const pieces: Data[] = [];
-  for await (const piece of reader.columnPieces(index, column, { targetBytes })) pieces.push(piece);
+  for await (const piece of reader.columnPieces(index, column, { targetBytes, stream })) pieces.push(piece);
   return pieces;
 }
+
+/**
+ * Page sizes that read every page of PLAIN values larger than a piece in
+ * parts: from blocks of a few bytes of the file, with the window every
+ * encoder stays within, or with one so small that most SNAPPY streams
+ * copy from beyond it (and are decoded whole from there on).
+ */
+export const STREAMED: readonly [string, StreamSizes][] = [
+  ['in parts, 61-byte blocks', { minPage: 0, block: 61, window: SNAPPY_WINDOW }],
+  ['in parts, a 100-byte window', { minPage: 0, block: 1000, window: 100 }],
+];
 
 /** A type with its children's names, nullability and metadata. */
 export function typeImage(type: DataType): string {
@@ -58,14 +71,15 @@ export function readsInPieces(type: DataType): boolean {
 }
 
 /** Everything a leaf or list-of-leaf Data holds, bit for bit: row validity, list lengths, element validity, value bytes. */
-interface Exact {
+export interface Exact {
   readonly rows: string;
   readonly lengths: number[];
   readonly elements: string;
   readonly bytes: string;
 }
 
-function exact(data: Data): Exact {
+/** What a leaf or list-of-leaf Data holds, bit for bit (taken as it comes: a recycled piece's arrays are read into again). */
+export function exact(data: Data): Exact {
   if (!LISTS.includes(data.type.typeId)) {
     const { valid, bytes } = leafSlots(data, 0, data.length);
     return { rows: valid, lengths: [], elements: '', bytes };
@@ -108,4 +122,13 @@ export function expectSameColumn(pieces: readonly Data[], whole: Data, what: str
   expect(joined.flatMap((e) => e.lengths), `${what}: list lengths`).toEqual(expected.lengths);
   expect(joined.map((e) => e.elements).join(''), `${what}: element validity`).toBe(expected.elements);
   expect(joined.map((e) => e.bytes).join(''), `${what}: value bytes`).toBe(expected.bytes);
+}
+
+/** Asserts that the images of pieces (exact(), taken as each came), one after another, are `whole`'s. */
+export function expectSameImages(images: readonly Exact[], whole: Data, what: string): void {
+  const expected = exact(whole);
+  expect(images.map((e) => e.rows).join(''), `${what}: row validity`).toBe(expected.rows);
+  expect(images.flatMap((e) => e.lengths), `${what}: list lengths`).toEqual(expected.lengths);
+  expect(images.map((e) => e.elements).join(''), `${what}: element validity`).toBe(expected.elements);
+  expect(images.map((e) => e.bytes).join(''), `${what}: value bytes`).toBe(expected.bytes);
 }

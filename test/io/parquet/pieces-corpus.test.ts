@@ -2,8 +2,10 @@
  * Every column of every Parquet file the tests have (apache/parquet-testing,
  * its bad_data, arrow-testing's, the real data sets, and the interop
  * matrix's Polars and DuckDB inputs), read in pieces: the pieces one after
- * another are readChunk's column, bit for bit, in every row group; a column
- * readChunk cannot read fails with readChunk's error.
+ * another are readChunk's column, bit for bit, in every row group, also
+ * with every page of PLAIN values larger than a piece read in parts
+ * (page-stream.ts); a column readChunk cannot read fails with readChunk's
+ * error.
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +15,7 @@ import { openParquet, type ParquetReader } from '../../../src/io/parquet/read.js
 import { ROOT } from '../../helpers/cli.js';
 import { INPUTS } from '../../interop/writers.js';
 import { PARQUET_TESTING, removeTempDirs, TESTDATA, tempDir } from './helpers.js';
-import { expectSameColumn, piecesOf, readsInPieces } from './pieces-compare.js';
+import { expectSameColumn, piecesOf, readsInPieces, STREAMED } from './pieces-compare.js';
 
 afterAll(removeTempDirs);
 
@@ -53,11 +55,13 @@ async function compareFile(reader: ParquetReader, what: string, small = 64, only
       } catch (error) {
         expect(error, where).toBeInstanceOf(DataError);
         expect(await failure(piecesOf(reader, k, name, small)), where).toBe((error as Error).message);
+        for (const [how, sizes] of STREAMED) expect(await failure(piecesOf(reader, k, name, small, sizes)), `${where}, ${how}`).toBe((error as Error).message);
         continue;
       }
       expectSameColumn(await piecesOf(reader, k, name), whole, where);
       const pieces = await piecesOf(reader, k, name, small);
       expectSameColumn(pieces, whole, `${where} (${small}-byte pieces)`);
+      for (const [how, sizes] of STREAMED) expectSameColumn(await piecesOf(reader, k, name, small, sizes), whole, `${where} (${small}-byte pieces, ${how})`);
       if (readsInPieces(whole.type) && whole.length > small) {
         expect(pieces.length, `${where}: pieces of ${small} bytes`).toBeGreaterThan(1);
         pieced++;
