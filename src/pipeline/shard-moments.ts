@@ -110,7 +110,8 @@ export async function* shardMoments(plan: PlanDocument, shard: PlanShard, hooks:
           const feature = features[c]!;
           let at = 0;
           try {
-            for await (const piece of columnOf(reader, j, names[c]!)) {
+            // The batcher copies the rows it keeps, so the piece's buffers can be used again for the next.
+            for await (const piece of columnOf(reader, j, names[c]!, true)) {
               const [s, e] = [Math.max(a, at) - at, Math.min(b, at + piece.numRows) - at];
               at += piece.numRows;
               if (s >= e) continue;
