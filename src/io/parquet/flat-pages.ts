@@ -1,0 +1,134 @@
+/**
+ * Column chunks of flat numeric columns (INT32, INT64, FLOAT, DOUBLE; required
+ * or optional), written page by page from typed arrays as their rows come,
+ * in runs of any length: every page holds the same number of rows (about
+ * PAGE_BYTES of values, a multiple of 8), counted from the chunk's first
+ * row whatever the runs, so a chunk written in pieces has the pages of one
+ * written whole. A page within a run is written from the run's own array
+ * (its valid values only); the rows a run ends with wait for the next in a
+ * page-sized buffer used again for every page. PLAIN values are the
+ * array's bytes, and definition levels are the validity bitmap as one
+ * bit-packed run, or one RLE run in a page without nulls.
+ */
+import type { SchemaElement } from 'hyparquet';
+import { ByteWriter } from 'hyparquet-writer';
+import { sliceBitmap } from '../arrow/bitmap.js';
+import type { Validity } from './chunk-parts.js';
+import type { WriteCodec } from './codecs.js';
+import type { ChunkOut } from './file-write.js';
+import { ChunkWriter, type FlatValues, PAGE_BYTES } from './pages-out.js';
+import type { SortOrder } from './statistics.js';
+import type { Writer } from './thrift-write.js';
+
+const EMPTY = new Uint8Array(0);
+
+/** Definition levels of `n` rows whose validity starts at bit `offset` of `bitmap` (none: every row valid) in the RLE / bit-packed hybrid encoding, bit width 1. */
+function definitionLevels(bitmap: Uint8Array | undefined, offset: number, n: number): Uint8Array {
+  const level = new ByteWriter(16);
+  if (!bitmap) {
+    level.appendVarInt(n << 1); // one RLE run of n ones
+    level.appendUint8(1);
+    return level.getBytes();
+  }
+  // One bit-packed run: groups of 8 levels, LSB first, which is exactly a validity bitmap.
+  const groups = (n + 7) >> 3;
+  level.appendVarInt((groups << 1) | 1);
+  level.appendBytes(sliceBitmap(bitmap, offset, n).subarray(0, groups));
+  return level.getBytes();
+}
+
+function isSet(bitmap: Uint8Array, bit: number): boolean {
+  return ((bitmap[bit >> 3]! >> (bit & 7)) & 1) === 1;
+}
+
+/** Writes one flat column chunk at the writer's position, a run of rows at a time. */
+export class FlatPages {
+  private readonly out: ChunkWriter;
+  private readonly optional: boolean;
+  /** Rows per page, set by the first run's value width. */
+  private perPage = 0;
+  /** Rows written in pages so far. */
+  private written = 0;
+  /** Rows waiting for their page to fill, their values and validity bits. */
+  private held = 0;
+  private heldValues: FlatValues | undefined;
+  private heldBits: Uint8Array | undefined;
+  private heldNulls = 0;
+  /** The valid values of a page with nulls. */
+  private packed: FlatValues | undefined;
+
+  constructor(writer: Writer, schemaPath: SchemaElement[], order: SortOrder | undefined, codec: WriteCodec) {
+    this.optional = schemaPath[schemaPath.length - 1]!.repetition_type === 'OPTIONAL';
+    this.out = new ChunkWriter(writer, schemaPath, order, codec);
+  }
+
+  /** Rows given so far. */
+  get rows(): number {
+    return this.written + this.held;
+  }
+
+  /** Adds a run of rows: one value per row (null rows hold anything), validity undefined when none is null. */
+  push(values: FlatValues, validity: Validity | undefined): void {
+    const n = values.length;
+    // A multiple of 8 rows, so that a page of a run's rows starts on a byte of its bitmap where the run does.
+    if (!this.perPage) this.perPage = Math.max(8, Math.floor(PAGE_BYTES / values.BYTES_PER_ELEMENT / 8) * 8);
+    const { perPage } = this;
+    let from = 0;
+    if (this.held) {
+      from = Math.min(n, perPage - this.held);
+      this.hold(values, validity, 0, from);
+      if (this.held === perPage) this.writeHeld();
+    }
+    for (; n - from >= perPage; from += perPage) this.page(values, validity?.bitmap, (validity?.offset ?? 0) + from, from, perPage);
+    if (from < n) this.hold(values, validity, from, n);
+  }
+
+  /** Writes the last page; returns the chunk's footer entry and offset index. */
+  finish(): ChunkOut {
+    if (this.held) this.writeHeld();
+    return this.out.finish();
+  }
+
+  /** Writes rows [from, from + n) of `values` as a page, validity from bit `bit` of `bitmap`. */
+  private page(values: FlatValues, bitmap: Uint8Array | undefined, bit: number, from: number, n: number): void {
+    let nulls = 0;
+    if (bitmap) for (let i = 0; i < n; i++) if (!isSet(bitmap, bit + i)) nulls++;
+    let page = values.subarray(from, from + n) as FlatValues;
+    if (nulls) {
+      if (!this.packed || this.packed.constructor !== values.constructor) this.packed = new (values.constructor as new (n: number) => FlatValues)(this.perPage);
+      const packed = this.packed;
+      let k = 0;
+      for (let i = 0; i < n; i++) if (isSet(bitmap!, bit + i)) packed[k++] = values[from + i]!;
+      page = packed.subarray(0, k) as FlatValues;
+    }
+    const def = this.optional ? definitionLevels(nulls ? bitmap : undefined, bit, n) : EMPTY;
+    this.out.page({ rep: EMPTY, def, values: page, entries: n, rows: n, firstRow: this.written });
+    this.written += n;
+  }
+
+  private writeHeld(): void {
+    this.page(this.heldValues!, this.heldNulls ? this.heldBits : undefined, 0, 0, this.held);
+    this.held = 0;
+    this.heldNulls = 0;
+  }
+
+  /** Copies rows [from, to) of a run into the rows that wait for their page. */
+  private hold(values: FlatValues, validity: Validity | undefined, from: number, to: number): void {
+    if (to <= from) return;
+    if (!this.heldValues || this.heldValues.constructor !== values.constructor) {
+      this.heldValues = new (values.constructor as new (n: number) => FlatValues)(this.perPage);
+      this.heldBits = new Uint8Array(this.perPage >> 3);
+    }
+    (this.heldValues as Float64Array).set(values.subarray(from, to) as Float64Array, this.held);
+    const bits = this.heldBits!;
+    for (let i = from, at = this.held; i < to; i++, at++) {
+      const valid = !validity || isSet(validity.bitmap, validity.offset + i);
+      if (valid) bits[at >> 3]! |= 1 << (at & 7);
+      else {
+        bits[at >> 3]! &= ~(1 << (at & 7));
+        this.heldNulls++;
+      }
+    }
+    this.held += to - from;
+  }
+}
