@@ -41,6 +41,35 @@ function isSet(bitmap: Uint8Array, bit: number): boolean {
   return ((bitmap[bit >> 3]! >> (bit & 7)) & 1) === 1;
 }
 
+// The loops below are functions of their own: V8 optimizes a loop on its first long run, and code after it that has not run yet would stop it at every call.
+
+/** Nulls among `n` bits from bit `bit` of `bitmap`. */
+function countNulls(bitmap: Uint8Array, bit: number, n: number): number {
+  let nulls = 0;
+  for (let i = 0; i < n; i++) if (!isSet(bitmap, bit + i)) nulls++;
+  return nulls;
+}
+
+/** The values of `values[from, from + n)` whose bit (from bit `bit`) is set, packed into `out`; returns how many. */
+function packValid(values: FlatValues, bitmap: Uint8Array, bit: number, from: number, n: number, out: FlatValues): number {
+  let k = 0;
+  for (let i = 0; i < n; i++) if (isSet(bitmap, bit + i)) out[k++] = values[from + i]!;
+  return k;
+}
+
+/** Copies `n` validity bits from bit `from` of `source` (all set when none) to bit `to` of `bits`; returns how many are nulls. */
+function copyBits(source: Uint8Array | undefined, from: number, bits: Uint8Array, to: number, n: number): number {
+  let nulls = 0;
+  for (let i = 0, at = to; i < n; i++, at++) {
+    if (!source || isSet(source, from + i)) bits[at >> 3]! |= 1 << (at & 7);
+    else {
+      bits[at >> 3]! &= ~(1 << (at & 7));
+      nulls++;
+    }
+  }
+  return nulls;
+}
+
 /** Writes one flat column chunk at the writer's position, a run of rows at a time. */
 export class FlatPages {
   private readonly out: ChunkWriter;
@@ -91,15 +120,11 @@ export class FlatPages {
 
   /** Writes rows [from, from + n) of `values` as a page, validity from bit `bit` of `bitmap`. */
   private page(values: FlatValues, bitmap: Uint8Array | undefined, bit: number, from: number, n: number): void {
-    let nulls = 0;
-    if (bitmap) for (let i = 0; i < n; i++) if (!isSet(bitmap, bit + i)) nulls++;
+    const nulls = bitmap ? countNulls(bitmap, bit, n) : 0;
     let page = values.subarray(from, from + n) as FlatValues;
     if (nulls) {
       if (!this.packed || this.packed.constructor !== values.constructor) this.packed = new (values.constructor as new (n: number) => FlatValues)(this.perPage);
-      const packed = this.packed;
-      let k = 0;
-      for (let i = 0; i < n; i++) if (isSet(bitmap!, bit + i)) packed[k++] = values[from + i]!;
-      page = packed.subarray(0, k) as FlatValues;
+      page = this.packed.subarray(0, packValid(values, bitmap!, bit, from, n, this.packed)) as FlatValues;
     }
     const def = this.optional ? definitionLevels(nulls ? bitmap : undefined, bit, n) : EMPTY;
     this.out.page({ rep: EMPTY, def, values: page, entries: n, rows: n, firstRow: this.written });
@@ -120,15 +145,7 @@ export class FlatPages {
       this.heldBits = new Uint8Array(this.perPage >> 3);
     }
     (this.heldValues as Float64Array).set(values.subarray(from, to) as Float64Array, this.held);
-    const bits = this.heldBits!;
-    for (let i = from, at = this.held; i < to; i++, at++) {
-      const valid = !validity || isSet(validity.bitmap, validity.offset + i);
-      if (valid) bits[at >> 3]! |= 1 << (at & 7);
-      else {
-        bits[at >> 3]! &= ~(1 << (at & 7));
-        this.heldNulls++;
-      }
-    }
+    this.heldNulls += copyBits(validity?.bitmap, (validity?.offset ?? 0) + from, this.heldBits!, this.held, to - from);
     this.held += to - from;
   }
 }
