@@ -31,7 +31,7 @@ export interface ListRun {
   /** Elements per row of a FixedSizeList, else 0. */
   readonly size: number;
   /** Row r holds elements [offsets[r], offsets[r + 1]) (lists of a variable size). */
-  readonly offsets: Int32Array | BigInt64Array | undefined;
+  readonly offsets: Int32Array | Float64Array | undefined;
   readonly rowValidity: Validity | undefined;
   /** Validity of the elements, indexed as `values`. */
   readonly elementValidity: Validity | undefined;
@@ -54,8 +54,28 @@ export function listRun(column: WriteColumn, leaf: LeafNode, data: Data): ListRu
   if (!isFlatValues(leaf.element, values)) return undefined;
   const validity = (d: Data) => (d.nullCount > 0 && d.nullBitmap ? { bitmap: d.nullBitmap, offset: d.offset } : undefined);
   const size = data.type.typeId === Type.FixedSizeList ? (data.type as FixedSizeList).listSize : 0;
-  const offsets = size ? undefined : (data.valueOffsets as Int32Array | BigInt64Array);
+  const offsets = size ? undefined : numberOffsets(data.valueOffsets as Int32Array | BigInt64Array, data.length + 1);
   return { rows: data.length, size, offsets, rowValidity: validity(data), elementValidity: validity(child), values };
+}
+
+/** The levels of pages that have them all alike, by what makes them alike (the latest few). */
+const levelCache = new Map<string, Uint8Array>();
+
+function sameLevels(key: string, encode: () => Uint8Array): Uint8Array {
+  let bytes = levelCache.get(key);
+  if (!bytes) {
+    if (levelCache.size >= 8) levelCache.delete(levelCache.keys().next().value!);
+    levelCache.set(key, (bytes = encode()));
+  }
+  return bytes;
+}
+
+/** A LargeList's offsets as numbers, once per run rather than once per row (the row loop then reads one kind of array). */
+function numberOffsets(offsets: Int32Array | BigInt64Array, count: number): Int32Array | Float64Array {
+  if (offsets instanceof Int32Array) return offsets;
+  const out = new Float64Array(count);
+  for (let i = 0; i < count; i++) out[i] = Number(offsets[i]!);
+  return out;
 }
 
 function bit(validity: Validity | undefined, index: number): boolean {
@@ -78,6 +98,8 @@ export class ListPages {
   private n = 0;
   private pageRows = 0;
   private firstRow = 0;
+  /** The length of every row of the page when all have that length and no null (else 0), -1 before its first row. */
+  private uniform = -1;
 
   constructor(
     writer: Writer,
@@ -102,14 +124,29 @@ export class ListPages {
     const { list, leaf, perPage } = this;
     const { size, offsets, rowValidity, elementValidity, values } = run;
     const fail = (what: string) => new DataError(`column "${this.column.name}" holds a null ${what} where its Parquet schema requires a value`);
+    // Without nulls, a row is its elements in a loop of their own.
+    const dense = !rowValidity && !elementValidity;
     for (let r = 0; r < run.rows; r++) {
-      const from = size ? r * size : Number(offsets![r]!);
-      const to = size ? from + size : Number(offsets![r + 1]!);
+      const from = size ? r * size : offsets![r]!;
+      const to = size ? from + size : offsets![r + 1]!;
       this.reserve(Math.max(1, to - from), values);
       const { rep, def } = this;
       const page = this.page!;
       let k = this.k;
-      if (!bit(rowValidity, r)) {
+      const length = dense && from < to ? to - from : 0;
+      this.uniform = this.uniform < 0 || this.uniform === length ? length : 0;
+      if (length) {
+        let n = this.n;
+        rep[k] = 0;
+        def[k++] = leaf.def;
+        page[n++] = values[from]!;
+        for (let e = from + 1; e < to; e++) {
+          rep[k] = list.rep;
+          def[k++] = leaf.def;
+          page[n++] = values[e]!;
+        }
+        this.n = n;
+      } else if (!bit(rowValidity, r)) {
         if (!list.nullable) throw fail('list');
         rep[k] = 0;
         def[k++] = list.def - 1;
@@ -159,10 +196,13 @@ export class ListPages {
   }
 
   private writePage(): void {
-    const { k } = this;
+    const { k, uniform } = this;
+    // Rows of one length without nulls have the levels of every such page, encoded once.
+    const levels = (kind: string, bytes: Uint8Array, width: number) =>
+      uniform > 0 ? sameLevels(`${kind} ${width} ${uniform} ${this.pageRows} ${kind === 'def' ? this.leaf.def : this.list.rep}`, () => encodeLevels(bytes, k, width)) : encodeLevels(bytes, k, width);
     this.out.page({
-      rep: encodeLevels(this.rep, k, this.repWidth),
-      def: this.defWidth ? encodeLevels(this.def, k, this.defWidth) : new Uint8Array(0),
+      rep: levels('rep', this.rep, this.repWidth),
+      def: this.defWidth ? levels('def', this.def, this.defWidth) : new Uint8Array(0),
       values: this.page!.subarray(0, this.n) as FlatValues,
       entries: k,
       rows: this.pageRows,
@@ -170,6 +210,7 @@ export class ListPages {
     });
     this.firstRow += this.pageRows;
     this.pageRows = 0;
+    this.uniform = -1;
     this.k = 0;
     this.n = 0;
   }

@@ -3,7 +3,7 @@
  * bytes and statistics of the same rows written whole, whatever the runs
  * (one row, a few, unaligned, longer than a page), and a file written
  * through writeColumns' stream parts reads back in DuckDB with every value,
- * null and list, several pages per chunk, and min, max and null count of
+ * null and list (with nulls or without), several pages per chunk, and min, max and null count of
  * the values themselves.
  */
 import { writeFileSync } from 'node:fs';
@@ -29,6 +29,8 @@ const f = (i: number) => Math.fround((i % 1000) - 499.75);
 const n = (i: number) => (i % 5 === 1 ? null : ((i * 7919) % 20_011) - 10_000);
 /** Row i: null every 13th, empty every 7th, else 1..20 elements, a null every 11th. */
 const l = (i: number) => (i % 13 === 5 ? null : i % 7 === 3 ? [] : Array.from({ length: 1 + (i % 20) }, (_, j) => ((i + j) % 11 === 0 ? null : Math.fround((i - j) / 16))));
+/** Row i: 0 to 3 elements, no nulls (the dense path). */
+const m = (i: number) => Array.from({ length: i % 4 }, (_, j) => i + j / 4);
 const x = (i: number) => (i % 17 === 2 ? null : [i / 3, -i, i % 4 === 0 ? null : i * 2]);
 
 function table(): Table {
@@ -38,6 +40,7 @@ function table(): Table {
     f: vectorFromArray(index.map(f), new Float32()),
     n: vectorFromArray(index.map(n), new Int32()),
     l: vectorFromArray(index.map(l), new List(new Field('item', new Float32(), true))),
+    m: vectorFromArray(index.map(m), new List(new Field('item', new Float64(), false))),
     x: vectorFromArray(index.map(x), new FixedSizeList(3, new Field('item', new Float64(), true))),
   });
 }
@@ -76,7 +79,7 @@ function written(c: number, lengths: number[]): { bytes: Uint8Array; chunks: Chu
 }
 
 describe('column streams', () => {
-  test.each(['d', 'f', 'n', 'l', 'x'])('column %s in runs of any length has the bytes and chunks of the column written whole', (name) => {
+  test.each(['d', 'f', 'n', 'l', 'm', 'x'])('column %s in runs of any length has the bytes and chunks of the column written whole', (name) => {
     const c = columns.findIndex((column) => column.name === name);
     const whole = written(c, [ROWS]);
     expect(whole.chunks[0]!.offsetIndex!.page_locations.length).toBeGreaterThan(1);
@@ -108,7 +111,7 @@ describe('column streams', () => {
     const path = join(tempDir(), 'streamed.parquet');
     writeFileSync(path, sink.bytes());
 
-    const rows = await query(`SELECT d, f, n, l, x FROM read_parquet('${path}')`);
+    const rows = await query(`SELECT d, f, n, l, m, x FROM read_parquet('${path}')`);
     expect(rows.length).toBe(ROWS);
     for (let i = 0; i < ROWS; i += 61) {
       const row = rows[i]!;
@@ -116,6 +119,7 @@ describe('column streams', () => {
       expect(row.f).toBe(f(i));
       expect(row.n).toBe(n(i));
       expect(row.l).toEqual(l(i));
+      expect(row.m).toEqual(m(i));
       expect(row.x).toEqual(x(i));
     }
     const { chunks } = await walkPages(path);
