@@ -54,7 +54,9 @@ export async function makeChunk(task: ChunkTask, context: ChunkContext, writer: 
 }
 
 /** Runs a pool holds for use again at most. */
-const POOLED_RUNS = 8;
+const POOLED_RUNS = 4;
+/** A run's buffer is made this much longer than the run, in whole MiB, so that the runs after it, about as long, fit. */
+const RUN_ROOM = 1.25;
 
 /**
  * A maker's runs on their way to the writer: each is its pages copied into
@@ -76,7 +78,7 @@ export class RunSender {
     if (!bytes) return undefined;
     while (this.unwritten > 0 && this.unwritten + bytes > this.limit) await new Promise<void>((resolve) => (this.wake = resolve));
     const k = this.free.findIndex((buffer) => buffer.byteLength >= bytes);
-    const into = k < 0 ? new Uint8Array(Math.max(bytes, 2 << 20)) : new Uint8Array(this.free.splice(k, 1)[0]!);
+    const into = k < 0 ? new Uint8Array(Math.ceil((bytes * RUN_ROOM) / (1 << 20)) << 20) : new Uint8Array(this.free.splice(k, 1)[0]!);
     const run = pages.takeJoined(into);
     this.unwritten += run.length;
     return run;
