@@ -10,6 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readOffsetIndex } from 'hyparquet';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { ok, scratch } from '../helpers/cli.js';
 import { query } from '../helpers/duckdb.js';
@@ -85,8 +86,18 @@ describe('apply writes feature chunks page by page', () => {
     expect(Number(floats!.a_err)).toBeLessThan(2 ** -23);
   });
 
-  test('feature chunks have several pages; passthrough chunks are the input pages', async () => {
-    const { chunks } = await walkPages(output(1));
+  test('feature chunks have several pages, which their offset index lists; passthrough chunks are the input pages', async () => {
+    const { chunks, bytes } = await walkPages(output(1));
+    for (const chunk of chunks.filter((c) => c.path !== 'id' && c.path !== 'name')) {
+      const at = Number(chunk.chunk.offset_index_offset);
+      const index = readOffsetIndex({ view: new DataView(bytes.buffer, bytes.byteOffset + at, chunk.chunk.offset_index_length!), offset: 0 });
+      expect(index.page_locations.map((p) => Number(p.offset))).toEqual(chunk.pages.map((page) => page.start));
+      let row = 0;
+      index.page_locations.forEach((location, p) => {
+        expect(Number(location.first_row_index)).toBe(row);
+        row += chunk.pages[p]!.header.data_page_header_v2!.num_rows;
+      });
+    }
     const pages = (path: string) => chunks.filter((chunk) => chunk.path === path).map((chunk) => chunk.pages.length);
     expect(pages('x')).toEqual([3, 3]); // 300,000 float64 rows: 131,072 to a page of 1 MiB
     expect(pages('a.list.element').every((n) => n >= 9)).toBe(true);
