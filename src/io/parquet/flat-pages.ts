@@ -6,7 +6,7 @@
  * row whatever the runs, so a chunk written in pieces has the pages of one
  * written whole. A page within a run is written from the run's own array
  * (its valid values only); the rows a run ends with wait for the next in a
- * page-sized buffer used again for every page. PLAIN values are the
+ * page-sized buffer used again for every page (and every chunk: scratch.ts). PLAIN values are the
  * array's bytes, and definition levels are the validity bitmap as one
  * bit-packed run, or one RLE run in a page without nulls.
  */
@@ -17,6 +17,7 @@ import type { Validity } from './chunk-parts.js';
 import type { WriteCodec } from './codecs.js';
 import type { ChunkOut } from './file-write.js';
 import { ChunkWriter, type FlatValues, PAGE_BYTES } from './pages-out.js';
+import { borrow, giveBack } from './scratch.js';
 import type { SortOrder } from './statistics.js';
 import type { Writer } from './thrift-write.js';
 
@@ -115,6 +116,8 @@ export class FlatPages {
   /** Writes the last page; returns the chunk's footer entry and offset index. */
   finish(): ChunkOut {
     if (this.held) this.writeHeld();
+    giveBack(this.heldValues, this.heldBits, this.packed);
+    this.heldValues = this.heldBits = this.packed = undefined;
     return this.out.finish();
   }
 
@@ -123,7 +126,7 @@ export class FlatPages {
     const nulls = bitmap ? countNulls(bitmap, bit, n) : 0;
     let page = values.subarray(from, from + n) as FlatValues;
     if (nulls) {
-      if (!this.packed || this.packed.constructor !== values.constructor) this.packed = new (values.constructor as new (n: number) => FlatValues)(this.perPage);
+      if (!this.packed || this.packed.constructor !== values.constructor) this.packed = borrow(values.constructor as new (n: number) => FlatValues, this.perPage);
       page = this.packed.subarray(0, packValid(values, bitmap!, bit, from, n, this.packed)) as FlatValues;
     }
     const def = this.optional ? definitionLevels(nulls ? bitmap : undefined, bit, n) : EMPTY;
@@ -141,8 +144,8 @@ export class FlatPages {
   private hold(values: FlatValues, validity: Validity | undefined, from: number, to: number): void {
     if (to <= from) return;
     if (!this.heldValues || this.heldValues.constructor !== values.constructor) {
-      this.heldValues = new (values.constructor as new (n: number) => FlatValues)(this.perPage);
-      this.heldBits = new Uint8Array(this.perPage >> 3);
+      this.heldValues = borrow(values.constructor as new (n: number) => FlatValues, this.perPage);
+      this.heldBits = borrow(Uint8Array, this.perPage >> 3);
     }
     (this.heldValues as Float64Array).set(values.subarray(from, to) as Float64Array, this.held);
     this.heldNulls += copyBits(validity?.bitmap, (validity?.offset ?? 0) + from, this.heldBits!, this.held, to - from);

@@ -5,7 +5,7 @@
  * after the first row that brings it to PAGE_BYTES of entries, counted from
  * the chunk's first row whatever the runs, so a chunk written in pieces has
  * the pages of one written whole. Levels are gathered per page into byte
- * buffers used again for every page, then RLE / bit-packed; the valid
+ * buffers used again for every page and chunk (scratch.ts), then RLE / bit-packed; the valid
  * element values are written as PLAIN bytes. The levels are those of
  * encode.ts: a null row is list.def - 1, an empty list list.def, an element
  * leaf.def (leaf.def - 1 when null); repetition is 0 at a row's start and
@@ -21,6 +21,7 @@ import { ChunkWriter, type FlatValues, isFlatType, isFlatValues, PAGE_BYTES } fr
 import { physicalValues } from './physical.js';
 import { bitWidthOf } from './rle.js';
 import type { LeafNode, ListNode } from './schema.js';
+import { borrow, giveBack } from './scratch.js';
 import { sortOrder } from './statistics.js';
 import type { Writer } from './thrift-write.js';
 import type { WriteColumn } from './write-plan.js';
@@ -176,6 +177,9 @@ export class ListPages {
   /** Writes the last page; returns the chunk's footer entry and offset index. */
   finish(): ChunkOut {
     if (this.pageRows) this.writePage();
+    giveBack(this.rep, this.def, this.page);
+    this.rep = this.def = new Uint8Array(0);
+    this.page = undefined;
     return this.out.finish();
   }
 
@@ -183,16 +187,19 @@ export class ListPages {
   private reserve(entries: number, values: FlatValues): void {
     const need = this.k + entries;
     if (this.page && this.page.constructor !== values.constructor) throw new Error(`column "${this.column.name}": runs of different value types`);
-    if (this.page && need <= this.rep.length) return;
+    if (this.page && need <= Math.min(this.rep.length, this.def.length, this.page.length)) return;
     const capacity = Math.max(need, this.perPage + 64);
-    const grow = <T extends Uint8Array | FlatValues>(old: T | undefined, make: (n: number) => T): T => {
-      const out = make(capacity);
-      if (old) (out as Uint8Array).set((old as Uint8Array).subarray(0, this.k));
+    const grow = <T extends Uint8Array | FlatValues>(old: T | undefined, kind: new (n: number) => T): T => {
+      const out = borrow(kind, capacity);
+      if (old) {
+        (out as Uint8Array).set((old as Uint8Array).subarray(0, this.k));
+        giveBack(old);
+      }
       return out;
     };
-    this.rep = grow(this.rep, (n) => new Uint8Array(n));
-    this.def = grow(this.def, (n) => new Uint8Array(n));
-    this.page = grow(this.page, (n) => new (values.constructor as new (n: number) => FlatValues)(n));
+    this.rep = grow(this.rep, Uint8Array);
+    this.def = grow(this.def, Uint8Array);
+    this.page = grow(this.page, values.constructor as new (n: number) => FlatValues);
   }
 
   private writePage(): void {
