@@ -34,7 +34,10 @@ function definitionLevels(bitmap: Uint8Array | undefined, offset: number, n: num
   // One bit-packed run: groups of 8 levels, LSB first, which is exactly a validity bitmap.
   const groups = (n + 7) >> 3;
   level.appendVarInt((groups << 1) | 1);
-  level.appendBytes(sliceBitmap(bitmap, offset, n).subarray(0, groups));
+  const bits = sliceBitmap(bitmap, offset, n);
+  level.appendBytes(bits.subarray(0, n >> 3));
+  // The last group's levels past n are 0, whatever the bitmap holds there (the bytes must not depend on it).
+  if (n & 7) level.appendUint8(bits[n >> 3]! & ((1 << (n & 7)) - 1));
   return level.getBytes();
 }
 
@@ -60,6 +63,11 @@ function packValid(values: FlatValues, bitmap: Uint8Array, bit: number, from: nu
 
 /** Copies `n` validity bits from bit `from` of `source` (all set when none) to bit `to` of `bits`; returns how many are nulls. */
 function copyBits(source: Uint8Array | undefined, from: number, bits: Uint8Array, to: number, n: number): number {
+  if (!source && (to & 7) === 0) {
+    // All valid from a byte on: whole bytes (and the bits of the last one beyond n are set too, which no page reads).
+    bits.fill(0xff, to >> 3, (to + n + 7) >> 3);
+    return 0;
+  }
   let nulls = 0;
   for (let i = 0, at = to; i < n; i++, at++) {
     if (!source || isSet(source, from + i)) bits[at >> 3]! |= 1 << (at & 7);
@@ -87,7 +95,8 @@ export class FlatPages {
   /** The valid values of a page with nulls. */
   private packed: FlatValues | undefined;
 
-  constructor(writer: Writer, schemaPath: SchemaElement[], order: SortOrder | undefined, codec: WriteCodec) {
+  /** `total`, when given, is the chunk's rows: the run that ends them is written without waiting for more. */
+  constructor(writer: Writer, schemaPath: SchemaElement[], order: SortOrder | undefined, codec: WriteCodec, private readonly total?: number) {
     this.optional = schemaPath[schemaPath.length - 1]!.repetition_type === 'OPTIONAL';
     this.out = new ChunkWriter(writer, schemaPath, order, codec);
   }
@@ -110,7 +119,10 @@ export class FlatPages {
       if (this.held === perPage) this.writeHeld();
     }
     for (; n - from >= perPage; from += perPage) this.page(values, validity?.bitmap, (validity?.offset ?? 0) + from, from, perPage);
-    if (from < n) this.hold(values, validity, from, n);
+    if (from === n) return;
+    // The chunk's last rows go out from the run; other rows wait for the next.
+    if (!this.held && this.written + n - from === this.total) this.page(values, validity?.bitmap, (validity?.offset ?? 0) + from, from, n - from);
+    else this.hold(values, validity, from, n);
   }
 
   /** Writes the last page; returns the chunk's footer entry and offset index. */

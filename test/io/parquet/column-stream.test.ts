@@ -22,7 +22,7 @@ import { removeTempDirs, tempDir } from './helpers.js';
 
 afterAll(removeTempDirs);
 
-const ROWS = 300_000;
+const ROWS = 300_003; // not a multiple of 8: the last page ends inside a byte of levels
 const nullAt = (i: number) => i % 9 === 4 || (i >= 140_000 && i < 140_050);
 const d = (i: number) => (nullAt(i) ? null : i === 7 ? -0 : Math.cos(i) * 1e4 + i / 3);
 const f = (i: number) => Math.fround((i % 1000) - 499.75);
@@ -63,10 +63,10 @@ function runLengths(rows: number, seed: number): number[] {
   return out;
 }
 
-/** Column `c` written from its data in runs of these lengths: its bytes and chunks. */
-function written(c: number, lengths: number[]): { bytes: Uint8Array; chunks: ChunkOut[] } {
+/** Column `c` written from its data in runs of these lengths (the stream told how many rows come, or not): its bytes and chunks. */
+function written(c: number, lengths: number[], rows?: number): { bytes: Uint8Array; chunks: ChunkOut[] } {
   const writer = new PartsWriter();
-  const stream = openColumnStream(writer, columns[c]!, 'SNAPPY');
+  const stream = openColumnStream(writer, columns[c]!, 'SNAPPY', rows);
   const whole = data(columns[c]!.name);
   let at = 0;
   for (const length of lengths) {
@@ -86,10 +86,21 @@ describe('column streams', () => {
     for (const seed of [1, 2, 3]) {
       const lengths = runLengths(ROWS, seed);
       expect(lengths.length).toBeGreaterThan(4);
-      const runs = written(c, lengths);
-      expect(Buffer.from(runs.bytes).equals(Buffer.from(whole.bytes))).toBe(true);
-      expect(runs.chunks).toEqual(whole.chunks);
+      for (const runs of [written(c, lengths), written(c, lengths, ROWS)]) {
+        expect(Buffer.from(runs.bytes).equals(Buffer.from(whole.bytes))).toBe(true);
+        expect(runs.chunks).toEqual(whole.chunks);
+      }
     }
+  });
+
+  test('the bytes do not depend on what the page buffers held before (they are used again from chunk to chunk)', () => {
+    const d = columns.findIndex((column) => column.name === 'd');
+    const lengths = runLengths(ROWS, 5);
+    const first = written(d, lengths);
+    // Other columns, with other nulls, through the same buffers.
+    for (const name of ['n', 'l', 'x']) written(columns.findIndex((column) => column.name === name), runLengths(ROWS, 6));
+    const again = written(d, lengths);
+    expect(Buffer.from(again.bytes).equals(Buffer.from(first.bytes))).toBe(true);
   });
 
   test('a file written a run at a time reads back in DuckDB, with pages of 1 MiB of values and the statistics of its values', async () => {
