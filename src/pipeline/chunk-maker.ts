@@ -48,7 +48,8 @@ export interface ChunkTask {
 export async function makeChunk(task: ChunkTask, context: ChunkContext, writer: PartsWriter, send: (pages: PartsWriter) => Promise<void>): Promise<ChunkOut[]> {
   const pieces = (reusable: () => boolean) => normalizedPieces(task.file, task.g, task.c, task.k, context, task.describeRow, reusable);
   writer.restart();
-  const chunks = await streamed(pieces).stream({ open: () => openColumnStream(writer, context.columns[task.c]!, context.codec), flush: () => send(writer) });
+  const open = () => openColumnStream(writer, context.columns[task.c]!, context.codec, task.file.groups[task.g]);
+  const chunks = await streamed(pieces).stream({ open, flush: () => send(writer) });
   await send(writer);
   return [...chunks];
 }

@@ -38,7 +38,7 @@ export function placeChunks(chunks: readonly ChunkOut[], at: number): ChunkOut[]
 
 /** The column chunks (one per leaf) of one column's Data, written to `writer`. */
 export function encodeColumn(writer: Writer, column: WriteColumn, data: readonly Data[], codec: WriteCodec): ChunkOut[] {
-  const stream = openColumnStream(writer, column, codec);
+  const stream = openColumnStream(writer, column, codec, data.reduce((n, part) => n + part.length, 0));
   for (const part of data) stream.push(part);
   return stream.finish();
 }

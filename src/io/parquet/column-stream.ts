@@ -32,12 +32,16 @@ export interface ColumnStream {
   readonly keepsRuns: boolean;
 }
 
-/** A stream of column `column`'s rows into `writer`, at the writer's position. */
-export function openColumnStream(writer: Writer, column: WriteColumn, codec: WriteCodec): ColumnStream {
+/**
+ * A stream of column `column`'s rows into `writer`, at the writer's
+ * position; `rows`, when given, is how many the column will have (the run
+ * that ends them need not wait for more).
+ */
+export function openColumnStream(writer: Writer, column: WriteColumn, codec: WriteCodec, rows?: number): ColumnStream {
   let open: ColumnStream | undefined;
   return {
     push(data) {
-      open ??= flatStream(writer, column, codec, data) ?? listStream(writer, column, codec, data) ?? gathered(writer, column, codec);
+      open ??= flatStream(writer, column, codec, data, rows) ?? listStream(writer, column, codec, data) ?? gathered(writer, column, codec);
       open.push(data);
     },
     finish() {
@@ -60,10 +64,10 @@ function flatValues(column: WriteColumn, data: Data): FlatValues | undefined {
   return isFlatValues(node.element, values) ? values : undefined;
 }
 
-function flatStream(writer: Writer, column: WriteColumn, codec: WriteCodec, first: Data): ColumnStream | undefined {
+function flatStream(writer: Writer, column: WriteColumn, codec: WriteCodec, first: Data, rows: number | undefined): ColumnStream | undefined {
   if (!flatValues(column, first)) return undefined;
   const { node } = column;
-  const pages = new FlatPages(writer, column.leafPaths[0]!, sortOrder(node.element), codec);
+  const pages = new FlatPages(writer, column.leafPaths[0]!, sortOrder(node.element), codec, rows);
   return {
     push(data) {
       const values = flatValues(column, data);

@@ -98,6 +98,7 @@ export interface StreamedColumn {
 
 /** Where a column written as a stream goes. */
 export interface StreamTarget {
+  /** The column's stream; it is to have the row group's rows. */
   open(): ColumnStream;
   flush(): Promise<void>;
 }
@@ -119,7 +120,7 @@ async function writeColumnGroup(
       part.stored.forEach((source, leaf) => chunks.push(appendCopiedChunk(writer, source, paths[leaf]!)));
     } else if ('stream' in part) {
       let stream: ColumnStream | undefined;
-      const open = () => (stream = openColumnStream(writer, columns[c]!, codec));
+      const open = () => (stream = openColumnStream(writer, columns[c]!, codec, rows));
       chunks.push(...(await part.stream({ open, flush: () => writer.flush() })));
       rowsOf(stream?.rows ?? 0);
     } else if ('runs' in part) {
