@@ -34,6 +34,15 @@ import { rebuildError, type ThreadError, threadsFor, workerScript } from './work
  */
 export const AHEAD_BYTES = 8 << 20;
 
+/**
+ * Chunks a maker is given at once: the one it makes and the next, which it
+ * starts as soon as it is done without waiting for the main thread to give
+ * it one (on 480 KB chunks, a worker waited for the main thread's maker to
+ * finish a chunk before it got its next). A chunk given is not started
+ * before the one before it is made, so this holds no memory.
+ */
+const QUEUED = 2;
+
 /** What every worker is given. */
 export interface ApplyJobInit {
   /** The file whose schema the output has. */
@@ -98,8 +107,8 @@ export async function startColumnJobs(
     },
     written: (run) => worker.postMessage({ written: run.length, buffer: run.buffer as ArrayBuffer } satisfies ApplyJobInput, [run.buffer as ArrayBuffer]),
   }))];
-  /** Each maker's chunk, while it has one. */
-  const busy: (ChunkRuns | undefined)[] = makers.map(() => undefined);
+  /** Each maker's chunks given and not made yet. */
+  const busy: ChunkRuns[][] = makers.map(() => []);
   let file: ApplyFile | undefined;
   let order: [number, number, number][] = [];
   let next = 0;
@@ -110,15 +119,15 @@ export async function startColumnJobs(
     const task: ApplyTask = { id: id++, path: file!.path, name: file!.reader.name, startRow: file!.startRow, groups: file!.groups, g, c, k };
     const runs = new ChunkRuns(m, (run) => makers[m]!.written(run));
     given.set(`${g}:${c}`, runs);
-    busy[m] = runs;
+    busy[m]!.push(runs);
     makers[m]!.make(task, file!, runs);
   };
-  // Every maker without a chunk gets the next in file order.
+  // Makers get the next chunks in file order, one at a time in turn, until each has QUEUED: one to make and the next, so that a maker never waits to be given one.
   const dispatch = () => {
-    busy.forEach((runs, m) => {
-      if (runs?.done) busy[m] = undefined;
-    });
-    for (let m = 0; m < makers.length && next < order.length; m++) if (!busy[m]) give(m);
+    busy.forEach((runs, m) => (busy[m] = runs.filter((chunk) => !chunk.done)));
+    for (let depth = 1; depth <= QUEUED; depth++) {
+      for (let m = 0; m < makers.length && next < order.length; m++) if (busy[m]!.length < depth) give(m);
+    }
   };
   const fail = (error: Error) => {
     for (const runs of given.values()) runs.fail(error);
@@ -150,7 +159,7 @@ export async function startColumnJobs(
     async take(g, c) {
       const key = `${g}:${c}`;
       // Chunks are taken in file order, each once the one before is written, so this one was given out; if not, it goes to the first maker free.
-      while (!given.has(key) && next < order.length) give(Math.max(0, busy.findIndex((runs) => !runs || runs.done)));
+      while (!given.has(key) && next < order.length) give(0);
       const runs = given.get(key)!;
       given.delete(key);
       return runs.part();
