@@ -6,8 +6,10 @@
  * column is copied as its stored bytes (pages, dictionary, statistics,
  * page indexes and bloom filters; chunk-copy.ts), never decoded, unless
  * the output asks for another codec or its schema cannot hold the stored
- * levels, when it is decoded and encoded again. Memory is one column chunk,
- * not a row group. The output has the input's row groups.
+ * levels, when it is decoded and encoded again. A feature's chunk is read
+ * a piece of pages at a time, and the output pages each piece completes
+ * are written before the next piece is read: memory is a few pages of a
+ * column, not its chunk. The output has the input's row groups.
  *
  * When a file has several bad values, the error names the first one in
  * column order within its row group (the row-wise apply names the first
@@ -21,7 +23,7 @@ import { normalizeBatch } from '../core/normalize.js';
 import type { BatchNormState } from '../core/state.js';
 import { columnOf } from '../io/dataset/column-of.js';
 import type { DatasetReader, DatasetWriter } from '../io/dataset/dataset.js';
-import type { ColumnPart } from '../io/parquet/write.js';
+import type { ColumnPart, StreamedColumn } from '../io/parquet/write.js';
 import { columnData, type Feature, outputArray, replaceFeatures } from '../io/dataset/features.js';
 import type { FileSequence } from '../io/dataset/file-sequence.js';
 import type { DataWarnings } from './warnings.js';
@@ -80,27 +82,57 @@ export interface ColumnJobs {
   take(g: number, c: number): Promise<ColumnPart>;
 }
 
-/** Column `c` of row group `g`: normalized when it is feature `k`, else as it is. */
+/** Column `c` of row group `g`: normalized page by page when it is feature `k` (column-stream.ts writes its pages as they come), else as it is. */
 export async function normalizedColumn(
   file: ApplyFile, g: number, c: number, k: number | undefined, settings: Omit<ColumnApply, 'signal' | 'onProgress'>, describeRow: (row: number) => string,
-): Promise<Data[]> {
+): Promise<ColumnPart> {
+  if (k === undefined) return [(await file.reader.readChunk!(g, [file.reader.schema.fields[c]!.name])).data.children[0]!];
+  return streamed((reusable) => normalizedPieces(file, g, c, k, settings, describeRow, reusable));
+}
+
+/**
+ * A column written as a stream of pieces: the pages each completes go to
+ * the sink before the next is read. `pieces` is told whether a piece's
+ * buffers may be used again for the next once it is written.
+ */
+export function streamed(pieces: (reusable: () => boolean) => AsyncIterable<Data>): StreamedColumn {
+  return {
+    async stream(target) {
+      const out = target.open();
+      for await (const data of pieces(() => !out.keepsRuns)) {
+        out.push(data);
+        await target.flush();
+      }
+      return out.finish();
+    },
+  };
+}
+
+/**
+ * Feature `k` (column `c`) of row group `g`, normalized, in pieces of whole
+ * rows as the reader reads them; while `reusable()`, a piece's values are
+ * written into the buffer of the piece before.
+ */
+export async function* normalizedPieces(
+  file: ApplyFile, g: number, c: number, k: number, settings: Omit<ColumnApply, 'signal' | 'onProgress'>, describeRow: (row: number) => string,
+  reusable: () => boolean = () => false,
+): AsyncGenerator<Data> {
   const { reader } = file;
   const name = reader.schema.fields[c]!.name;
-  if (k === undefined) return [(await reader.readChunk!(g, [name])).data.children[0]!];
   const feature = { ...settings.features[k]!, index: 0 };
   const state = channelState(settings.state, k);
   const one = new Schema([settings.schema.fields[c]!], settings.schema.metadata);
   let startRow = file.startRow + file.groups.slice(0, g).reduce((a, b) => a + b, 0);
-  const parts: Data[] = [];
-  // Page by page where the reader can: the pages are let go as they are normalized, and a piece's
-  // arrays are read into again (its output holds its own values, bitmaps and offsets).
-  for await (const piece of columnOf(reader, g, name, true)) {
+  let last: Float32Array | Float64Array | undefined;
+  // Page by page where the reader can: each piece is let go once its pages are written.
+  for await (const piece of columnOf(reader, g, name)) {
     settings.warnings.check(piece, [feature], reader.name);
     const column = columnData(piece.data.children[0]!, feature);
-    const out = outputArray(column, feature);
+    const n = column.values.length;
+    const out = last && last.length >= n && reusable() ? last.subarray(0, n) : outputArray(column, feature);
+    if (!last || out.buffer !== last.buffer) last = out;
     normalizeBatch(state, { rows: piece.numRows, columns: [column], index: g, startRow }, [out], { nan: settings.nan, describeRow });
-    parts.push(replaceFeatures(piece, one, [feature], [out]).data.children[0]!);
+    yield replaceFeatures(piece, one, [feature], [out]).data.children[0]!;
     startRow += piece.numRows;
   }
-  return parts;
 }

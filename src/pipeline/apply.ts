@@ -16,6 +16,7 @@ import { inputName, openFile, StdinSource } from '../io/dataset/open-input.js';
 import { openOutput, type OutputTable, outputFormat } from '../io/dataset/open-output.js';
 import { codecOf, type CompressionName, followCodec } from '../io/parquet/codecs.js';
 import { DEFAULT_ROW_GROUP_ROWS } from '../io/parquet/row-groups.js';
+import { planWrite } from '../io/parquet/write-plan.js';
 import { sameFile } from '../io/files/same-file.js';
 import { assertDistinctNames } from '../io/dataset/select-features.js';
 import { isSafetensorsFile } from '../io/files/state-file.js';
@@ -128,10 +129,13 @@ export async function apply(input: string, state: StateInput, options: ApplyOpti
     const { evalMode } = normalization;
     // Parquet files into Parquet with their own row groups: column chunk by column chunk.
     if (evalMode && format === 'parquet' && options.rowGroupSize === undefined && reader.parquetLayout && output.writer.writeColumns) {
-      const init = { firstFile: files[0]!, state: evalMode.state, dtype: options.dtype, nan: evalMode.nan, codec: layout.compression! };
-      jobs = await startColumnJobs(jobsOption(options.jobs, spell), files, { ...init, http: http.data() }, warnings, http);
+      const codec = layout.compression!;
+      const { features, schema } = normalization;
+      const init = { firstFile: files[0]!, http: http.data(), state: evalMode.state, dtype: options.dtype, nan: evalMode.nan, codec };
+      const local = { ...evalMode, features, schema, columns: planWrite(schema, reader.parquetColumns), codec, warnings };
+      jobs = await startColumnJobs(jobsOption(options.jobs, spell), files, init, local, http);
       const copy = { codec: options.compression === undefined ? undefined : layout.compression };
-      await applyByColumns(reader, output.writer, { ...evalMode, features: normalization.features, schema: normalization.schema, warnings, copy, signal: options.signal, onProgress: options.onProgress }, jobs);
+      await applyByColumns(reader, output.writer, { ...evalMode, features, schema, warnings, copy, signal: options.signal, onProgress: options.onProgress }, jobs);
     } else {
       for await (const batch of normalization.batches()) await output.writer.write(batch);
     }

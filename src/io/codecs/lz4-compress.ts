@@ -48,10 +48,14 @@ function writeSequence(out: Uint8Array, at: number, input: Uint8Array, from: num
   return matchCode >= 15 ? writeLength(out, at, matchCode - 15) : at;
 }
 
-/** The LZ4 block of `input` (for empty input the single token a reference decoder expects). */
-export function lz4RawCompress(input: Uint8Array): Uint8Array {
+/**
+ * The LZ4 block of `input` (for empty input the single token a reference
+ * decoder expects), at the start of `into` when it is long enough (a view
+ * of it), else in a new buffer.
+ */
+export function lz4RawCompress(input: Uint8Array, into?: Uint8Array): Uint8Array {
   const n = input.length;
-  const out = new Uint8Array(maxCompressedLength(n));
+  const out = into && into.length >= maxCompressedLength(n) ? into : new Uint8Array(maxCompressedLength(n));
   let at = 0;
   let anchor = 0;
   const matchStartLimit = n - MATCH_START_MARGIN;

@@ -23,8 +23,8 @@ class Output {
   readonly bytes: Uint8Array;
   at = 0;
 
-  constructor(size: number) {
-    this.bytes = new Uint8Array(size);
+  constructor(size: number, into: Uint8Array | undefined) {
+    this.bytes = into && into.length >= size ? into : new Uint8Array(size);
   }
 
   varint(value: number): void {
@@ -124,9 +124,9 @@ function compressFragment(input: Uint8Array, start: number, end: number, table: 
   if (emitFrom < end) out.literal(input, emitFrom, end);
 }
 
-/** The Snappy-compressed bytes of `input`. */
-export function snappyCompress(input: Uint8Array): Uint8Array {
-  const out = new Output(maxCompressedLength(input.length));
+/** The Snappy-compressed bytes of `input`, at the start of `into` when it is long enough (a view of it), else in a new buffer. */
+export function snappyCompress(input: Uint8Array, into?: Uint8Array): Uint8Array {
+  const out = new Output(maxCompressedLength(input.length), into);
   out.varint(input.length);
   const table = new Uint16Array(1 << TABLE_BITS);
   for (let start = 0; start < input.length; start += FRAGMENT) {

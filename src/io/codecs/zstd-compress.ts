@@ -68,10 +68,10 @@ function compressBlock(input: Uint8Array, view: DataView, start: number, end: nu
   return writeSequences(sequences, blockScratch, literalsEnd);
 }
 
-/** The ZSTD frame of `input`. */
-export function zstdCompress(input: Uint8Array): Uint8Array {
+/** The ZSTD frame of `input`, at the start of `into` when it is long enough (a view of it), else in a new buffer. */
+export function zstdCompress(input: Uint8Array, into?: Uint8Array): Uint8Array {
   const n = input.length;
-  const out = new Uint8Array(maxCompressedLength(n));
+  const out = into && into.length >= maxCompressedLength(n) ? into : new Uint8Array(maxCompressedLength(n));
   let at = writeFrameHeader(out, n);
   const window = Math.min(n + 1, WINDOW);
   const view = new DataView(input.buffer, input.byteOffset, input.byteLength);

@@ -78,7 +78,10 @@ export interface ParquetLayout {
 
 /** Where a writer's bytes go: a file being written, or stdout. */
 export interface ByteSink {
-  /** Resolves when the bytes are accepted (waits while the destination is busy). */
+  /**
+   * Resolves when the bytes are accepted (waits while the destination is
+   * busy): written or copied, so that the caller may change them afterwards.
+   */
   write(bytes: Uint8Array): Promise<void>;
   /** Flushes everything written; the sink takes no more bytes. */
   end(): Promise<void>;

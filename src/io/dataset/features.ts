@@ -100,6 +100,13 @@ function maskNullRows(list: Data, valid: Uint8Array | undefined, rowStart: (r: n
   return out;
 }
 
+/** 64-bit list offsets as 32-bit ones (a feature's elements are counted in 32 bits), in a plain loop. */
+function smallOffsets(offsets: BigInt64Array, count: number): Int32Array {
+  const out = new Int32Array(count);
+  for (let i = 0; i < count; i++) out[i] = Number(offsets[i]!);
+  return out;
+}
+
 /** A feature column of one batch as the core's ColumnData. */
 export function columnData(data: Data, feature: Feature): ColumnData {
   if (feature.shape === 'scalar') {
@@ -115,7 +122,7 @@ export function columnData(data: Data, feature: Feature): ColumnData {
     return { values: numbers(child, feature.float16, 0, n), valid, listSize: size };
   }
   const raw = data.valueOffsets as Int32Array | BigInt64Array;
-  const offsets = raw instanceof Int32Array ? raw.subarray(0, data.length + 1) : Int32Array.from(raw.subarray(0, data.length + 1), Number);
+  const offsets = raw instanceof Int32Array ? raw.subarray(0, data.length + 1) : smallOffsets(raw, data.length + 1);
   const from = offsets[0]!;
   const to = offsets[data.length]!;
   const own = child.nullCount > 0 ? bitmapToBytes(child.nullBitmap!, child.offset + from, to - from) : undefined;
@@ -200,11 +207,12 @@ function featureData(data: Data, feature: Feature, type: DataType, values: Float
   const first = raw[0]!;
   const childBits = child.nullCount > 0 ? sliceBitmap(child.nullBitmap!, child.offset + Number(first), values.length) : undefined;
   const item = makeData({ type: childType, length: values.length, nullCount: childBits ? -1 : 0, nullBitmap: childBits, data: values as Float64Array });
+  // Offsets from the first row's: as they are when they start at 0 (a piece of pages, a batch of its own).
   if (raw instanceof BigInt64Array) {
-    const valueOffsets = raw.subarray(0, data.length + 1).map((o) => o - (first as bigint));
+    const valueOffsets = first === 0n ? raw.subarray(0, data.length + 1) : raw.subarray(0, data.length + 1).map((o) => o - (first as bigint));
     return makeData({ type: type as LargeList, child: item, valueOffsets, ...base });
   }
-  const valueOffsets = raw.subarray(0, data.length + 1).map((o) => o - (first as number));
+  const valueOffsets = first === 0 ? raw.subarray(0, data.length + 1) : raw.subarray(0, data.length + 1).map((o) => o - (first as number));
   return makeData({ type: type as List, child: item, valueOffsets, ...base });
 }
 

@@ -11,6 +11,7 @@ import { basename, dirname, join } from 'node:path';
 import { DataError } from '../../core/errors.js';
 import { onCleanup } from './cleanup.js';
 import type { ByteSink } from '../dataset/dataset.js';
+import { WriteBehind, writeAll } from './write-behind.js';
 
 /** A sink into a temporary file; commit() puts it in place, abort() throws it away. */
 export interface AtomicFile extends ByteSink {
@@ -20,23 +21,6 @@ export interface AtomicFile extends ByteSink {
   commit(): Promise<void>;
   /** Removes the temporary file (safe at any time, and after commit does nothing). */
   abort(): Promise<void>;
-}
-
-/** Bytes buffered before a write to the file. */
-const BUFFER_BYTES = 1 << 20;
-
-/**
- * Writes every byte: a write(2) may write only part of the buffer (at a file
- * size limit, on a full disk, into a pipe), and FileHandle.write does not
- * retry; the call after a short write reports the error.
- */
-export async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<void> {
-  let done = 0;
-  while (done < bytes.length) {
-    const { bytesWritten } = await handle.write(bytes, done, bytes.length - done);
-    if (bytesWritten <= 0) throw Object.assign(new Error('write made no progress'), { code: 'EIO' });
-    done += bytesWritten;
-  }
 }
 
 /** Whether `path` exists and is a device, FIFO or socket (/dev/null, a named pipe...): written in place, never replaced. */
@@ -120,28 +104,19 @@ export async function createAtomicFile(target: string): Promise<AtomicFile> {
     handle.close().catch(() => undefined);
     if (existsSync(temp)) unlinkSync(temp);
   });
-  let buffered: Uint8Array[] = [];
-  let size = 0;
-  const flush = async () => {
-    if (size === 0) return;
-    const chunk = buffered.length === 1 ? buffered[0]! : Buffer.concat(buffered, size);
-    buffered = [];
-    size = 0;
+  // Bytes are copied into buffers written while the caller goes on.
+  const writes = new WriteBehind(async (bytes) => {
     try {
-      await writeAll(handle, chunk);
+      await writeAll(handle, bytes);
     } catch (error) {
       throw new DataError(`cannot write ${target}: ${reason(error)}`);
     }
-  };
+  });
   return {
     target,
-    async write(bytes) {
-      buffered.push(bytes);
-      size += bytes.length;
-      if (size >= BUFFER_BYTES) await flush();
-    },
+    write: (bytes) => writes.add(bytes),
     async end() {
-      await flush();
+      await writes.done();
       try {
         await handle.sync();
         await handle.close();

@@ -6,7 +6,8 @@
  */
 import { open } from 'node:fs/promises';
 import { DataError } from '../../core/errors.js';
-import { reason, writeAll } from './atomic-file.js';
+import { reason } from './atomic-file.js';
+import { writeAll } from './write-behind.js';
 import { type TemporaryFile, temporaryFile } from './cleanup.js';
 
 /** A byte stream split into its first bytes and the rest. */

@@ -57,7 +57,8 @@ export function streamSink(stream: Writable): ByteSink {
       check();
       try {
         // A pipe is written synchronously on Linux: a reader that went away can make write throw.
-        if (!stream.write(bytes)) await drained(stream);
+        // The stream keeps what it is given until it is written; the caller may change its bytes once this returns.
+        if (!stream.write(Buffer.from(bytes))) await drained(stream);
       } catch (error) {
         throw isClosedOutput(error) ? new ClosedOutput() : error;
       }

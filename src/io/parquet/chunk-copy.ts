@@ -47,7 +47,8 @@ export function appendCopiedChunk(out: Writer, source: SourceChunk, schemaPath: 
   const end = start + source.bytes.length;
   const at = BigInt(out.offset);
   const delta = at - BigInt(start);
-  out.appendBytes(source.bytes);
+  if (out.appendShared) out.appendShared(source.bytes);
+  else out.appendBytes(source.bytes);
 
   moveOffset(column, CHUNK.FILE_OFFSET, start, end + 1, delta, at);
   moveOffset(meta, META.DATA_PAGE_OFFSET, start, end, delta, at);

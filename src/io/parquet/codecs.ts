@@ -48,7 +48,20 @@ export function followCodec(codec: CompressionCodec): WriteCodec {
   return wanted === 'UNCOMPRESSED' || wanted in COMPRESSORS ? (wanted as WriteCodec) : 'SNAPPY';
 }
 
-/** `input` compressed with `codec` (UNCOMPRESSED returns it as it is). */
+/** Where SNAPPY, ZSTD and LZ4_RAW pages are compressed: one buffer used again for every page. */
+let scratch = new Uint8Array(0);
+
+/**
+ * `input` compressed with `codec` (UNCOMPRESSED returns it as it is). The
+ * bytes are valid until the next call (SNAPPY, ZSTD and LZ4_RAW write them
+ * into one buffer used again, so that compressing a page allocates nothing):
+ * copy them before compressing another page.
+ */
 export function compress(codec: WriteCodec, input: Uint8Array): Uint8Array {
-  return codec === 'UNCOMPRESSED' ? input : COMPRESSORS[codec](input);
+  if (codec === 'UNCOMPRESSED') return input;
+  if (codec === 'GZIP' || codec === 'BROTLI') return COMPRESSORS[codec](input);
+  // Longer than any of the three can make of `input`.
+  const room = input.length + (input.length >> 2) + 1024;
+  if (scratch.length < room) scratch = new Uint8Array(room);
+  return COMPRESSORS[codec](input, scratch);
 }

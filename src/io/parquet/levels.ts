@@ -4,15 +4,22 @@
  * RunLengthBitPackingHybridEncoder: a value repeated 8 times or more becomes
  * an RLE run, anything else goes in bit-packed groups of 8 values. A
  * bit-packed run has one header however many groups it holds (parquet-mr
- * stops at 63, which a one-byte header counts).
+ * stops at 63, which a one-byte header counts). The bytes are made in one
+ * buffer used again for every call, then copied out at their length.
  */
-import { ByteWriter } from 'hyparquet-writer';
+
+/** Where the runs are made: grown to the largest encoding so far. */
+let scratch = new Uint8Array(1 << 16);
 
 /** The values `values[start, start + count)` encoded with `bitWidth` bits each (0..32). */
 export function encodeLevels(values: ArrayLike<number>, count: number, bitWidth: number, start = 0): Uint8Array {
-  const out = new ByteWriter(Math.max(16, (count * bitWidth) >> 3));
+  // At most: every value bit-packed, a header before every 8 values, and an RLE run's header and value after every 8.
+  const most = Math.ceil(count / 8) * (bitWidth + 10) + 16;
+  if (scratch.length < most) scratch = new Uint8Array(most);
+  const out = scratch;
   const buffered = new Int32Array(8);
   const valueBytes = (bitWidth + 7) >> 3;
+  let at = 0;
   let numBuffered = 0;
   let repeatCount = 0;
   let previous = -1;
@@ -24,19 +31,14 @@ export function encodeLevels(values: ArrayLike<number>, count: number, bitWidth:
     const count = (groups << 1) | 1;
     // One byte was kept for the header; a longer one moves the run up.
     const length = count < 1 << 7 ? 1 : count < 1 << 14 ? 2 : count < 1 << 21 ? 3 : 4;
-    const end = out.offset;
-    for (let i = 1; i < length; i++) out.appendUint8(0);
-    const bytes = new Uint8Array(out.buffer);
-    bytes.copyWithin(header + length, header + 1, end);
-    for (let i = 0, v = count; i < length; i++, v >>>= 7) bytes[header + i] = (v & 0x7f) | (i < length - 1 ? 0x80 : 0);
+    if (length > 1) out.copyWithin(header + length, header + 1, at);
+    at += length - 1;
+    for (let i = 0, v = count; i < length; i++, v >>>= 7) out[header + i] = (v & 0x7f) | (i < length - 1 ? 0x80 : 0);
     header = -1;
     groups = 0;
   };
   const writeBitPackedGroup = () => {
-    if (header < 0) {
-      header = out.offset;
-      out.appendUint8(0);
-    }
+    if (header < 0) header = at++;
     // 8 values of bitWidth bits, LSB first: bitWidth bytes.
     if (bitWidth <= 24) {
       let acc = 0;
@@ -45,20 +47,26 @@ export function encodeLevels(values: ArrayLike<number>, count: number, bitWidth:
         acc |= buffered[i]! << bits;
         bits += bitWidth;
         while (bits >= 8) {
-          out.appendUint8(acc & 0xff);
+          out[at++] = acc & 0xff;
           acc >>>= 8;
           bits -= 8;
         }
       }
-    } else packWide(out, buffered, bitWidth);
+    } else at = packWide(out, at, buffered, bitWidth);
     numBuffered = 0;
     repeatCount = 0;
     groups++;
   };
   const writeRleRun = () => {
     endBitPackedRun();
-    out.appendVarInt(repeatCount << 1);
-    for (let b = 0; b < valueBytes; b++) out.appendUint8((previous >>> (8 * b)) & 0xff);
+    for (let v = repeatCount << 1; ; v >>>= 7) {
+      if (v < 0x80) {
+        out[at++] = v;
+        break;
+      }
+      out[at++] = (v & 0x7f) | 0x80;
+    }
+    for (let b = 0; b < valueBytes; b++) out[at++] = (previous >>> (8 * b)) & 0xff;
     repeatCount = 0;
     numBuffered = 0;
   };
@@ -82,11 +90,11 @@ export function encodeLevels(values: ArrayLike<number>, count: number, bitWidth:
     writeBitPackedGroup();
   }
   endBitPackedRun();
-  return out.getBytes();
+  return out.slice(0, at);
 }
 
-/** Bit-packs 8 values wider than 24 bits, a byte's worth of bits at a time. */
-function packWide(out: ByteWriter, values: Int32Array, bitWidth: number): void {
+/** Bit-packs 8 values wider than 24 bits at `out[at]`, a byte's worth of bits at a time; returns the end. */
+function packWide(out: Uint8Array, at: number, values: Int32Array, bitWidth: number): number {
   let acc = 0;
   let bits = 0;
   for (let i = 0; i < 8; i++) {
@@ -99,10 +107,11 @@ function packWide(out: ByteWriter, values: Int32Array, bitWidth: number): void {
       value >>>= take;
       left -= take;
       if (bits === 8) {
-        out.appendUint8(acc);
+        out[at++] = acc;
         acc = 0;
         bits = 0;
       }
     }
   }
+  return at;
 }

@@ -3,8 +3,8 @@
  * DATA_PAGE_V2 pages of PLAIN values (compressed with the file's codec)
  * after their levels, min/max statistics from one tight loop, and the footer
  * entry of the chunk.
- * Used for flat columns (flat-chunk.ts) and lists of numbers
- * (list-chunk.ts); other columns go through column-write.ts.
+ * Used for flat columns (flat-pages.ts) and lists of numbers
+ * (list-pages.ts); other columns go through column-write.ts.
  */
 import type { OffsetIndex, SchemaElement } from 'hyparquet';
 import { compress, type WriteCodec } from './codecs.js';
@@ -123,12 +123,4 @@ export class ChunkWriter {
       ...(this.locations.length > 1 ? { offsetIndex: { page_locations: this.locations } } : {}),
     };
   }
-}
-
-/** The values at the valid positions of [from, to), packed into a new array of `count` values. */
-export function packValues(values: FlatValues, from: number, to: number, valid: (i: number) => boolean, count: number): FlatValues {
-  const out = new (values.constructor as new (n: number) => FlatValues)(count);
-  let k = 0;
-  for (let i = from; i < to; i++) if (valid(i)) out[k++] = values[i]!;
-  return out;
 }

@@ -17,6 +17,8 @@ export interface Writer {
   appendUint8(value: number): void;
   appendUint32(value: number): void;
   appendBytes(value: Uint8Array): void;
+  /** Appends bytes that stay as they are until written, which a writer may keep instead of copying them. */
+  appendShared?(value: Uint8Array): void;
 }
 
 /** Compact protocol type ids. */

@@ -12,31 +12,26 @@
  * ARROW:schema (arrow-schema.ts).
  */
 import type { Data, RecordBatch, Schema } from 'apache-arrow';
-import { ByteWriter } from 'hyparquet-writer';
 import type { ByteSink, DatasetWriter, WriterOptions } from '../dataset/dataset.js';
 import type { WriteCodec } from './codecs.js';
 import { appendCopiedChunk } from './chunk-copy.js';
 import type { SourceChunk } from './chunk-source.js';
-import { type EncodedColumn, encodeColumn, placeChunks } from './column-encode.js';
-import { type FrameChunk, ParquetFrame } from './file-write.js';
+import { encodeColumn, placeChunks } from './column-encode.js';
+import { type ColumnStream, openColumnStream } from './column-stream.js';
+import { type ChunkOut, type FrameChunk, ParquetFrame } from './file-write.js';
+import { PartsWriter } from './parts-writer.js';
 import { keyValueMetadata } from './arrow-schema.js';
 import { DEFAULT_ROW_GROUP_ROWS, RowGroupCutter } from './row-groups.js';
 import { fileSchema, planWrite, type WriteColumn } from './write-plan.js';
 
-/** A ByteWriter that hands what it holds to a ByteSink at every flush. */
-class SinkWriter extends ByteWriter {
+/** A PartsWriter that hands what it holds to a ByteSink at every flush (its buffer is written again after). */
+class SinkWriter extends PartsWriter {
   constructor(private readonly sink: ByteSink) {
-    super(1 << 16);
+    super();
   }
 
   async flush(): Promise<void> {
-    if (!this.index) return;
-    // Hand the buffer over and start a new one, so the sink may keep it.
-    const bytes = new Uint8Array(this.buffer, 0, this.index);
-    this.buffer = new ArrayBuffer(Math.max(1 << 16, this.buffer.byteLength));
-    this.view = new DataView(this.buffer);
-    this.index = 0;
-    await this.sink.write(bytes);
+    for (const part of this.take()) await this.sink.write(part);
   }
 
   override async finish(): Promise<void> {
@@ -82,8 +77,31 @@ async function writeRowGroup(frame: ParquetFrame, columns: readonly WriteColumn[
   await writeColumnGroup(frame, columns, rows, writer, codec, async (c) => parts.map((batch) => batch.data.children[c]!));
 }
 
-/** A column of a row group: its Data, or its chunks encoded elsewhere (column-encode.ts). */
-export type ColumnPart = readonly Data[] | EncodedColumn | { readonly stored: readonly SourceChunk[] };
+/**
+ * A column of a row group: its Data; its chunks as stored in an input
+ * (copied as they are); written by its maker through the column stream
+ * `target.open()` gives, calling `target.flush()` between runs of rows to
+ * hand the pages written so far to the sink (`stream`); or encoded
+ * elsewhere, its bytes handed over a run of pages at a time as they come,
+ * then its chunks, offsets from its first byte (`runs`).
+ */
+export type ColumnPart =
+  | readonly Data[]
+  | { readonly stored: readonly SourceChunk[] }
+  | StreamedColumn
+  | { readonly runs: AsyncIterable<Uint8Array>; chunks(): readonly ChunkOut[] };
+
+/** A column its maker writes through a column stream. */
+export interface StreamedColumn {
+  readonly stream: (target: StreamTarget) => Promise<readonly ChunkOut[]>;
+}
+
+/** Where a column written as a stream goes. */
+export interface StreamTarget {
+  /** The column's stream; it is to have the row group's rows. */
+  open(): ColumnStream;
+  flush(): Promise<void>;
+}
 
 /** Writes one row group of `rows` rows column by column: each column is asked for, encoded and handed to the sink before the next. */
 async function writeColumnGroup(
@@ -93,16 +111,28 @@ async function writeColumnGroup(
   const chunks: FrameChunk[] = [];
   for (let c = 0; c < columns.length; c++) {
     const part = await columnAt(c);
+    const rowsOf = (length: number) => {
+      if (length !== rows) throw new Error(`column ${c} has ${length} rows, its row group ${rows}`);
+    };
     if ('stored' in part) {
       const paths = columns[c]!.leafPaths;
       if (part.stored.length !== paths.length) throw new Error(`column ${c} has ${paths.length} leaves, ${part.stored.length} stored chunks given`);
       part.stored.forEach((source, leaf) => chunks.push(appendCopiedChunk(writer, source, paths[leaf]!)));
-    } else if ('bytes' in part) {
-      chunks.push(...placeChunks(part.chunks, writer.offset));
-      writer.appendBytes(part.bytes);
+    } else if ('stream' in part) {
+      let stream: ColumnStream | undefined;
+      const open = () => (stream = openColumnStream(writer, columns[c]!, codec, rows));
+      chunks.push(...(await part.stream({ open, flush: () => writer.flush() })));
+      rowsOf(stream?.rows ?? 0);
+    } else if ('runs' in part) {
+      const at = writer.offset;
+      // Each run is written (copied by the sink) before the next is asked for, which may then reuse its buffer.
+      for await (const bytes of part.runs) {
+        writer.appendShared(bytes);
+        await writer.flush();
+      }
+      chunks.push(...placeChunks(part.chunks(), at));
     } else {
-      const length = part.reduce((n, d) => n + d.length, 0);
-      if (length !== rows) throw new Error(`column ${c} has ${length} rows, its row group ${rows}`);
+      rowsOf(part.reduce((n, d) => n + d.length, 0));
       chunks.push(...encodeColumn(writer, columns[c]!, part, codec));
     }
     await writer.flush();
