@@ -24,7 +24,7 @@ export async function benchShards({ file, work, bn1d, fitArgv, table, label }) {
   const foldArgv = bn1d('fold', ...Array.from({ length: SHARDS }, (_, k) => moments(k)), '-s', join(work, 'shards-state.json'));
   const ks = Array.from({ length: SHARDS }, (_, k) => k).join(' ');
   const mapsInTurn = shell(Array.from({ length: SHARDS }, (_, k) => quote(mapArgv(k))).join(' && '));
-  const mapsByTwo = shell(`printf '%s\\n' ${ks} | xargs -P 2 -I K ${quote(mapArgv('K'))}`);
+  const mapsByTwo = shell(`printf '%s\\n' ${ks} | xargs -P 2 -I {} ${quote(mapArgv('{}'))}`);
   const fit = await table.bench('shards', `fit, Parquet ${label} rows`, fitArgv);
   await table.bench('shards', `plan --shards ${SHARDS}`, planArgv);
   await table.bench('shards', 'map of one shard', mapArgv(0));
