@@ -72,7 +72,7 @@ function scatter<T extends Scatterable>(dense: T, present: Present, length: numb
   if (!present) return dense;
   const out = typed(dense.constructor as TypedArrayClass<T>, length * stride, memory);
   // Null slots hold zeros, in a buffer read into before too.
-  if (memory) out.fill(0 as never);
+  if (memory) out.fill((out instanceof BigInt64Array || out instanceof BigUint64Array ? 0n : 0) as never);
   let from = 0;
   for (let i = 0; i < length; i++) {
     if (!present[i]) continue;

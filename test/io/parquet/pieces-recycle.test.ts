@@ -25,6 +25,7 @@ beforeAll(async () => {
   const select = `SELECT
     CASE WHEN i % 9 = 4 THEN NULL ELSE i / 7 END AS x,
     (i * 7919 % 100000)::INTEGER AS n,
+    CASE WHEN i % 5 = 2 THEN NULL ELSE i * 1000000007 END::BIGINT AS big,
     ((i - 2500) * 1234567.123456)::DECIMAL(18, 6) AS dec,
     CASE WHEN i % 11 = 0 THEN NULL ELSE list_transform(range(16), k -> CASE WHEN (i + k) % 13 = 0 THEN NULL ELSE (i + k / 16)::FLOAT END) END::FLOAT[16] AS arr,
     CASE WHEN i % 7 = 0 THEN NULL WHEN i % 7 = 1 THEN [] ELSE list_transform(range(i % 9), k -> (i * 1.5 + k)::DOUBLE) END AS lst
