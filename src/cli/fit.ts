@@ -69,7 +69,8 @@ Examples:
 /** Flags that --resume takes from the state instead. */
 const FROM_STATE = ['columns', 'exclude', 'momentum', 'eps', 'affine'] as const;
 
-async function checkTargets(inputs: readonly string[], options: FitFlags): Promise<void> {
+/** Refuses a state or report path that is an input, the other output, or a file that is not a state (fit and fold). */
+export async function checkStateTargets(inputs: readonly string[], options: { state: string; report?: string | undefined; resume?: string | undefined }): Promise<void> {
   if (options.report !== undefined) {
     if (options.report === '-' && options.state === '-') throw new UsageError('the state and the report cannot both go to stdout: give --report a file');
     checkReportTarget(options.report, [...inputs, options.state, ...(options.resume ? [options.resume] : [])], '--report');
@@ -114,7 +115,7 @@ export async function runFit(inputs: string[], options: FitFlags, io: Io, explic
         : undefined,
     }, {
       spell: flagSpelling,
-      beforeRead: (files) => checkTargets(files, options),
+      beforeRead: (files) => checkStateTargets(files, options),
       samples: options.report ? (features) => (samples = new SampleCollector(features.length)) : undefined,
     });
     await writeState(fitted, outputTarget(options.state, io));

@@ -2,15 +2,15 @@
 import { Command, Option } from 'commander';
 import { UsageError } from '../core/errors.js';
 import { countOf } from '../core/format-count.js';
-import { isReplaceableState, writeState } from '../io/files/state-file.js';
-import { sameFile } from '../io/files/same-file.js';
+import { writeState } from '../io/files/state-file.js';
+import { checkStateTargets } from './fit.js';
 import { type FoldOptions, foldState } from '../pipeline/fold.js';
 import { buildReport } from '../pipeline/report-data.js';
 import type { Io } from './io.js';
 import { epochsOption, epsOption, given, momentumOption, momentumValue, quietOption } from './options.js';
 import { outputTarget } from './output-target.js';
 import { startProgress } from './progress.js';
-import { checkReportTarget, writeReport } from './report-file.js';
+import { writeReport } from './report-file.js';
 import { flagSpelling } from './spelling.js';
 import { shuffleError } from './plan.js';
 import { packageVersion } from './version.js';
@@ -35,21 +35,10 @@ Examples:
 
 const FROM_STATE = ['momentum', 'eps', 'affine'] as const;
 
-async function checkTargets(files: readonly string[], flags: FoldFlags): Promise<void> {
-  if (flags.report !== undefined) {
-    if (flags.report === '-' && flags.state === '-') throw new UsageError('the state and the report cannot both go to stdout: give --report a file');
-    checkReportTarget(flags.report, [...files, flags.state, ...(flags.resume ? [flags.resume] : [])], '--report');
-  }
-  if (flags.state === '-') return;
-  const input = files.find((i) => sameFile(i, flags.state));
-  if (input !== undefined) throw new UsageError(`the state file ${flags.state} is the input ${input}: choose another --state`);
-  if (!(await isReplaceableState(flags.state))) throw new UsageError(`${flags.state} exists and is not a bn1d state file: not overwriting it (choose another --state)`);
-}
-
 async function runFold(files: string[], flags: FoldFlags, io: Io, explicit: ReadonlySet<string>): Promise<void> {
   const clash = FROM_STATE.find((name) => explicit.has(name));
   if (flags.resume && clash) throw new UsageError(`--${clash === 'affine' ? 'no-affine' : clash} cannot be combined with --resume: the resumed state's setting is used`);
-  await checkTargets(files, flags);
+  await checkStateTargets(files, flags);
   const options: FoldOptions = { epochs: flags.epochs, dropLast: flags.dropLast, resume: flags.resume, stdin: io.stdin };
   if (!flags.resume) Object.assign(options, { momentum: momentumValue(flags.momentum), eps: flags.eps, affine: flags.affine });
   const progress = startProgress(io.stderr, flags.quiet ?? false, 'folding');

@@ -6,7 +6,8 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { COMPRESSION_NAMES } from '../io/parquet/codecs.js';
 import { DEFAULT_ROW_GROUP_ROWS } from '../io/parquet/row-groups.js';
 
-function positiveInteger(value: string): number {
+/** A commander parser of a positive whole number. */
+export function positiveInteger(value: string): number {
   if (!/^\d+$/.test(value.trim()) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
     throw new InvalidArgumentError('expected a positive integer');
   }

@@ -1,5 +1,5 @@
 /** `bn1d plan`: a fit cut into shards of whole batches, from the inputs' footers. */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { UsageError } from '../core/errors.js';
 import { countOf, formatCount } from '../core/format-count.js';
 import { writeWhole } from '../io/files/atomic-file.js';
@@ -9,7 +9,7 @@ import { formatPlan } from '../pipeline/plan-document.js';
 import { plan } from '../pipeline/plan.js';
 import { headerOption, requestHeaders } from './headers.js';
 import type { Io } from './io.js';
-import { batchSizeOption, columnsOption, excludeOption, nanOption, quietOption } from './options.js';
+import { batchSizeOption, columnsOption, excludeOption, nanOption, positiveInteger, quietOption } from './options.js';
 import { outputTarget } from './output-target.js';
 import { startProgress } from './progress.js';
 import { flagSpelling } from './spelling.js';
@@ -33,18 +33,13 @@ Examples:
   $ bn1d map --plan plan.json --shard 0 -o moments-0.parquet     # one per shard, anywhere
   $ bn1d fold moments-*.parquet -m none -s stats.json           # the state bn1d fit gives`;
 
-function count(value: string): number {
-  if (!/^\d+$/.test(value.trim()) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) throw new InvalidArgumentError('expected a positive integer');
-  return Number(value);
-}
-
 /** --shuffle on plan and fold: a shuffled epoch is one seeded order over every row, which shards of the stream cannot hold. */
 export function shuffleError(): UsageError {
   return new UsageError('--shuffle cannot be planned: a shuffled epoch visits the rows in one seeded order over the whole input, not in batches of the stream; use bn1d fit --shuffle');
 }
 
-export const shardsOption = () => new Option('--shards <k>', 'cut the batches into k shards of near-equal size').argParser(count);
-export const shardRowsOption = () => new Option('--shard-rows <r>', 'rows per shard, rounded down to whole batches').argParser(count);
+export const shardsOption = () => new Option('--shards <k>', 'cut the batches into k shards of near-equal size').argParser(positiveInteger);
+export const shardRowsOption = () => new Option('--shard-rows <r>', 'rows per shard, rounded down to whole batches').argParser(positiveInteger);
 
 async function runPlan(inputs: string[], flags: PlanFlags, io: Io): Promise<void> {
   if (flags.output !== '-') {

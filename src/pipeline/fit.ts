@@ -89,15 +89,17 @@ function checkOptions(options: FitOptions, spell: Spelling): void {
 }
 
 async function initialState(series: InputSeries, options: FitOptions, spell: Spelling): Promise<BatchNormState> {
-  const { resume } = options;
-  if (resume !== undefined) {
-    const source = typeof resume === 'string' ? resume : 'the resumed state';
-    const state = typeof resume === 'string' ? await readStateFile(resume) : stateFromDocument(resume, source);
-    if (!state.trackRunningStats) throw new DataError(`${source}: the state has no running statistics to resume (track_running_stats is false)`);
-    return state;
-  }
+  if (options.resume !== undefined) return resumedState(options.resume);
   const features = await selectFeatures(series, options, spell);
   return createState({ features, eps: epsOption(options.eps, spell), momentum: momentumOption(options.momentum, spell), affine: options.affine ?? DEFAULTS.affine });
+}
+
+/** The state a fit (or a fold) resumes from: a state file's path or its document, with running statistics. */
+export async function resumedState(resume: string | StateDocument): Promise<BatchNormState> {
+  const source = typeof resume === 'string' ? resume : 'the resumed state';
+  const state = typeof resume === 'string' ? await readStateFile(resume) : stateFromDocument(resume, source);
+  if (!state.trackRunningStats) throw new DataError(`${source}: the state has no running statistics to resume (track_running_stats is false)`);
+  return state;
 }
 
 /** The features --columns and --exclude select, checked against the first input's schema. */

@@ -11,15 +11,15 @@ import type { Batch } from '../core/batcher.js';
 import { DataError, UsageError } from '../core/errors.js';
 import { countOf, formatCount } from '../core/format-count.js';
 import { type BatchNormState, createState } from '../core/state.js';
-import { stateFromDocument, type StateDocument, stateDocument } from '../core/state-json.js';
+import { type StateDocument, stateDocument } from '../core/state-json.js';
+import { resumedState } from './fit.js';
 import { MAX_TRAJECTORY_FEATURES, TrajectoryRecorder } from '../core/trajectory.js';
 import type { DatasetReader } from '../io/dataset/dataset.js';
 import { RowOrigins } from '../io/dataset/row-origins.js';
-import { readStateFile } from '../io/files/state-file.js';
 import { type MomentsHeader, momentsHeader, readMoments } from './moments-file.js';
 import { DEFAULTS, epsOption, integerOption, librarySpelling, momentumOption, type Spelling } from './options.js';
 import type { PlanDocument } from './plan-document.js';
-import { resolveSources } from './sources.js';
+import { type ResolvedSources, resolveSources } from './sources.js';
 
 /** Settings of a fold: `bn1d fold`'s flags in camelCase, as fit's. */
 export interface FoldOptions {
@@ -37,37 +37,39 @@ export interface FoldOptions {
 }
 
 interface Part {
-  reader: DatasetReader;
+  /** As messages name it. */
+  name: string;
   header: MomentsHeader;
   open: () => Promise<DatasetReader>;
 }
 
 /** Opens every moments file and puts them in shard order; every shard of one plan must be there once. */
-async function shardFiles(files: readonly string[], stdin: FoldOptions['stdin']): Promise<{ plan: PlanDocument; parts: Part[] }> {
-  const sources = await resolveSources([...files], stdin);
+async function shardFiles(sources: ResolvedSources): Promise<{ plan: PlanDocument; parts: Part[] }> {
   const byShard = new Map<number, Part>();
   let plan: PlanDocument | undefined;
   let planFrom = '';
   for (const source of sources.sources) {
+    // Only the header is read now, and the file closed: a fold of thousands of shards holds one open at a time.
     const open = () => source.open(true);
     const reader = await open();
-    const { header, plan: own } = momentsHeader(reader);
-    if (plan && own.fingerprint !== plan.fingerprint) {
+    let header: MomentsHeader;
+    let own: PlanDocument;
+    try {
+      ({ header, plan: own } = momentsHeader(reader));
+    } finally {
       await reader.close();
+    }
+    if (plan && own.fingerprint !== plan.fingerprint) {
       throw new DataError(`${reader.name} holds moments of another plan (${own.fingerprint.slice(0, 12)}) than ${planFrom} (${plan.fingerprint.slice(0, 12)}): fold the moments of one plan`);
     }
     plan ??= own;
     planFrom ||= reader.name;
     const twice = byShard.get(header.shard);
-    if (twice) {
-      await reader.close();
-      throw new DataError(`shard ${header.shard} is given twice: ${twice.reader.name} and ${reader.name}`);
-    }
-    byShard.set(header.shard, { reader, header, open });
+    if (twice) throw new DataError(`shard ${header.shard} is given twice: ${twice.name} and ${reader.name}`);
+    byShard.set(header.shard, { name: reader.name, header, open });
   }
   const missing = plan!.shards.filter((s) => !byShard.has(s.shard));
   if (missing.length) {
-    for (const part of byShard.values()) await part.reader.close();
     const list = missing.slice(0, 5).map((s) => `${s.shard} (batches ${formatCount(s.first_batch)} to ${formatCount(s.first_batch + s.batches - 1)})`).join(', ');
     throw new DataError(`${countOf(missing.length, 'shard')} of ${formatCount(plan!.shards.length)} missing: ${list}${missing.length > 5 ? ', ...' : ''}; run bn1d map --shard for ${missing.length === 1 ? 'it' : 'them'}`);
   }
@@ -82,8 +84,7 @@ async function initialState(plan: PlanDocument, options: FoldOptions, spell: Spe
   const clash = (['momentum', 'eps', 'affine'] as const).find((name) => options[name] !== undefined);
   if (clash) throw new UsageError(`${spell(clash)} cannot be combined with ${spell('resume')}: the resumed state's setting is used`);
   const source = typeof options.resume === 'string' ? options.resume : 'the resumed state';
-  const state = typeof options.resume === 'string' ? await readStateFile(options.resume) : stateFromDocument(options.resume, source);
-  if (!state.trackRunningStats) throw new DataError(`${source}: the state has no running statistics to resume (track_running_stats is false)`);
+  const state = await resumedState(options.resume);
   if (state.features.join('\u0000') !== features.join('\u0000')) {
     throw new DataError(`${source} has the features ${state.features.join(', ')}, the plan ${features.join(', ')}: plan with -c ${state.features.join(',')}`);
   }
@@ -95,8 +96,9 @@ export async function foldState(files: string | readonly string[], options: Fold
   const list = typeof files === 'string' ? [files] : files;
   const epochs = integerOption(options.epochs, 1, 'epochs', spell, DEFAULTS.epochs);
   const dropLast = options.dropLast ?? DEFAULTS.dropLast;
-  const { plan, parts } = await shardFiles(list, options.stdin);
+  const sources = await resolveSources([...list], options.stdin);
   try {
+    const { plan, parts } = await shardFiles(sources);
     let state = await initialState(plan, options, spell);
     const channels = state.features.length;
     const recorder = channels <= MAX_TRAJECTORY_FEATURES ? new TrajectoryRecorder(channels, state.trajectory) : undefined;
@@ -111,8 +113,7 @@ export async function foldState(files: string | readonly string[], options: Fold
     for (let epoch = 1; epoch <= epochs; epoch++) {
       recorder?.startEpoch(state);
       for (const part of parts) {
-        // The first epoch reads the files opened to check them; later epochs open them again.
-        const reader = epoch === 1 ? part.reader : await part.open();
+        const reader = await part.open();
         try {
           for await (const m of readMoments(reader, part.header, plan)) {
             if (m.index >= perEpoch) continue;
@@ -136,7 +137,7 @@ export async function foldState(files: string | readonly string[], options: Fold
     };
     return { ...state, trajectory: recorder?.finish(state), fit };
   } finally {
-    for (const part of parts) await part.reader.close();
+    sources.dispose();
   }
 }
 
