@@ -182,8 +182,11 @@ export async function fitChannels(
         for (let k = 0; k < chunks; k++, position++) {
           hooks.signal?.throwIfAborted();
           let chunkRows = 0;
-          for (const ch of mine) {
+          for (const [j, ch] of mine.entries()) {
             if (ch.failed) continue;
+            // The next column chunk is read while this one decodes.
+            if (j + 1 < mine.length) reader.prefetchColumn?.(k, names[mine[j + 1]!.c]!);
+            else if (k + 1 < chunks) reader.prefetchColumn?.(k + 1, names[mine[0]!.c]!);
             const feature = { ...ch.feature!, index: 0 };
             const train = (batch: Batch) => ch.train(batch, step, (b) => [epoch, position, TRAIN, b]);
             let rowsRead = 0;

@@ -56,6 +56,8 @@ export interface DatasetReader {
    * piece, and the reader may read the next ones into them.
    */
   columnPieces?(index: number, column: string, options?: { recycle?: boolean }): AsyncIterable<Data>;
+  /** Parquet: a hint that columnPieces(index, column) comes next, so that its first bytes can be read meanwhile. */
+  prefetchColumn?(index: number, column: string): void;
   /**
    * Parquet: non-empty row group `index`'s chunks of column `c` (a schema
    * index) as they are stored, to be copied without decoding; undefined

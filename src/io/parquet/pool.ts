@@ -7,7 +7,8 @@
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { DataError } from '../../core/errors.js';
-import type { PlainData } from '../arrow/data-transfer.js';
+import type { Data, DataType } from 'apache-arrow';
+import { fromPlain, type PlainData } from '../arrow/data-transfer.js';
 
 /** A decoding request, and its answer. */
 export interface DecodeRequest {
@@ -80,4 +81,24 @@ export function startPool(size: number, scriptUrl?: URL): DecodePool | undefined
       await Promise.all(workers.map((w) => w.terminate()));
     },
   };
+}
+
+/** Columns `columns` of row groups `groups` decoded by the pool's threads, a few ahead, yielded in file order with their Arrow `types`. */
+export async function* decodedInPool(
+  pool: DecodePool, path: string, name: string, groups: readonly number[], columns: readonly number[], types: readonly DataType[],
+): AsyncGenerator<[number, Data[]]> {
+  const ahead = pool.size + 1;
+  const pending: Promise<PlainData[]>[] = [];
+  const schedule = (k: number) => {
+    const job = pool.decode(path, name, groups[k]!, columns);
+    job.catch(() => undefined); // awaited below; a job left behind by an early stop must not be unhandled
+    pending[k] = job;
+  };
+  for (let k = 0; k < Math.min(ahead, groups.length); k++) schedule(k);
+  for (let k = 0; k < groups.length; k++) {
+    const plain = await pending[k]!;
+    delete pending[k];
+    if (k + ahead < groups.length) schedule(k + ahead);
+    yield [groups[k]!, plain.map((p, c) => fromPlain(types[c]!, p))];
+  }
 }

@@ -34,16 +34,17 @@ import type { SourceChunk } from './chunk-source.js';
 import { DataError } from '../../core/errors.js';
 import type { DatasetReader, ParquetLayout } from '../dataset/dataset.js';
 import { type FileRange, openFileRange } from '../files/file-range.js';
+import { readAhead, type ReadAhead } from '../files/read-ahead.js';
 import { assembleColumn } from './assemble.js';
 import { chunkSpec, decodeColumnChunk, type LeafChunk } from './decode.js';
 import { columnError } from './faults.js';
 import { chunkRange, type Footer, messageOf, readFooter } from './footer.js';
 import { layoutOf, worthThreads } from './layout.js';
 import { type ColumnPlan, leavesOf, planColumns } from './schema.js';
-import { fromPlain, type PlainData } from '../arrow/data-transfer.js';
-import { type DecodePool, startPool } from './pool.js';
+import { type DecodePool, decodedInPool, startPool } from './pool.js';
 import { columnPieces, pieceBytes, type PieceOptions, pieceSource } from './pieces.js';
 import { PartPool } from './part-pool.js';
+import { STREAM_SIZES } from './page-bytes.js';
 import { ColumnRestorer } from './restore.js';
 import { readSchema } from './stored-types.js';
 import { project } from '../dataset/projection.js';
@@ -57,6 +58,9 @@ export interface ParquetOptions {
   /** The file, already open (an http(s) input); no decoder threads are started then, as they open `path` themselves. */
   file?: FileRange;
 }
+
+/** Bytes of a column chunk read ahead by prefetchColumn: a page header's window and a block of a page read in parts. */
+const PREFETCH_BYTES = (8 << 10) + STREAM_SIZES.block;
 
 /** Opens a Parquet file; `name` is how messages refer to it. */
 export async function openParquet(path: string, name: string, options: ParquetOptions = {}): Promise<ParquetReader> {
@@ -100,14 +104,18 @@ export class ParquetReader implements DatasetReader {
   /** Buffers that columnPieces reads into, read into again (part-pool.ts). */
   readonly #pool = new PartPool();
 
+  /** The file, read ahead where prefetchColumn says what comes next. */
+  private readonly file: ReadAhead;
+
   constructor(
-    private readonly file: FileRange,
+    file: FileRange,
     private readonly path: string,
     readonly name: string,
     private readonly footer: Footer,
     private readonly plans: ColumnPlan[],
     private readonly pool: DecodePool | undefined,
   ) {
+    this.file = readAhead(file);
     const read = readSchema(plans.map((plan) => plan.field), footer.metadata.key_value_metadata);
     this.schema = read.schema;
     this.warnings = read.problem ? [`${name}: its ARROW:schema cannot be read (${read.problem}); reading the Parquet types instead`] : [];
@@ -127,7 +135,8 @@ export class ParquetReader implements DatasetReader {
     const { schema, indices } = project(this.schema, columns);
     const type = new Struct(schema.fields);
     const groups = this.nonEmptyGroups;
-    const decoded = this.pool && groups.length > 1 ? this.inPool(groups, indices) : this.inThread(groups, indices);
+    const types = indices.map((c) => this.plans[c]!.field.type);
+    const decoded = this.pool && groups.length > 1 ? decodedInPool(this.pool, this.path, this.name, groups, indices, types) : this.inThread(groups, indices);
     for await (const [g, children] of decoded) {
       const rows = Number(this.footer.metadata.row_groups[g]!.num_rows);
       yield new RecordBatch(schema, makeData({ type, length: rows, nullCount: 0, children: await this.restore(g, indices, children) }));
@@ -160,6 +169,16 @@ export class ParquetReader implements DatasetReader {
     yield* columnPieces(source, targetBytes, whole, (error) => columnError(this.name, error, `in column "${this.plans[c]!.name}" (row group ${g})`));
   }
 
+  /** A hint that columnPieces(index, column) comes next: the first bytes of its chunk (PREFETCH_BYTES) are read now. */
+  prefetchColumn(index: number, column: string): void {
+    const node = this.plans[project(this.schema, [column]).indices[0] ?? -1]?.node;
+    const group = this.#closed ? undefined : this.footer.metadata.row_groups[this.nonEmptyGroups[index] ?? -1];
+    const chunk = node && group?.columns[leavesOf(node)[0]!.leaf];
+    if (!chunk?.meta_data) return;
+    const [start, end] = chunkRange(chunk);
+    this.file.prefetch(start, Math.min(end, start + PREFETCH_BYTES));
+  }
+
   /**
    * The Data of columns `columns` (indices into the schema: names can repeat)
    * of row group `g`, decoded on this thread, with the types Parquet maps
@@ -174,25 +193,6 @@ export class ParquetReader implements DatasetReader {
 
   private async *inThread(groups: readonly number[], columns: readonly number[]): AsyncGenerator<[number, Data[]]> {
     for (const g of groups) yield [g, await this.decodeGroup(g, columns)];
-  }
-
-  /** Row groups decoded by the pool's threads, a few ahead, yielded in file order. */
-  private async *inPool(groups: readonly number[], columns: readonly number[]): AsyncGenerator<[number, Data[]]> {
-    const pool = this.pool!;
-    const ahead = pool.size + 1;
-    const pending: Promise<PlainData[]>[] = [];
-    const schedule = (k: number) => {
-      const job = pool.decode(this.path, this.name, groups[k]!, columns);
-      job.catch(() => undefined); // awaited below; a job left behind by an early stop must not be unhandled
-      pending[k] = job;
-    };
-    for (let k = 0; k < Math.min(ahead, groups.length); k++) schedule(k);
-    for (let k = 0; k < groups.length; k++) {
-      const plain = await pending[k]!;
-      delete pending[k];
-      if (k + ahead < groups.length) schedule(k + ahead);
-      yield [groups[k]!, plain.map((p, c) => fromPlain(this.plans[columns[c]!]!.field.type, p))];
-    }
   }
 
   /** Decoded columns `columns` of row group `g` under their stored Arrow types. */
