@@ -24,7 +24,9 @@ export interface TrajectoryRecord {
 export function keepsBatch(b: number): boolean {
   if (b <= 16) return true;
   // b in [16 * 2^k, 16 * 2^(k+1)): a stride of 2^(k+1) keeps 8 batches of that doubling.
-  const k = 31 - Math.clz32(b) - 4;
+  // Asked after every batch of every channel: bit operations while b fits them.
+  if (b < 2 ** 31) return (b & ((2 << (27 - Math.clz32(b))) - 1)) === 0;
+  const k = Math.floor(Math.log2(b)) - 4;
   return b % 2 ** (k + 1) === 0;
 }
 
@@ -37,9 +39,12 @@ export class TrajectoryRecorder {
   private readonly epochStarts: number[];
   private readonly mean: number[][];
   private readonly variance: number[][];
+  /** The last batch recorded (0: none). */
+  private last: number;
 
   constructor(channels: number, previous?: TrajectoryRecord) {
     this.batches = [...(previous?.batches ?? [])];
+    this.last = this.batches.at(-1) ?? 0;
     this.epochStarts = [...(previous?.epochStarts ?? [])];
     this.mean = previous ? previous.runningMean.map((p) => [...p]) : Array.from({ length: channels }, () => []);
     this.variance = previous ? previous.runningVar.map((p) => [...p]) : Array.from({ length: channels }, () => []);
@@ -59,8 +64,8 @@ export class TrajectoryRecorder {
 
   /** record() of the running statistics after batch `b`. */
   recordAt(b: number, runningMean: ArrayLike<number>, runningVar: ArrayLike<number>, force = false): void {
-    if (b <= (this.batches.at(-1) ?? 0)) return;
-    if (!force && !keepsBatch(b)) return;
+    if (b <= this.last || (!force && !keepsBatch(b))) return;
+    this.last = b;
     this.batches.push(b);
     for (let c = 0; c < this.mean.length; c++) {
       this.mean[c]!.push(round(runningMean[c]!));

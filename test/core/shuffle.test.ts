@@ -117,6 +117,15 @@ describe('Reservoir', () => {
 });
 
 describe('trajectory', () => {
+  test('keeps 8 batches per doubling at any batch count: b in [16·2^k, 16·2^(k+1)) when 2^(k+1) divides it', () => {
+    const kept = (b: bigint) => {
+      let k = 0n;
+      while (16n << (k + 1n) <= b) k++;
+      return b <= 16n || b % (2n << k) === 0n;
+    };
+    const around = [2 ** 20, 2 ** 30, 2 ** 31, 2 ** 32, 2 ** 40].flatMap((p) => [-(2 ** 27), -64, -2, -1, 0, 1, 2, 64, 2 ** 26].map((d) => p + d));
+    for (const b of [...Array(5000).keys()].map((i) => i + 1).concat(around)) expect([b, keepsBatch(b)]).toEqual([b, kept(BigInt(b))]);
+  });
   test('keeps every batch up to 16, then 8 per doubling, and the last', () => {
     expect([...Array(40).keys()].map((i) => i + 1).filter(keepsBatch)).toEqual([...Array(16).keys()].map((i) => i + 1).concat([18, 20, 22, 24, 26, 28, 30, 32, 36, 40]));
     let state = createState({ features: ['a'], momentum: null });
