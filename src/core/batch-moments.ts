@@ -124,13 +124,17 @@ export interface ChannelMoments {
 export function channelMoments(state: BatchNormState, batch: Batch, c: number, options: StepOptions, out: ChannelMoments): void {
   const column = batch.columns[c]!;
   let finiteOnly = false;
-  let [sum, n] = column.valid ? maskedSum(column, false) : [denseSum(column.values), column.values.length];
+  // No array destructuring here: it runs once per batch of every channel, and destructuring iterates.
+  let sum = 0;
+  let n = column.values.length;
+  if (column.valid) ({ 0: sum, 1: n } = maskedSum(column, false));
+  else sum = denseSum(column.values);
   if (!Number.isFinite(sum)) {
     const bad = firstNonFinite(column);
     if (bad < 0) throw overflowError(state, batch, c);
     if (options.nan !== 'skip') throw nonFiniteError(state, batch, c, bad, options);
     finiteOnly = true;
-    [sum, n] = maskedSum(column, true);
+    ({ 0: sum, 1: n } = maskedSum(column, true));
     if (!Number.isFinite(sum)) throw overflowError(state, batch, c);
   }
   const mu = sum / n;

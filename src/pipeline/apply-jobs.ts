@@ -24,7 +24,7 @@ import { formatCount } from '../core/format-count.js';
 import { type ChunkContext, makeChunk, RunSender } from './chunk-maker.js';
 import { ChunkRuns } from './chunk-runs.js';
 import { PartsWriter } from '../io/parquet/parts-writer.js';
-import { rebuildError, type ThreadError, threadsFor, workerScript } from './worker-threads.js';
+import { rebuildError, type ThreadError, threadsFor, WORKER_LIMITS, workerScript } from './worker-threads.js';
 
 /**
  * Bytes of encoded pages a maker may have handed over and not yet seen
@@ -101,7 +101,7 @@ export async function startColumnJobs(
   const threads = await threadsFor(files, jobs, http);
   if (threads < 2) return undefined;
   const workerData: ApplyJobInit = { ...init, aheadBytes: AHEAD_BYTES };
-  const workers = Array.from({ length: threads - 1 }, () => new Worker(script, { workerData }));
+  const workers = Array.from({ length: threads - 1 }, () => new Worker(script, { workerData, resourceLimits: WORKER_LIMITS }));
   const byId = new Map<number, ChunkRuns>();
   const makers: Maker[] = [mainThreadMaker(local, () => dispatch()), ...workers.map((worker): Maker => ({
     make(task, _, runs) {

@@ -1,12 +1,13 @@
 /**
  * The epochs of a fit over files read column chunk by column chunk
- * (channel-fit.ts), on this thread or spread over worker threads: each
- * worker trains a share of the channels (round robin) over every file and
- * epoch, and the shares are joined (channel-split.ts). A channel's numbers
- * do not depend on which thread trained it, so the state is the same for
- * every number of jobs, bit for bit, and so is the error a fit reports: the
- * one first in the row-wise order (channel-fit.ts). A worker that has read
- * past an error another one met cannot find an earlier one, and is stopped.
+ * (channel-fit.ts), on this thread or spread over threads: with N jobs,
+ * this thread and N - 1 workers each train a share of the channels (round
+ * robin) over every file and epoch, and the shares are joined
+ * (channel-split.ts). A channel's numbers do not depend on which thread
+ * trained it, so the state is the same for every number of jobs, bit for
+ * bit, and so is the error a fit reports: the one first in the row-wise
+ * order (channel-fit.ts). A share that has read past an error another one
+ * met cannot find an earlier one, and is stopped.
  *
  * Workers start only when the work pays for them (worker-threads.ts).
  */
@@ -20,7 +21,7 @@ import { compareKeys, KeyedError } from './error-keys.js';
 import type { EpochOptions, EpochsResult } from './epochs.js';
 import type { HttpSessionData } from '../io/files/http-session.js';
 import type { InputSeries } from './input-series.js';
-import { rebuildError, type ThreadError, threadsFor, workerScript } from './worker-threads.js';
+import { rebuildError, type ThreadError, threadsFor, WORKER_LIMITS, workerScript } from './worker-threads.js';
 
 /** A worker's share of a fit. */
 export interface FitJob {
@@ -71,13 +72,19 @@ export async function runChannelEpochs(series: InputSeries, files: FitJob['files
 }
 
 interface Running {
-  worker: Worker;
+  /** Ends it early: a worker is terminated and settles at once; the share on this thread is aborted and settles when it has stopped. */
+  stop(): void;
+  /** Terminates a worker, aborts the share on this thread. */
+  kill(): void;
   /** [epoch, position] done. */
   at: [number, number];
   settled: boolean;
 }
 
-/** Runs every job on its own worker; resolves to their outcomes, or rejects with the first error (by key) any met. */
+/**
+ * Runs the first job on this thread and every other on a worker of its own;
+ * resolves to their outcomes, or rejects with the first error (by key) any met.
+ */
 function runWorkers(script: URL, jobs: readonly FitJob[], series: InputSeries, signal: AbortSignal | undefined, onRows: (rows: number, batches: number, epoch: number) => void): Promise<ChannelOutcome[]> {
   return new Promise((resolve, reject) => {
     const outcomes: ChannelOutcome[] = [];
@@ -91,37 +98,52 @@ function runWorkers(script: URL, jobs: readonly FitJob[], series: InputSeries, s
       if (r.settled) return;
       r.settled = true;
       fn();
-      void r.worker.terminate();
+      r.kill();
       if (--left > 0) return stopPassed();
       signal?.removeEventListener('abort', abort);
       if (signal?.aborted) reject(signal.reason);
       else if (errors.length) reject(first());
       else resolve(outcomes);
     };
-    // A worker that has read past the first error found cannot find one before it.
+    // A share that has read past the first error found cannot find one before it.
     const stopPassed = () => {
       if (!errors.length) return;
       const key = first().key;
-      for (const r of running) if (compareKeys(r.at, key.slice(0, 2)) >= 0) end(r, () => {});
+      for (const r of running) if (compareKeys(r.at, key.slice(0, 2)) >= 0) r.stop();
     };
-    const abort = () => running.forEach((r) => end(r, () => {}));
+    const abort = () => running.forEach((r) => r.stop());
     signal?.addEventListener('abort', abort, { once: true });
-    jobs.forEach((job, w) => {
-      const r: Running = { worker: new Worker(script, { workerData: job }), at: [0, -1], settled: false };
+    const progress = (r: Running, w: number, message: { rows: number; batches: number; epoch: number; position: number }) => {
+      r.at = [message.epoch, message.position];
+      rows[w] = message.rows;
+      const least = Math.min(...rows);
+      if (least > shown) onRows((shown = least), message.batches, message.epoch);
+      stopPassed();
+    };
+    // This thread's share: stopped through its signal, it settles when fitChannels has returned.
+    const stopped = new AbortController();
+    const local: Running = { stop: () => stopped.abort(), kill: () => stopped.abort(), at: [0, -1], settled: false };
+    running.push(local);
+    fitChannels(series, jobs[0]!.state, jobs[0]!.channels, jobs[0]!.settings, series.warnings, {
+      signal: stopped.signal,
+      onRows: (rows, batches, epoch, position) => progress(local, 0, { rows, batches, epoch, position }),
+    }).then(
+      (outcome) => end(local, () => (outcomes[0] = outcome)),
+      (error: unknown) => end(local, () => stopped.signal.aborted || errors.push(error instanceof KeyedError ? error : new KeyedError([Infinity], error))),
+    );
+    jobs.slice(1).forEach((job, k) => {
+      const w = k + 1;
+      const worker = new Worker(script, { workerData: job, resourceLimits: WORKER_LIMITS });
+      const r: Running = { stop: () => end(r, () => {}), kill: () => void worker.terminate(), at: [0, -1], settled: false };
       running.push(r);
-      r.worker.on('message', (message: FitJobMessage) => {
-        if ('rows' in message) {
-          r.at = [message.epoch, message.position];
-          rows[w] = message.rows;
-          const least = Math.min(...rows);
-          if (least > shown) onRows((shown = least), message.batches, message.epoch);
-          stopPassed();
-        } else if ('warning' in message) series.warnings?.relay(message.warning);
+      worker.on('message', (message: FitJobMessage) => {
+        if ('rows' in message) progress(r, w, message);
+        else if ('warning' in message) series.warnings?.relay(message.warning);
         else if ('outcome' in message) end(r, () => (outcomes[w] = message.outcome));
         else end(r, () => errors.push(new KeyedError(message.error.key, rebuildError(message.error))));
       });
-      r.worker.on('error', (error) => end(r, () => errors.push(new KeyedError([Infinity], error))));
-      r.worker.on('exit', (code) => end(r, () => errors.push(new KeyedError([Infinity], new Error(`a fit worker stopped with exit code ${code}`)))));
+      worker.on('error', (error) => end(r, () => errors.push(new KeyedError([Infinity], error))));
+      worker.on('exit', (code) => end(r, () => errors.push(new KeyedError([Infinity], new Error(`a fit worker stopped with exit code ${code}`)))));
     });
   });
 }

@@ -14,6 +14,7 @@ const dir = scratch();
 const env = { env: { BN1D_JOB_BYTES: String(1 << 20) } };
 const data = join(dir, 'wide.parquet');
 const bad = join(dir, 'bad.parquet');
+const badFirst = join(dir, 'bad-first.parquet');
 
 beforeAll(async () => {
   const columns = (nanAt: (k: number) => string) =>
@@ -21,6 +22,8 @@ beforeAll(async () => {
   await query(`COPY (SELECT i AS id, ${columns(() => 'false')} FROM range(1200000) r(i)) TO '${data}' (FORMAT parquet, ROW_GROUP_SIZE 300000)`);
   // NaN in f0 (the first thread's) late, in f3 (the second's) early: the early one is the error.
   await query(`COPY (SELECT i AS id, ${columns((k) => (k === 0 ? 'i = 1000000' : k === 3 ? 'i = 70000' : 'false'))} FROM range(1200000) r(i)) TO '${bad}' (FORMAT parquet, ROW_GROUP_SIZE 300000)`);
+  // The other way round: the early NaN is in f0, the share of the main thread.
+  await query(`COPY (SELECT i AS id, ${columns((k) => (k === 0 ? 'i = 70000' : k === 3 ? 'i = 1000000' : 'false'))} FROM range(1200000) r(i)) TO '${badFirst}' (FORMAT parquet, ROW_GROUP_SIZE 300000)`);
 }, 120_000);
 
 describe('fit --jobs', () => {
@@ -39,6 +42,13 @@ describe('fit --jobs', () => {
     const one = await fails(['fit', bad, '-x', 'id', '-q', '--jobs', '1', '-s', join(dir, 'x.json')], 1, /column "f3" has NaN at row 70,000 of/, env);
     const two = await fails(['fit', bad, '-x', 'id', '-q', '--jobs', '2', '-s', join(dir, 'x.json')], 1, /column "f3" has NaN at row 70,000 of/, env);
     expect(two).toBe(one);
+  });
+
+  test('reports the NaN of the earliest batch when the main thread\'s share meets it, for 2 and 3 threads', async () => {
+    const one = await fails(['fit', badFirst, '-x', 'id', '-q', '--jobs', '1', '-s', join(dir, 'x.json')], 1, /column "f0" has NaN at row 70,000 of/, env);
+    for (const jobs of ['2', '3']) {
+      expect(await fails(['fit', badFirst, '-x', 'id', '-q', '--jobs', jobs, '-s', join(dir, 'x.json')], 1, /column "f0" has NaN at row 70,000 of/, env)).toBe(one);
+    }
   });
 
   test('takes a whole number of at least 1', async () => {
