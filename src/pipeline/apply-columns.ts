@@ -124,8 +124,9 @@ export async function* normalizedPieces(
   const one = new Schema([settings.schema.fields[c]!], settings.schema.metadata);
   let startRow = file.startRow + file.groups.slice(0, g).reduce((a, b) => a + b, 0);
   let last: Float32Array | Float64Array | undefined;
-  // Page by page where the reader can: each piece is let go once its pages are written.
-  for await (const piece of columnOf(reader, g, name)) {
+  // Page by page where the reader can: each piece is let go once its pages are written, and
+  // its buffers are read into again when the stream keeps no view of them (reusable()).
+  for await (const piece of columnOf(reader, g, name, reusable)) {
     settings.warnings.check(piece, [feature], reader.name);
     const column = columnData(piece.data.children[0]!, feature);
     const n = column.values.length;

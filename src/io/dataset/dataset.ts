@@ -55,7 +55,7 @@ export interface DatasetReader {
    * the caller keeps no view of a piece's arrays once it asks for the next
    * piece, and the reader may read the next ones into them.
    */
-  columnPieces?(index: number, column: string, options?: { recycle?: boolean }): AsyncIterable<Data>;
+  columnPieces?(index: number, column: string, options?: { recycle?: boolean | (() => boolean) }): AsyncIterable<Data>;
   /** Parquet: a hint that columnPieces(index, column) comes next, so that its first bytes can be read meanwhile. */
   prefetchColumn?(index: number, column: string): void;
   /**

@@ -40,9 +40,14 @@ export interface PieceOptions {
   /**
    * The caller is done with each piece (keeps no view of its arrays) when it
    * asks for the next one: the reader may then read another piece into them.
+   * A function is asked then, piece by piece (a caller that learns only after
+   * the first piece whether it keeps them).
    */
-  readonly recycle?: boolean | undefined;
+  readonly recycle?: Recycle | undefined;
 }
+
+/** Whether the caller is done with a piece when it asks for the next: always, or as the function says at that moment. */
+export type Recycle = boolean | (() => boolean);
 
 /** Bytes of values in a piece when the caller does not say. */
 export const PIECE_BYTES = 2 << 20;
@@ -75,7 +80,7 @@ export interface PieceSource {
   /** The reader's buffers, for pages read in parts and, with `recycle`, for pieces. */
   readonly pool?: PartPool | undefined;
   /** Whether the caller is done with a piece when it asks for the next (PieceOptions.recycle). */
-  readonly recycle?: boolean | undefined;
+  readonly recycle?: Recycle | undefined;
 }
 
 /** Column `plan` of row group `group` as a source of pieces; undefined when it is not a column that reads in pieces. */
@@ -142,7 +147,9 @@ export async function* readPieces(source: PieceSource, targetBytes: number): Asy
   const parts = { entries: size, minBytes: sizes.minPage, sizes, pool, partPool: source.recycle ? pool : undefined };
   const pages = readPages(source.file, start, end, new PageDecoder(spec), parts);
   const done = (run: Run) => {
-    if (source.recycle) for (const buffer of run.buffers) pool!.give(buffer);
+    // Not given back, the buffers are left to the collector.
+    const recycle = source.recycle;
+    if (recycle === true || (recycle && recycle())) for (const buffer of run.buffers) pool!.give(buffer);
   };
   try {
     while (await runs.pull(pages)) {

@@ -97,6 +97,29 @@ describe('buffers are read into again', () => {
     }
   });
 
+  test('recycle as a function is asked piece by piece: a piece it kept is never read into, the others are', async () => {
+    const reader = await openParquet(duckPath, 'duck.parquet');
+    try {
+      const stream = { minPage: 0, block: 4096, window: 1 << 16 };
+      const expected = await read(reader, 0, 'x', { targetBytes: 2048, stream });
+      // Pieces 0 to 4 are kept (the function says no when asked for the next), later ones are not.
+      const kept: Data[] = [];
+      let asked = 0;
+      const buffers: ArrayBufferLike[] = [];
+      for await (const piece of reader.columnPieces(0, 'x', { targetBytes: 2048, stream, recycle: () => asked++ >= 5 })) {
+        if (kept.length < 5) kept.push(piece);
+        buffers.push((leaf(piece).values as ArrayBufferView).buffer);
+      }
+      expect(asked).toBe(expected.images.length);
+      // The kept pieces still hold their own values after every later piece was read.
+      expect(kept.map(exact)).toEqual(expected.images.slice(0, 5));
+      expect(new Set(buffers.slice(0, 5)).size).toBe(5);
+      expect(new Set(buffers.slice(5)).size).toBeLessThanOrEqual(3);
+    } finally {
+      await reader.close();
+    }
+  });
+
   test('columns read at the same time, and a column left after its first piece, keep to their own buffers', async () => {
     const reader = await openParquet(duckPath, 'duck.parquet');
     try {
