@@ -5,7 +5,7 @@
  * rows; Polars writes the strings as string views). Each command runs 3
  * times as a whole process: median seconds and peak RSS (BENCHMARKS.md,
  * "Arrow IPC decoding"). Builds of bn1d to compare can be given as
- * name=path/to/bn1d.mjs; their runs alternate, so that they share the
+ * name=path/to/bn1d.cjs; their runs alternate, so that they share the
  * machine's load.
  *
  * Usage: npm run build && node bench/arrow-decode.mjs [name=bundle ...]
@@ -53,7 +53,7 @@ for (const { compression, path } of files) {
 }
 
 const builds = process.argv.slice(2).map((arg) => arg.split('='));
-if (builds.length === 0) builds.push(['bn1d', join(root, 'dist', 'bn1d.mjs')]);
+if (builds.length === 0) builds.push(['bn1d', join(root, 'dist', 'bn1d.cjs')]);
 const state = join(dir, 'decode-state.json');
 const output = join(dir, 'decode-out.arrow');
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];

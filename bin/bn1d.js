@@ -1,3 +1,20 @@
 #!/usr/bin/env node
-// The CLI is one bundled file: loading it takes a fraction of loading ~300 separate modules.
-await import('../dist/bn1d.mjs');
+// The CLI is one bundled file (loading it takes a fraction of loading ~300 separate modules), compiled
+// with V8's code cache of it when there is one: `npm run build` writes dist/bn1d.cjs.cache after a fit
+// of a small file (scripts/code-cache.mjs). A cache from another Node or V8 is turned down by V8,
+// and the bundle is compiled as it would be without one.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire, Module } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { Script } from 'node:vm';
+
+// The flag the bundle sets (src/cli/v8-flags.ts), set first: V8 takes a cache only under the flags it was made with.
+setFlagsFromString('--no-allocation-site-pretenuring');
+const filename = fileURLToPath(new URL('../dist/bn1d.cjs', import.meta.url));
+const cacheFile = `${filename}.cache`;
+const cachedData = existsSync(cacheFile) ? readFileSync(cacheFile) : undefined;
+const script = new Script(Module.wrap(readFileSync(filename, 'utf8')), { filename, cachedData });
+if (process.env.BN1D_WRITE_CODE_CACHE === '1') process.on('exit', () => writeFileSync(cacheFile, script.createCachedData()));
+const module = { exports: {} };
+script.runInThisContext()(module.exports, createRequire(filename), module, filename, fileURLToPath(new URL('../dist/', import.meta.url)));

@@ -1,11 +1,12 @@
-/** The executable's entry point, bundled into dist/bn1d.mjs (see the build script). */
+/**
+ * The executable's entry point, bundled into dist/bn1d.cjs (see the build
+ * script), which bin/bn1d.js loads with V8's code cache of it.
+ */
 import { setFlagsFromString } from 'node:v8';
 import { main } from './main.js';
+import { PRETENURING_OFF } from './v8-flags.js';
 
-// bn1d streams: most of what it allocates lives for one batch or one page. V8's allocation-site
-// pretenuring takes some of those sites for long-lived ones and allocates them straight into the
-// old generation, which then fills with garbage that only a full collection frees: on 100M rows
-// of 8 float32, fit at --jobs 2 peaked at 245-292 MB with it and 209-215 MB without, and was no slower.
-setFlagsFromString('--no-allocation-site-pretenuring');
+// Set by bin/bn1d.js before the bundle is compiled (the code cache holds the flags); again here for a bundle run alone.
+setFlagsFromString(PRETENURING_OFF);
 
-await main();
+void main();
