@@ -21,7 +21,7 @@ import { compareKeys, KeyedError } from './error-keys.js';
 import type { EpochOptions, EpochsResult } from './epochs.js';
 import type { HttpSessionData } from '../io/files/http-session.js';
 import type { InputSeries } from './input-series.js';
-import { rebuildError, type ThreadError, threadsFor, WORKER_LIMITS, workerScript } from './worker-threads.js';
+import { bytesPerWorker, FIT_BYTES_PER_WORKER, rebuildError, type ThreadError, threadsFor, WORKER_LIMITS, workerScript } from './worker-threads.js';
 
 /** A worker's share of a fit. */
 export interface FitJob {
@@ -48,7 +48,7 @@ export async function runChannelEpochs(series: InputSeries, files: FitJob['files
   };
   const all = Array.from({ length: channels }, (_, c) => c);
   const script = workerScript('fit-worker');
-  const threads = options.samples || !script ? 1 : Math.min(channels, await threadsFor(files.map((f) => f.path), options.jobs, series.http));
+  const threads = options.samples || !script ? 1 : Math.min(channels, await threadsFor(files.map((f) => f.path), options.jobs, series.http, bytesPerWorker(process.env, FIT_BYTES_PER_WORKER)));
   const onRows = (rows: number, batches: number, epoch: number) => options.onProgress?.({ rows, batches, epoch, epochs: options.epochs });
   const shares = Array.from({ length: threads }, (_, w) => all.filter((c) => c % threads === w));
   let outcomes: ChannelOutcome[];

@@ -27,21 +27,30 @@ export const WORKER_LIMITS = { maxYoungGenerationSizeMb: 6 } as const;
  */
 export const MIN_BYTES_PER_WORKER = 48 << 20;
 
-/** MIN_BYTES_PER_WORKER, or BN1D_JOB_BYTES when set (the tests start threads on small files with it). */
-export function bytesPerWorker(env: NodeJS.ProcessEnv = process.env): number {
+/**
+ * The same for fit, whose work per byte (decoding, two sums) is less than
+ * apply's (decoding, normalizing, encoding, writing): on 8M rows of 8
+ * float32 (288 MB) two threads took 0.74 s against one's 0.70 s, on four
+ * times that (1.15 GB) 1.56-1.64 s against 1.57, on 100M rows (3.6 GB)
+ * 4.1-4.4 s against 5.0-5.5 (2026-12-03).
+ */
+export const FIT_BYTES_PER_WORKER = 512 << 20;
+
+/** `fallback`, or BN1D_JOB_BYTES when set (the tests start threads on small files with it). */
+export function bytesPerWorker(env: NodeJS.ProcessEnv = process.env, fallback = MIN_BYTES_PER_WORKER): number {
   const set = env.BN1D_JOB_BYTES?.trim();
-  return set && /^\d+$/.test(set) ? Number(set) : MIN_BYTES_PER_WORKER;
+  return set && /^\d+$/.test(set) ? Number(set) : fallback;
 }
 
-/** Threads worth starting for `jobs` asked over these files (http(s) URLs sized by `http`): at most `jobs`, one per bytesPerWorker() of input. */
-export async function threadsFor(paths: readonly string[], jobs: number, http?: HttpSession): Promise<number> {
+/** Threads worth starting for `jobs` asked over these files (http(s) URLs sized by `http`): at most `jobs`, one per `perWorker` bytes of input. */
+export async function threadsFor(paths: readonly string[], jobs: number, http?: HttpSession, perWorker = bytesPerWorker()): Promise<number> {
   if (jobs <= 1) return 1;
   let bytes = 0;
   for (const path of paths) {
     if (http && isHttpUrl(path)) bytes += await http.size(path).catch(() => 0);
     else bytes += (await stat(path).catch(() => ({ size: 0 }))).size;
   }
-  return Math.max(1, Math.min(jobs, Math.floor(bytes / Math.max(1, bytesPerWorker()))));
+  return Math.max(1, Math.min(jobs, Math.floor(bytes / Math.max(1, perWorker))));
 }
 
 /** The script `<name>.mjs` beside the bundled CLI or the compiled library, if there is one (from TypeScript sources there is none). */
