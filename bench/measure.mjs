@@ -45,6 +45,27 @@ export function measure(argv) {
 export async function repeat(argv, runs) {
   const results = [];
   for (let i = 0; i < runs; i++) results.push(await measure(argv));
+  return summary(results);
+}
+
+/**
+ * repeat() of a command and its peer, their runs alternating, so that both
+ * meet the same moments of the machine's load (on a shared 2-core machine
+ * it drifts over minutes: runs in two blocks once gave a ratio of 1.38x
+ * where alternating runs gave 0.89x).
+ */
+export async function repeatAlternating(argv, peerArgv, runs) {
+  const own = [];
+  const peer = [];
+  for (let i = 0; i < runs; i++) {
+    own.push(await measure(argv));
+    peer.push(await measure(peerArgv));
+  }
+  return [summary(own), summary(peer)];
+}
+
+/** Median, min and max seconds and the largest peak RSS of some runs. */
+function summary(results) {
   const times = results.map((r) => r.seconds).sort((a, b) => a - b);
   const mid = times.length >> 1;
   return {

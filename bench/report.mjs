@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { repeat } from './measure.mjs';
+import { repeat, repeatAlternating } from './measure.mjs';
 
 /** The 1-minute load average, to hand machineLine as a section starts. */
 export const load = () => loadavg()[0];
@@ -71,8 +71,7 @@ export class Table {
    * @param {{ peer?: { label: string, argv: string[] }, goal?: { ratio?: number, rssMb?: number } }} [options]
    */
   async bench(group, label, argv, { peer, goal } = {}) {
-    const r = await repeat(argv, this.runs);
-    const peerResult = peer && (await repeat(peer.argv, this.runs));
+    const [r, peerResult] = peer ? await repeatAlternating(argv, peer.argv, this.runs) : [await repeat(argv, this.runs), undefined];
     const row = { group, label, ...r, peer, peerResult, ratio: peerResult && r.median / peerResult.median, goal };
     this.rows.push(row);
     const ratio = peer ? ` (${row.ratio.toFixed(2)}x ${peer.label})` : '';
