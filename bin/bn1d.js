@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The CLI is one bundled file (loading it takes a fraction of loading ~300 separate modules), compiled
-// with V8's code cache of it when there is one: `npm run build` writes dist/bn1d.cjs.cache after a fit
-// of a small file (scripts/code-cache.mjs). A cache from another Node or V8 is turned down by V8,
+// with V8's code cache of it when there is one: `npm run build` writes dist/bn1d.cjs.cache after fits
+// and an apply of a fixture (scripts/code-cache.mjs). A cache from another Node or V8 is turned down by V8,
 // and the bundle is compiled as it would be without one.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire, Module } from 'node:module';

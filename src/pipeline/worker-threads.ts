@@ -14,8 +14,8 @@ import { isHttpUrl } from '../io/files/http-url.js';
  * Heap limits of fit's and apply's worker threads. V8 grows a thread's young
  * generation to 48 MB over a long run of short-lived batches, which holds
  * that much more memory for no speed they need: on 100M rows of 8 float32,
- * fit at --jobs 2 took 245-292 MB with V8's default and 160-166 MB with 6
- * MB, in the same time (4.3-4.6 s).
+ * fit at --jobs 2 (then three threads, pretenuring off) took 209-215 MB
+ * with V8's default and 164-166 MB with 6 MB, in about the same time.
  */
 export const WORKER_LIMITS = { maxYoungGenerationSizeMb: 6 } as const;
 

@@ -13,17 +13,13 @@ import { fitState } from '../../src/pipeline/fit.js';
 import { scratch } from '../helpers/cli.js';
 import { query } from '../helpers/duckdb.js';
 import { walkPages } from '../io/parquet/page-walk.js';
+import { writeOnePageTable } from './one-page-table.js';
 
 const dir = scratch();
 const input = join(dir, 'big.parquet');
 
 beforeAll(async () => {
-  const select = `SELECT i AS id,
-    CASE WHEN i % 9 = 4 THEN NULL ELSE sin(i) * 100 END AS x,
-    CASE WHEN i % 11 = 0 THEN NULL ELSE list_transform(range(16), k -> CASE WHEN (i + k) % 13 = 0 THEN NULL ELSE (cos(i + k) * 10)::FLOAT END) END::FLOAT[16] AS arr,
-    CASE WHEN i % 7 = 0 THEN NULL WHEN i % 7 = 1 THEN [] ELSE list_transform(range(i % 9), k -> (i * 0.5 + k)::DOUBLE) END AS lst
-    FROM range(250000) r(i)`;
-  await query(`COPY (${select}) TO '${input}' (FORMAT parquet, ROW_GROUP_SIZE 122880)`);
+  await writeOnePageTable(input, { id: true });
 });
 
 test('normalizes every row as the row-wise apply does', async () => {

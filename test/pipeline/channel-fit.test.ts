@@ -20,9 +20,9 @@ import { InputSeries } from '../../src/pipeline/input-series.js';
 import { librarySpelling } from '../../src/pipeline/options.js';
 import { resolveSources } from '../../src/pipeline/sources.js';
 import { scratch } from '../helpers/cli.js';
-import { query } from '../helpers/duckdb.js';
 import { pl, polarsTable, writePolarsParquet } from '../helpers/polars-table.js';
 import { walkPages } from '../io/parquet/page-walk.js';
+import { writeOnePageTable } from './one-page-table.js';
 
 const dir = scratch();
 const FEATURES = ['x', 'fsl', 'li', 'f32', 'f64', 'dec', 'i16'];
@@ -127,12 +127,7 @@ describe('a fit read column by column', () => {
 describe('a fit of one-page column chunks of many pieces, as DuckDB writes them', () => {
   const big = join(dir, 'big.parquet');
   beforeAll(async () => {
-    const select = `SELECT
-      CASE WHEN i % 9 = 4 THEN NULL ELSE sin(i) * 100 END AS x,
-      CASE WHEN i % 11 = 0 THEN NULL ELSE list_transform(range(16), k -> CASE WHEN (i + k) % 13 = 0 THEN NULL ELSE (cos(i + k) * 10)::FLOAT END) END::FLOAT[16] AS arr,
-      CASE WHEN i % 7 = 0 THEN NULL WHEN i % 7 = 1 THEN [] ELSE list_transform(range(i % 9), k -> (i * 0.5 + k)::DOUBLE) END AS lst
-      FROM range(250000) r(i)`;
-    await query(`COPY (${select}) TO '${big}' (FORMAT parquet, ROW_GROUP_SIZE 122880)`);
+    await writeOnePageTable(big);
   });
 
   test('has chunks of one page of over a MB', async () => {

@@ -7,7 +7,7 @@
  * same levels.
  */
 import { CorruptParquet } from './faults.js';
-import { bitWidthOf } from './rle.js';
+import { bitWidthOf, readRunHeader, runValue } from './rle.js';
 
 /** Levels of a page read in order, some entries at a time. */
 export class LevelCursor {
@@ -20,6 +20,8 @@ export class LevelCursor {
   private packed = false;
   private value = 0;
   private bit = 0;
+  /** Where the last run header read ends. */
+  private readonly run = { end: 0 };
   /** Entries given back by unread(), read again first. */
   private back: Uint8Array = new Uint8Array(0);
 
@@ -86,15 +88,8 @@ export class LevelCursor {
     }
     let pos = this.pos;
     if (pos >= end) throw new CorruptParquet(`encoded data ends after ${this.filled} of ${this.count} values`);
-    let header = 0;
-    let shift = 0;
-    for (;;) {
-      if (pos >= end || shift > 28) throw new CorruptParquet('bad run header');
-      const byte = bytes[pos++]!;
-      header += (byte & 0x7f) * 2 ** shift;
-      shift += 7;
-      if (byte < 0x80) break;
-    }
+    const header = readRunHeader(bytes, pos, end, this.run);
+    pos = this.run.end;
     if (header % 2 === 1) {
       const groups = Math.floor(header / 2);
       const take = Math.min(groups * 8, want);
@@ -106,8 +101,7 @@ export class LevelCursor {
     } else {
       const valueBytes = (width + 7) >> 3;
       if (pos + valueBytes > end) throw new CorruptParquet('RLE run ends past its page');
-      let value = 0;
-      for (let i = 0; i < valueBytes; i++) value += bytes[pos + i]! * 2 ** (8 * i);
+      const value = runValue(bytes, pos, valueBytes);
       this.packed = false;
       // As readRleHybrid stores it: into bytes, its low 8 bits.
       this.value = (value | 0) & 0xff;

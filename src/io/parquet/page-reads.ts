@@ -33,7 +33,7 @@ export interface PartOptions {
 }
 
 /** Bytes read for a page header: most are a few dozen, statistics of long values make some longer. */
-const HEADER_WINDOW = 8 << 10;
+export const HEADER_WINDOW = 8 << 10;
 /** Bytes read past the length of the last page, for the header of the next one. */
 const MARGIN = 1 << 10;
 

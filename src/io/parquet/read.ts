@@ -45,6 +45,7 @@ import { type DecodePool, decodedInPool, startPool } from './pool.js';
 import { columnPieces, pieceBytes, type PieceOptions, pieceSource } from './pieces.js';
 import { PartPool } from './part-pool.js';
 import { STREAM_SIZES } from './page-bytes.js';
+import { HEADER_WINDOW } from './page-reads.js';
 import { ColumnRestorer } from './restore.js';
 import { readSchema } from './stored-types.js';
 import { project } from '../dataset/projection.js';
@@ -60,7 +61,7 @@ export interface ParquetOptions {
 }
 
 /** Bytes of a column chunk read ahead by prefetchColumn: a page header's window and a block of a page read in parts. */
-const PREFETCH_BYTES = (8 << 10) + STREAM_SIZES.block;
+const PREFETCH_BYTES = HEADER_WINDOW + STREAM_SIZES.block;
 
 /** Opens a Parquet file; `name` is how messages refer to it. */
 export async function openParquet(path: string, name: string, options: ParquetOptions = {}): Promise<ParquetReader> {
@@ -142,7 +143,6 @@ export class ParquetReader implements DatasetReader {
       yield new RecordBatch(schema, makeData({ type, length: rows, nullCount: 0, children: await this.restore(g, indices, children) }));
     }
   }
-
 
   /** Non-empty row group `index`, projected to `columns`. */
   async readChunk(index: number, columns?: readonly string[]): Promise<RecordBatch> {

@@ -12,6 +12,31 @@ export function bitWidthOf(max: number): number {
 }
 
 /**
+ * The header of a run at bytes[pos, end) (a ULEB128 varint: the run's length
+ * and kind); `after.end` is set to the position after it.
+ */
+export function readRunHeader(bytes: Uint8Array, pos: number, end: number, after: { end: number }): number {
+  let header = 0;
+  let shift = 0;
+  for (;;) {
+    if (pos >= end || shift > 28) throw new CorruptParquet('bad run header');
+    const byte = bytes[pos++]!;
+    header += (byte & 0x7f) * 2 ** shift;
+    shift += 7;
+    if (byte < 0x80) break;
+  }
+  after.end = pos;
+  return header;
+}
+
+/** The repeated value of an RLE run: `valueBytes` little-endian bytes from `pos`. */
+export function runValue(bytes: Uint8Array, pos: number, valueBytes: number): number {
+  let value = 0;
+  for (let i = 0; i < valueBytes; i++) value += bytes[pos + i]! * 2 ** (8 * i);
+  return value;
+}
+
+/**
  * Decodes `count` values of `bitWidth` bits from bytes[start, end) into
  * out[0, count). Returns the position after the last run read.
  */
@@ -24,19 +49,13 @@ export function readRleHybrid(
     return start;
   }
   const valueBytes = (bitWidth + 7) >> 3;
+  const run = { end: 0 };
   let pos = start;
   let filled = 0;
   while (filled < count) {
     if (pos >= end) throw new CorruptParquet(`encoded data ends after ${filled} of ${count} values`);
-    let header = 0;
-    let shift = 0;
-    for (;;) {
-      if (pos >= end || shift > 28) throw new CorruptParquet('bad run header');
-      const byte = bytes[pos++]!;
-      header += (byte & 0x7f) * 2 ** shift;
-      shift += 7;
-      if (byte < 0x80) break;
-    }
+    const header = readRunHeader(bytes, pos, end, run);
+    pos = run.end;
     if (header % 2 === 1) {
       const groups = Math.floor(header / 2);
       const take = Math.min(groups * 8, count - filled);
@@ -48,8 +67,7 @@ export function readRleHybrid(
     } else {
       const run = header / 2;
       if (pos + valueBytes > end) throw new CorruptParquet('RLE run ends past its page');
-      let value = 0;
-      for (let i = 0; i < valueBytes; i++) value += bytes[pos + i]! * 2 ** (8 * i);
+      const value = runValue(bytes, pos, valueBytes);
       pos += valueBytes;
       const take = Math.min(run, count - filled);
       out.fill(value | 0, filled, filled + take);
