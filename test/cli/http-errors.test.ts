@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { bn1d, fails, ok, ROOT, scratch } from '../helpers/cli.js';
+import { fails, ok, ROOT, scratch } from '../helpers/cli.js';
 import { TestServer } from '../helpers/http-server.js';
 
 const dir = scratch();

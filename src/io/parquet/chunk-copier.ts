@@ -9,10 +9,10 @@ import type { FileRange } from '../files/file-range.js';
 import { canCopyColumn } from './chunk-copy.js';
 import { readSourceChunk, type SourceChunk } from './chunk-source.js';
 import type { Footer } from './footer.js';
-import { type RawFooter, readRawFooter } from './raw-footer.js';
+import { type RawFooter, rawFooterOf } from './raw-footer.js';
 
 export class ChunkCopier {
-  private raw: Promise<RawFooter> | undefined;
+  private raw: RawFooter | undefined;
   private readonly checked = new Map<number, boolean>();
 
   constructor(
@@ -44,10 +44,9 @@ export class ChunkCopier {
    */
   async chunks(g: number, c: number, codec?: CompressionCodec): Promise<SourceChunk[] | undefined> {
     const leaves = this.leaves(c);
-    const columns = this.footer.metadata.row_groups[g]!.columns;
-    if (codec && leaves.some((leaf) => columns[leaf]!.meta_data!.codec !== codec)) return undefined;
-    this.raw ??= readRawFooter(this.file, this.footer, this.name);
-    const raw = await this.raw;
+    if (codec && leaves.some((leaf) => this.footer.index.codec(g, leaf) !== codec)) return undefined;
+    this.raw ??= rawFooterOf(this.footer);
+    const raw = this.raw;
     const out: SourceChunk[] = [];
     for (const leaf of leaves) out.push(await readSourceChunk(this.file, raw, g, leaf, this.name));
     return out;

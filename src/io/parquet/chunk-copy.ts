@@ -18,9 +18,10 @@
  * elements are those of the input's.
  */
 import type { SchemaElement } from 'hyparquet';
-import { chunkRange, type Footer } from './footer.js';
+import type { Footer } from './footer.js';
 import type { CopiedChunkOut } from './file-write.js';
-import { CHUNK, META, type SourceChunk } from './chunk-source.js';
+import type { SourceChunk } from './chunk-source.js';
+import { CHUNK, META } from './footer-fields.js';
 import { sortOrder } from './statistics.js';
 import { ThriftType } from './thrift-read.js';
 import { ThriftList, type ThriftStruct } from './thrift-tree.js';
@@ -132,11 +133,11 @@ export function canCopyColumn(footer: Footer, leaf: number, output: readonly Sch
     if (a.type === 'FIXED_LEN_BYTE_ARRAY' && a.type_length !== b.type_length) return false;
   }
   if (sortOrder(input.at(-1)!) !== sortOrder(output.at(-1)!)) return false;
-  return footer.metadata.row_groups.every((group) => {
-    const meta = group.columns[leaf]?.meta_data;
-    if (!meta) return false;
-    const [start, end] = chunkRange(group.columns[leaf]!);
-    const data = Number(meta.data_page_offset);
-    return data === 0 || (data >= start && data < end);
-  });
+  const { index } = footer;
+  for (let g = 0; g < index.rowGroupCount; g++) {
+    const [start, end] = index.chunkRange(g, leaf);
+    const data = index.dataPageOffset(g, leaf);
+    if (!(data === 0 || (data >= start && data < end))) return false;
+  }
+  return true;
 }

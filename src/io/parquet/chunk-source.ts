@@ -23,25 +23,11 @@
 import { DataError } from '../../core/errors.js';
 import type { FileRange } from '../files/file-range.js';
 import { CorruptParquet } from './faults.js';
+import { CHUNK, META } from './footer-fields.js';
 import { readPageHeader } from './page-header-read.js';
 import type { RawFooter } from './raw-footer.js';
 import { ThriftReader } from './thrift-read.js';
 import { parseThriftStruct, readThriftStruct, ThriftList, ThriftStruct } from './thrift-tree.js';
-
-/** ColumnChunk field ids. */
-export const CHUNK = { FILE_OFFSET: 2, META_DATA: 3, OFFSET_INDEX_OFFSET: 4, OFFSET_INDEX_LENGTH: 5, COLUMN_INDEX_OFFSET: 6, COLUMN_INDEX_LENGTH: 7 } as const;
-/** ColumnMetaData field ids. */
-export const META = {
-  PATH_IN_SCHEMA: 3,
-  TOTAL_UNCOMPRESSED_SIZE: 6,
-  TOTAL_COMPRESSED_SIZE: 7,
-  DATA_PAGE_OFFSET: 9,
-  INDEX_PAGE_OFFSET: 10,
-  DICTIONARY_PAGE_OFFSET: 11,
-  STATISTICS: 12,
-  BLOOM_FILTER_OFFSET: 14,
-  BLOOM_FILTER_LENGTH: 15,
-} as const;
 
 /** Bytes read at first for a bloom filter header of unknown length (a header takes about 15). */
 const BLOOM_HEADER_BYTES = 256;

@@ -11,7 +11,7 @@
  * the row group's chunks.
  */
 import type { KeyValue, OffsetIndex, SchemaElement } from 'hyparquet';
-import { CHUNK, META } from './chunk-source.js';
+import { CHUNK, META } from './footer-fields.js';
 import { type ColumnChunkEntry, type ColumnChunkOut, MAGIC, type RowGroupOut, writeFooter } from './footer-write.js';
 import { type ColumnIndexOut, writeColumnIndex, writeOffsetIndex } from './page-header-write.js';
 import { ThriftType } from './thrift-read.js';

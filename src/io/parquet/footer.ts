@@ -1,22 +1,38 @@
 /**
  * Reading and checking a Parquet footer: magic numbers, encryption, the
  * metadata itself, and that every row group's column chunks match the schema
- * and lie inside the file. Only the footer bytes are read.
+ * and lie inside the file. Only the footer bytes are read, in one read.
+ *
+ * hyparquet parses the footer without its row groups (schema, key-value
+ * metadata); the row groups are walked in the stored bytes and kept as
+ * numbers (footer-index.ts), and a row group's full metadata is parsed by
+ * hyparquet when its chunks are read (rowGroup), the last few kept.
  */
-import type { ColumnChunk, FileMetaData, SchemaTree } from 'hyparquet';
-import { parquetMetadataAsync, parquetSchema } from 'hyparquet';
+import type { ColumnChunk, FileMetaData, RowGroup, SchemaTree } from 'hyparquet';
+import { parquetMetadata, parquetSchema } from 'hyparquet';
 import { DataError } from '../../core/errors.js';
 import type { FileRange } from '../files/file-range.js';
+import { type FooterIndex, indexFooter } from './footer-index.js';
+import { footerTail, walkFooter } from './footer-walk.js';
 
 const MAGIC = 'PAR1';
 const ENCRYPTED_MAGIC = 'PARE';
+/** Row groups whose parsed metadata a footer keeps (the one being read, and the next ones asked for ahead). */
+const PARSED_GROUPS = 4;
 
 /** A checked footer. */
 export interface Footer {
-  readonly metadata: FileMetaData;
+  /** The FileMetaData but its row groups (see index and rowGroup). */
+  readonly metadata: Omit<FileMetaData, 'row_groups'>;
   readonly root: SchemaTree;
   /** Root-to-leaf schema paths of the leaves, in file order. */
   readonly leafPaths: readonly SchemaTree[][];
+  /** The row groups as numbers, and the FileMetaData's bytes. */
+  readonly index: FooterIndex;
+  /** The file offset of the FileMetaData's bytes. */
+  readonly offset: number;
+  /** Row group g's metadata as hyparquet parses it. */
+  rowGroup(g: number): RowGroup;
 }
 
 /** Reads and checks the footer of `file`; `name` prefixes every error. */
@@ -33,49 +49,39 @@ export async function readFooter(file: FileRange, name: string): Promise<Footer>
   const footerLength = new DataView(tail.buffer, tail.byteOffset, 4).getUint32(0, true);
   if (footerLength > size - 12) throw new DataError(`${name}: corrupt Parquet footer (${footerLength} bytes in a file of ${size})`);
 
-  let metadata: FileMetaData;
+  const offset = size - 8 - footerLength;
+  const bytes = await file.read(offset, size - 8);
+  let metadata: Omit<FileMetaData, 'row_groups'>;
   let root: SchemaTree;
+  let walked;
   try {
-    // Exactly the footer and its length: one read, and nothing more over HTTP (file-range.ts, http-range.ts).
-    metadata = await parquetMetadataAsync(file, { geoparquet: false, initialFetchSize: footerLength + 8 });
+    walked = walkFooter(bytes);
+    metadata = { ...parquetMetadata(footerTail(bytes, walked.fields), { geoparquet: false }), metadata_length: footerLength };
     root = parquetSchema(metadata);
   } catch (error) {
     throw new DataError(`${name}: corrupt Parquet footer: ${messageOf(error)}`);
   }
+  delete (metadata as Partial<FileMetaData>).row_groups;
   const leafPaths: SchemaTree[][] = [];
   collectLeaves(root, [root], leafPaths);
-  checkRowGroups(metadata, leafPaths, size, name);
-  return { metadata, root, leafPaths };
-}
-
-function checkRowGroups(metadata: FileMetaData, leafPaths: SchemaTree[][], size: number, name: string): void {
-  if (!Array.isArray(metadata.row_groups) || !Array.isArray(metadata.schema)) throw new DataError(`${name}: corrupt Parquet footer`);
-  metadata.row_groups.forEach((group, g) => {
-    const corrupt = (what: string) => new DataError(`${name}: corrupt Parquet footer: row group ${g} ${what}`);
-    if (!Array.isArray(group.columns)) throw corrupt('has no column list');
-    if (group.columns.some((chunk) => chunk.crypto_metadata || chunk.encrypted_column_metadata)) {
-      throw new DataError(`${name}: encrypted Parquet is not supported`);
-    }
-    const rows = Number(group.num_rows);
-    if (!Number.isSafeInteger(rows) || rows < 0 || rows > 0x7fffffff) throw corrupt(`has ${String(group.num_rows)} rows`);
-    if (group.columns.length !== leafPaths.length) {
-      throw corrupt(`has ${group.columns.length} column chunks for ${leafPaths.length} columns`);
-    }
-    group.columns.forEach((chunk, i) => {
-      const path = leafPaths[i]!;
-      const leafName = path.slice(1).map((node) => node.element.name).join('.');
-      const meta = chunk.meta_data;
-      if (!meta) throw corrupt(`has no metadata for column ${leafName}`);
-      if (chunk.file_path) throw new DataError(`${name}: column ${leafName} is stored in another file (${chunk.file_path}), which is not supported`);
-      if (meta.path_in_schema?.join('.') !== leafName || meta.type !== path.at(-1)!.element.type) {
-        throw corrupt(`column chunk ${i} is ${meta.path_in_schema?.join('.')} (${meta.type}), the schema says ${leafName}`);
+  const leafNames = leafPaths.map((path) => path.slice(1).map((node) => node.element.name).join('.'));
+  const index = indexFooter(bytes, walked, leafNames, leafPaths.map((path) => path.at(-1)!.element.type), size, name);
+  const parsed = new Map<number, RowGroup>();
+  const rowGroup = (g: number): RowGroup => {
+    let group = parsed.get(g);
+    if (!group) {
+      if (!(g >= 0 && g < index.rowGroupCount)) throw new RangeError(`${name} has no row group ${g}`);
+      try {
+        group = parquetMetadata(index.tail(g), { geoparquet: false }).row_groups[0]!;
+      } catch (error) {
+        throw new DataError(`${name}: corrupt Parquet footer: row group ${g}: ${messageOf(error)}`);
       }
-      const [start, end] = chunkRange(chunk);
-      if (!(start >= 4 && end >= start && end <= size - 8)) throw corrupt(`column ${leafName} lies outside the file`);
-      const values = Number(meta.num_values);
-      if (!Number.isSafeInteger(values) || values < 0) throw corrupt(`column ${leafName} has ${String(meta.num_values)} values`);
-    });
-  });
+      if (parsed.size >= PARSED_GROUPS) parsed.delete(parsed.keys().next().value!);
+      parsed.set(g, group);
+    }
+    return group;
+  };
+  return { metadata, root, leafPaths, index, offset, rowGroup };
 }
 
 /** File byte range [start, end) of a column chunk (dictionary page included). */

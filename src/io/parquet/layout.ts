@@ -11,15 +11,30 @@ import type { Footer } from './footer.js';
 export function layoutOf(footer: Footer, groups: readonly number[]): ParquetLayout {
   return {
     codec: commonCodec(footer),
-    rowGroupRows: groups.map((g) => Number(footer.metadata.row_groups[g]!.num_rows)),
+    rowGroupRows: groups.map((g) => footer.index.rows(g)),
   };
+}
+
+/** The row groups with rows, and the rows of all. */
+export function nonEmptyGroups({ index }: Footer): { groups: number[]; rows: number } {
+  const groups: number[] = [];
+  let rows = 0;
+  for (let g = 0; g < index.rowGroupCount; g++) {
+    rows += index.rows(g);
+    if (index.rows(g) > 0) groups.push(g);
+  }
+  return { groups, rows };
 }
 
 /** The codec most column chunks use (the first of those in a tie; SNAPPY for a file without chunks). */
 function commonCodec(footer: Footer): CompressionCodec {
   const counts = new Map<CompressionCodec, number>();
-  for (const group of footer.metadata.row_groups) {
-    for (const chunk of group.columns) counts.set(chunk.meta_data!.codec, (counts.get(chunk.meta_data!.codec) ?? 0) + 1);
+  const { index } = footer;
+  for (let g = 0; g < index.rowGroupCount; g++) {
+    for (let leaf = 0; leaf < index.leaves; leaf++) {
+      const codec = index.codec(g, leaf);
+      if (codec) counts.set(codec, (counts.get(codec) ?? 0) + 1);
+    }
   }
   let best: CompressionCodec = 'SNAPPY';
   let most = 0;
@@ -33,8 +48,12 @@ function commonCodec(footer: Footer): CompressionCodec {
  * threads save time.
  */
 export function worthThreads(footer: Footer): boolean {
-  const groups = footer.metadata.row_groups;
-  const bytes = groups.reduce((sum, group) => sum + Number(group.total_compressed_size ?? group.total_byte_size ?? 0), 0);
-  const largest = Math.max(...groups.map((group) => Number(group.total_byte_size ?? 0)));
-  return groups.length > 1 && bytes >= 8 << 20 && largest <= 16 << 20;
+  const { index } = footer;
+  let bytes = 0;
+  let largest = 0;
+  for (let g = 0; g < index.rowGroupCount; g++) {
+    bytes += index.compressedBytes(g);
+    largest = Math.max(largest, index.byteSize(g));
+  }
+  return index.rowGroupCount > 1 && bytes >= 8 << 20 && largest <= 16 << 20;
 }

@@ -11,8 +11,6 @@
  *   FileMetaData: 4 row_groups (list<RowGroup>)
  *   RowGroup: 1 columns (list<ColumnChunk>)
  */
-import { DataError } from '../../core/errors.js';
-import type { FileRange } from '../files/file-range.js';
 import { CorruptParquet } from './faults.js';
 import type { Footer } from './footer.js';
 import { ThriftReader, ThriftType } from './thrift-read.js';
@@ -110,17 +108,7 @@ function structSpans(bytes: Uint8Array, start: number, end: number, id: number, 
   return spans;
 }
 
-/** Reads the FileMetaData bytes of the file whose footer `footer` is. */
-export async function readRawFooter(file: FileRange, footer: Footer, name = 'Parquet file'): Promise<RawFooter> {
-  const length = footer.metadata.metadata_length;
-  const offset = file.byteLength - 8 - length;
-  if (!Number.isSafeInteger(length) || offset < 4) throw new DataError(`${name}: corrupt Parquet footer (${length} bytes in a file of ${file.byteLength})`);
-  const raw = new RawFooter(await file.read(offset, offset + length), offset);
-  try {
-    if (raw.rowGroupCount !== footer.metadata.row_groups.length) throw new CorruptParquet(`${raw.rowGroupCount} row groups, not ${footer.metadata.row_groups.length}`);
-  } catch (error) {
-    if (error instanceof CorruptParquet) throw new DataError(`${name}: corrupt Parquet footer: ${error.message}`);
-    throw error;
-  }
-  return raw;
+/** The RawFooter of the bytes `footer` was read from. */
+export function rawFooterOf(footer: Footer): RawFooter {
+  return new RawFooter(footer.index.bytes, footer.offset);
 }

@@ -38,8 +38,8 @@ import { readAhead, type ReadAhead } from '../files/read-ahead.js';
 import { assembleColumn } from './assemble.js';
 import { chunkSpec, decodeColumnChunk, type LeafChunk } from './decode.js';
 import { columnError } from './faults.js';
-import { chunkRange, type Footer, messageOf, readFooter } from './footer.js';
-import { layoutOf, worthThreads } from './layout.js';
+import { type Footer, messageOf, readFooter } from './footer.js';
+import { layoutOf, nonEmptyGroups, worthThreads } from './layout.js';
 import { type ColumnPlan, leavesOf, planColumns } from './schema.js';
 import { type DecodePool, decodedInPool, startPool } from './pool.js';
 import { columnPieces, pieceBytes, type PieceOptions, pieceSource } from './pieces.js';
@@ -121,8 +121,8 @@ export class ParquetReader implements DatasetReader {
     this.schema = read.schema;
     this.warnings = read.problem ? [`${name}: its ARROW:schema cannot be read (${read.problem}); reading the Parquet types instead`] : [];
     this.parquetColumns = new Map(plans.map((plan) => [plan.name, plan.elements]));
-    this.numRows = footer.metadata.row_groups.reduce((sum, group) => sum + Number(group.num_rows), 0);
-    const groups = footer.metadata.row_groups.flatMap((group, g) => (Number(group.num_rows) > 0 ? [g] : []));
+    const { groups, rows } = nonEmptyGroups(footer);
+    this.numRows = rows;
     this.nonEmptyGroups = groups;
     this.chunkCount = groups.length;
     const decode = (g: number, c: number) => this.decodeGroup(g, [c]);
@@ -139,7 +139,7 @@ export class ParquetReader implements DatasetReader {
     const types = indices.map((c) => this.plans[c]!.field.type);
     const decoded = this.pool && groups.length > 1 ? decodedInPool(this.pool, this.path, this.name, groups, indices, types) : this.inThread(groups, indices);
     for await (const [g, children] of decoded) {
-      const rows = Number(this.footer.metadata.row_groups[g]!.num_rows);
+      const rows = this.footer.index.rows(g);
       yield new RecordBatch(schema, makeData({ type, length: rows, nullCount: 0, children: await this.restore(g, indices, children) }));
     }
   }
@@ -149,7 +149,7 @@ export class ParquetReader implements DatasetReader {
     const { schema, indices } = project(this.schema, columns);
     const g = this.nonEmptyGroups[index]!;
     const children = await this.restore(g, indices, await this.decodeGroup(g, indices));
-    const rows = Number(this.footer.metadata.row_groups[g]!.num_rows);
+    const rows = this.footer.index.rows(g);
     return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: rows, nullCount: 0, children }));
   }
 
@@ -163,7 +163,7 @@ export class ParquetReader implements DatasetReader {
     const c = project(this.schema, [column]).indices[0];
     if (c === undefined) throw new DataError(`${this.name}: no column "${column}"`);
     const g = this.nonEmptyGroups[index];
-    const group = g === undefined || this.#closed ? undefined : this.footer.metadata.row_groups[g];
+    const group = g === undefined || this.#closed ? undefined : this.footer.rowGroup(g);
     const source = group && pieceSource(this.plans[c]!, group, this.file, (data) => this.restorer.restore(c, data), options, this.#pool);
     const whole = async () => (await this.readChunk(index, [column])).data.children[0]!;
     yield* columnPieces(source, targetBytes, whole, (error) => columnError(this.name, error, `in column "${this.plans[c]!.name}" (row group ${g})`));
@@ -172,10 +172,9 @@ export class ParquetReader implements DatasetReader {
   /** A hint that columnPieces(index, column) comes next: the first bytes of its chunk (PREFETCH_BYTES) are read now. */
   prefetchColumn(index: number, column: string): void {
     const node = this.plans[project(this.schema, [column]).indices[0] ?? -1]?.node;
-    const group = this.#closed ? undefined : this.footer.metadata.row_groups[this.nonEmptyGroups[index] ?? -1];
-    const chunk = node && group?.columns[leavesOf(node)[0]!.leaf];
-    if (!chunk?.meta_data) return;
-    const [start, end] = chunkRange(chunk);
+    const g = this.nonEmptyGroups[index];
+    if (!node || g === undefined || this.#closed) return;
+    const [start, end] = this.footer.index.chunkRange(g, leavesOf(node)[0]!.leaf);
     this.file.prefetch(start, Math.min(end, start + PREFETCH_BYTES));
   }
 
@@ -185,7 +184,7 @@ export class ParquetReader implements DatasetReader {
    * them to (restore() gives them their stored types).
    */
   async decodeGroup(g: number, columns: readonly number[]): Promise<Data[]> {
-    const rows = Number(this.footer.metadata.row_groups[g]!.num_rows);
+    const rows = this.footer.index.rows(g);
     const children: Data[] = [];
     for (const c of columns) children.push(await this.readColumn(this.plans[c]!, g, rows));
     return children;
@@ -238,8 +237,8 @@ export class ParquetReader implements DatasetReader {
     const chunks = new Map<number, LeafChunk>();
     try {
       for (const leaf of leavesOf(plan.node)) {
-        const chunk = this.footer.metadata.row_groups[g]!.columns[leaf.leaf]!;
-        const [start, end] = chunkRange(chunk);
+        const chunk = this.footer.rowGroup(g).columns[leaf.leaf]!;
+        const [start, end] = this.footer.index.chunkRange(g, leaf.leaf);
         chunks.set(leaf.leaf, decodeColumnChunk(await this.file.read(start, end), chunkSpec(chunk, leaf)));
       }
       return assembleColumn(plan.node, chunks, rows);

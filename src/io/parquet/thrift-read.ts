@@ -75,6 +75,19 @@ export class ThriftReader {
     return (n >>> 1) ^ -(n & 1);
   }
 
+  /** An i64 (zigzag varint) as a number: exact up to 2^53 in magnitude, beyond it rounded (and so never a safe integer). */
+  i64(): number {
+    let value = 0;
+    for (let k = 0, scale = 1; ; k++, scale *= 128) {
+      if (k === 10) this.fail('has a varint over 10 bytes');
+      const byte = this.byte();
+      value += (byte & 0x7f) * scale;
+      if (byte < 0x80) break;
+    }
+    // Zigzag: even n is n / 2, odd n is -(n + 1) / 2 (exact while n < 2^53).
+    return value % 2 === 0 ? value / 2 : -(value + 1) / 2;
+  }
+
   /** A binary (or string): a varint length and the bytes, as a view into the input. */
   binary(): Uint8Array {
     const length = this.varint();

@@ -14,9 +14,10 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DataError } from '../../../src/core/errors.js';
 import { type FileRange, openFileRange } from '../../../src/io/files/file-range.js';
 import { appendCopiedChunk, canCopyColumn } from '../../../src/io/parquet/chunk-copy.js';
-import { CHUNK, META, readSourceChunk, type SourceChunk } from '../../../src/io/parquet/chunk-source.js';
+import { readSourceChunk, type SourceChunk } from '../../../src/io/parquet/chunk-source.js';
+import { CHUNK, META } from '../../../src/io/parquet/footer-fields.js';
 import { type Footer, readFooter } from '../../../src/io/parquet/footer.js';
-import { RawFooter, readRawFooter } from '../../../src/io/parquet/raw-footer.js';
+import { RawFooter, rawFooterOf } from '../../../src/io/parquet/raw-footer.js';
 import { ThriftType as T } from '../../../src/io/parquet/thrift-read.js';
 import { parseThriftStruct, ThriftList, ThriftStruct } from '../../../src/io/parquet/thrift-tree.js';
 import { encodeThriftStruct } from '../../../src/io/parquet/thrift-tree-write.js';
@@ -63,7 +64,7 @@ interface Opened {
 async function open(path: string): Promise<Opened> {
   const file = await openFileRange(path);
   const footer = await readFooter(file, path);
-  return { file, footer, raw: await readRawFooter(file, footer, path) };
+  return { file, footer, raw: rawFooterOf(footer) };
 }
 
 async function withSource<T>(path: string, g: number, leaf: number, use: (source: SourceChunk, opened: Opened) => T | Promise<T>): Promise<T> {

@@ -8,7 +8,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Data, Field, FixedSizeList, Float32, Float64, Int32, List, RecordBatch, Schema, Table, vectorFromArray } from 'apache-arrow';
+import { type Data, Field, FixedSizeList, Float32, Float64, Int32, List, Schema, Table, vectorFromArray } from 'apache-arrow';
 import { afterAll, describe, expect, test } from 'vitest';
 import { openColumnStream } from '../../../src/io/parquet/column-stream.js';
 import type { ChunkOut } from '../../../src/io/parquet/file-write.js';

@@ -54,7 +54,7 @@ async function comparePages(path: string, entries: number, sizes: StreamSizes): 
   try {
     const footer = await readFooter(file, path);
     const leaves = planColumns(footer.root).flatMap((plan) => (plan.node ? leavesOf(plan.node) : []));
-    const perGroup = footer.metadata.row_groups[0]!.columns.length;
+    const perGroup = footer.index.leaves;
     // walkPages lists each row group's chunks in order: chunk i is leaf i % perGroup.
     for (const [i, chunk] of (await walkPages(path)).chunks.entries()) {
       const leaf = leaves.find((l) => l.leaf === i % perGroup);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import {
   Binary, Bool, type DataType, DateDay, DateMillisecond, Decimal, Dictionary, Field, FixedSizeBinary, IntervalDayTime,
   FixedSizeList, Float16, Float32, Float64, Int8, Int16, Int32, Int64, LargeList, LargeUtf8, List, makeData, Map_,
-  RecordBatch, Schema, Struct, TimeMicrosecond, TimeMillisecond, TimeNanosecond, TimeSecond, TimestampMicrosecond,
+  RecordBatch, Schema, Struct, TimeMicrosecond, TimeMillisecond, TimeSecond, TimestampMicrosecond,
   TimestampMillisecond, TimestampNanosecond, TimestampSecond, Uint8, Uint16, Uint32, Uint64, Utf8, vectorFromArray,
   type Data,
 } from 'apache-arrow';
