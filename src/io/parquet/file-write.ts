@@ -12,11 +12,11 @@
  */
 import type { KeyValue, OffsetIndex, SchemaElement } from 'hyparquet';
 import { CHUNK, META } from './footer-fields.js';
-import { type ColumnChunkEntry, type ColumnChunkOut, MAGIC, type RowGroupOut, writeFooter } from './footer-write.js';
-import { type ColumnIndexOut, writeColumnIndex, writeOffsetIndex } from './page-header-write.js';
+import { type ColumnChunkOut, MAGIC, type RowGroupOut, writeFooter } from './footer-write.js';
+import { HeldChunks } from './held-chunks.js';
+import type { ColumnIndexOut } from './page-header-write.js';
 import { ThriftType } from './thrift-read.js';
 import type { ThriftStruct } from './thrift-tree.js';
-import { writeThriftStruct } from './thrift-tree-write.js';
 import type { Writer } from './thrift-write.js';
 
 /** A written column chunk: its footer entry and its page indexes, if any. */
@@ -49,8 +49,9 @@ export interface FileOptions {
 
 /** Frames a file written to `out` with `schema` (root first); column chunks are written to `out` in between. */
 export class ParquetFrame {
-  private readonly groups: RowGroupOut<ColumnChunkEntry>[] = [];
-  private readonly chunks: FrameChunk[] = [];
+  /** Each row group's numbers, and how many chunks it has. */
+  private readonly groups: (Omit<RowGroupOut, 'columns'> & { count: number })[] = [];
+  private readonly chunks = new HeldChunks();
   private rows = 0n;
 
   constructor(
@@ -70,61 +71,34 @@ export class ParquetFrame {
     let uncompressed = 0n;
     for (const chunk of chunks) uncompressed += 'copied' in chunk ? chunk.totalUncompressedSize : chunk.chunk.meta_data.total_uncompressed_size;
     this.groups.push({
-      columns: chunks.map((chunk) => ('copied' in chunk ? chunk.copied : chunk.chunk)),
+      count: chunks.length,
       total_byte_size: uncompressed,
       num_rows: BigInt(rows),
       file_offset: BigInt(start),
       total_compressed_size: BigInt(this.out.offset - start),
     });
-    this.chunks.push(...chunks);
     this.rows += BigInt(rows);
     for (const chunk of chunks) {
       if (!('copied' in chunk) || !chunk.bloomFilter) continue;
       chunk.copied.struct(CHUNK.META_DATA)!.set(META.BLOOM_FILTER_OFFSET, ThriftType.I64, BigInt(this.out.offset));
       this.out.appendBytes(chunk.bloomFilter);
     }
+    // Held encoded from here on (held-chunks.ts): the chunks' objects are not kept.
+    for (const chunk of chunks) this.chunks.add(chunk);
   }
 
   /** Writes the page indexes and the footer. */
   finish(): void {
-    const { out } = this;
-    for (const chunk of this.chunks) {
-      if (!chunk.columnIndex) continue;
-      const at = out.offset;
-      if ('copied' in chunk) {
-        out.appendBytes(chunk.columnIndex);
-        placeIndex(chunk.copied, CHUNK.COLUMN_INDEX_OFFSET, at, out.offset);
-      } else {
-        writeColumnIndex(out, chunk.columnIndex);
-        chunk.chunk.column_index_offset = BigInt(at);
-        chunk.chunk.column_index_length = out.offset - at;
-      }
-    }
-    for (const chunk of this.chunks) {
-      if (!chunk.offsetIndex) continue;
-      const at = out.offset;
-      if ('copied' in chunk) {
-        writeThriftStruct(out, chunk.offsetIndex);
-        placeIndex(chunk.copied, CHUNK.OFFSET_INDEX_OFFSET, at, out.offset);
-      } else {
-        writeOffsetIndex(out, chunk.offsetIndex);
-        chunk.chunk.offset_index_offset = BigInt(at);
-        chunk.chunk.offset_index_length = out.offset - at;
-      }
-    }
-    writeFooter(out, {
+    const entries = this.chunks.writeIndexes(this.out);
+    let next = 0;
+    const groups = this.groups.map(({ count, ...group }) => ({ ...group, columns: entries.slice(next, (next += count)) }));
+    writeFooter(this.out, {
       version: 2,
       schema: this.schema,
       num_rows: this.rows,
-      row_groups: this.groups,
+      row_groups: groups,
       key_value_metadata: this.options.keyValueMetadata,
       created_by: this.options.createdBy,
     });
   }
-}
-
-/** Points a copied ColumnChunk at its page index [from, to): field `id` (offset) and the next (length). */
-function placeIndex(column: ThriftStruct, id: number, from: number, to: number): void {
-  column.set(id, ThriftType.I64, BigInt(from));
-  column.set(id + 1, ThriftType.I32, to - from);
 }

@@ -54,8 +54,13 @@ export interface ColumnChunkOut {
   column_index_length?: number | undefined;
 }
 
-/** A column chunk's footer entry: written field by field, or the stored struct of a chunk copied from another file. */
-export type ColumnChunkEntry = ColumnChunkOut | ThriftStruct;
+/** A column chunk's footer entry written as it is (HeldChunks), its stop byte included. */
+export interface EncodedChunk {
+  writeTo(out: Writer): void;
+}
+
+/** A column chunk's footer entry: written field by field, the stored struct of a chunk copied from another file, or encoded already. */
+export type ColumnChunkEntry = ColumnChunkOut | ThriftStruct | EncodedChunk;
 
 export interface RowGroupOut<C extends ColumnChunkEntry = ColumnChunkOut> {
   columns: C[];
@@ -180,7 +185,7 @@ function keyValue(w: CompactWriter, kv: KeyValue): void {
 
 function rowGroup(w: CompactWriter, group: RowGroupOut<ColumnChunkEntry>): void {
   w.list(1, STRUCT, group.columns, (chunk) =>
-    chunk instanceof ThriftStruct ? writeThriftStruct(w.out, chunk) : w.element.struct(() => columnChunk(w, chunk)),
+    chunk instanceof ThriftStruct ? writeThriftStruct(w.out, chunk) : 'writeTo' in chunk ? chunk.writeTo(w.out) : w.element.struct(() => columnChunk(w, chunk)),
   );
   w.i64(2, group.total_byte_size);
   w.i64(3, group.num_rows);
@@ -190,12 +195,17 @@ function rowGroup(w: CompactWriter, group: RowGroupOut<ColumnChunkEntry>): void 
 }
 
 function columnChunk(w: CompactWriter, chunk: ColumnChunkOut): void {
-  w.i64(2, chunk.file_offset);
-  w.struct(3, () => columnMetaData(w, chunk.meta_data));
+  columnChunkHead(w, chunk);
   w.i64(4, chunk.offset_index_offset);
   w.i32(5, chunk.offset_index_length);
   w.i64(6, chunk.column_index_offset);
   w.i32(7, chunk.column_index_length);
+}
+
+/** The fields of a ColumnChunk before those of its page indexes: file_offset and meta_data (the last, 3). */
+export function columnChunkHead(w: CompactWriter, chunk: ColumnChunkOut): void {
+  w.i64(2, chunk.file_offset);
+  w.struct(3, () => columnMetaData(w, chunk.meta_data));
 }
 
 function columnMetaData(w: CompactWriter, meta: ColumnMetaDataOut): void {

@@ -59,10 +59,13 @@ export function writeZigzag64(out: Writer, value: bigint): void {
  * Nested structs and list elements go through the same writer.
  */
 export class CompactWriter {
-  private last = 0;
   private readonly outer: number[] = [];
 
-  constructor(readonly out: Writer) {}
+  constructor(
+    readonly out: Writer,
+    /** The id of the field written last, which the next header's delta is from (to go on with a struct written before). */
+    private last = 0,
+  ) {}
 
   /** The whole top-level struct that `body` writes, with its stop byte. */
   message(body: () => void): void {
