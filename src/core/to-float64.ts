@@ -31,12 +31,30 @@ export function toFloat64(values: NumericArray, options: { float16?: boolean } =
     for (let i = 0; i < values.length; i++) out[i] = float16ToNumber(values[i]!);
     return out;
   }
-  if (values instanceof BigInt64Array || values instanceof BigUint64Array) {
-    const out = new Float64Array(values.length);
+  if (values instanceof BigInt64Array || values instanceof BigUint64Array) return int64ToFloat64(values);
+  return Float64Array.from(values);
+}
+
+/** Whether typed arrays are little-endian here (they are on every platform Node builds for but s390x). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/**
+ * 64-bit integers as the nearest doubles, as Number(bigint) rounds them,
+ * read as two 32-bit words: reading an element of a BigInt64Array makes a
+ * BigInt, which made an int64 feature's fit twice as slow. hi * 2^32 is
+ * exact and lo < 2^32, so hi * 2^32 + lo is one correctly rounded addition
+ * of the exact value: the same double.
+ */
+export function int64ToFloat64(values: BigInt64Array | BigUint64Array): Float64Array {
+  const out = new Float64Array(values.length);
+  if (!LITTLE_ENDIAN) {
     for (let i = 0; i < values.length; i++) out[i] = Number(values[i]!);
     return out;
   }
-  return Float64Array.from(values);
+  const lo = new Uint32Array(values.buffer, values.byteOffset, 2 * values.length);
+  const hi = values instanceof BigInt64Array ? new Int32Array(values.buffer, values.byteOffset, 2 * values.length) : lo;
+  for (let i = 0; i < values.length; i++) out[i] = hi[2 * i + 1]! * 4294967296 + lo[2 * i]!;
+  return out;
 }
 
 /** The number that IEEE 754 half-precision `bits` encode. */
@@ -47,4 +65,19 @@ export function float16ToNumber(bits: number): number {
   if (exponent === 0) return sign * fraction * 2 ** -24;
   if (exponent === 0x1f) return fraction ? NaN : sign * Infinity;
   return sign * (1024 + fraction) * 2 ** (exponent - 25);
+}
+
+/** The index of the first value of magnitude over 2^53 (which a double cannot hold exactly), or -1; read as words, as int64ToFloat64 does. */
+export function firstInexact(values: BigInt64Array | BigUint64Array): number {
+  const EXACT = 2n ** 53n;
+  if (!LITTLE_ENDIAN) return values.findIndex((v) => v > EXACT || v < -EXACT);
+  const lo = new Uint32Array(values.buffer, values.byteOffset, 2 * values.length);
+  const hi = values instanceof BigInt64Array ? new Int32Array(values.buffer, values.byteOffset, 2 * values.length) : lo;
+  // v = hi * 2^32 + lo with 0 <= lo < 2^32: v > 2^53 when hi > 2^21 or hi = 2^21 and lo > 0; v < -2^53 when hi < -2^21.
+  const top = 2 ** 21;
+  for (let i = 0; i < values.length; i++) {
+    const h = hi[2 * i + 1]!;
+    if (h > top || h < -top || (h === top && lo[2 * i]! > 0)) return i;
+  }
+  return -1;
 }

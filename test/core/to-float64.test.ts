@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { float16ToNumber, toFloat64 } from '../../src/core/to-float64.js';
+import { firstInexact, float16ToNumber, int64ToFloat64, toFloat64 } from '../../src/core/to-float64.js';
 import { halfBits } from '../helpers/goldens.js';
 
 describe('toFloat64', () => {
@@ -22,6 +23,36 @@ describe('toFloat64', () => {
     const big = BigInt64Array.from([2n ** 53n + 1n, -(2n ** 62n) - 1n, 2n ** 53n + 3n]);
     expect(Array.from(toFloat64(big))).toEqual([2 ** 53, -(2 ** 62), 2 ** 53 + 4]);
     expect(Array.from(toFloat64(BigUint64Array.from([2n ** 64n - 1n])))).toEqual([2 ** 64]);
+  });
+
+  // Values near the ends of the range, near ±2^53 and where rounding ties, and any others; in views that start inside a buffer.
+  const near = [0n, 1n, -1n, 2n ** 53n, 2n ** 53n + 1n, -(2n ** 53n), -(2n ** 53n) - 1n, 2n ** 54n + 2n, 2n ** 63n - 1n, -(2n ** 63n), 2n ** 21n << 32n];
+  const int64 = fc.oneof(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }), fc.constantFrom(...near), fc.integer({ min: -5, max: 5 }).chain((d) => fc.constantFrom(...near.map((n) => BigInt.asIntN(64, n + BigInt(d))))));
+  const uint64 = int64.map((v) => BigInt.asUintN(64, v));
+  const inView = <T extends BigInt64Array | BigUint64Array>(make: (buffer: ArrayBuffer, offset: number, length: number) => T, values: bigint[], skip: number): T => {
+    const view = make(new ArrayBuffer(8 * (values.length + skip + 1)), 8 * skip, values.length);
+    values.forEach((v, i) => (view[i] = v));
+    return view;
+  };
+
+  test('int64 read as two words is the double Number(bigint) gives, signed and unsigned, in views at any offset', () => {
+    fc.assert(fc.property(fc.array(int64, { maxLength: 40 }), fc.array(uint64, { maxLength: 40 }), fc.nat(3), (signed, unsigned, skip) => {
+      const a = inView((b, o, n) => new BigInt64Array(b, o, n), signed, skip);
+      const b = inView((b, o, n) => new BigUint64Array(b, o, n), unsigned, skip);
+      expect(Array.from(int64ToFloat64(a))).toEqual(signed.map(Number));
+      expect(Array.from(int64ToFloat64(b))).toEqual(unsigned.map(Number));
+    }), { numRuns: 300 });
+  });
+
+  test('firstInexact finds the first value beyond ±2^53, as comparing bigints does', () => {
+    const exact = 2n ** 53n;
+    const first = (values: bigint[]) => values.findIndex((v) => v > exact || v < -exact);
+    fc.assert(fc.property(fc.array(int64, { maxLength: 40 }), fc.array(uint64, { maxLength: 40 }), fc.nat(3), (signed, unsigned, skip) => {
+      expect(firstInexact(inView((b, o, n) => new BigInt64Array(b, o, n), signed, skip))).toBe(first(signed));
+      expect(firstInexact(inView((b, o, n) => new BigUint64Array(b, o, n), unsigned, skip))).toBe(first(unsigned));
+    }), { numRuns: 300 });
+    expect(firstInexact(BigInt64Array.from([exact, -exact, exact + 1n]))).toBe(2);
+    expect(firstInexact(BigUint64Array.from([exact, exact + 1n]))).toBe(1);
   });
 
   test('decodes float16 bits, and refuses float16 that is not a Uint16Array', () => {

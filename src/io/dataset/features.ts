@@ -23,7 +23,7 @@ import {
 import type { Chunk } from '../../core/batcher.js';
 import type { ColumnData, FloatArray } from '../../core/column.js';
 import { decimalsToFloat64 } from '../../core/decimal.js';
-import { type NumericArray, toFloat64 } from '../../core/to-float64.js';
+import { firstInexact, type NumericArray, toFloat64 } from '../../core/to-float64.js';
 import { bitmapToBytes, sliceBitmap } from '../arrow/bitmap.js';
 import { withNormalizedPandas } from '../parquet/pandas-metadata.js';
 
@@ -135,7 +135,6 @@ export function featureChunk(batch: RecordBatch, features: readonly Feature[]): 
   return { rows: batch.numRows, columns: features.map((f) => columnData(batch.data.children[f.index]!, f)) };
 }
 
-const EXACT = 2n ** 53n;
 
 /**
  * Features of a batch holding 64-bit integers beyond 2^53, which float64
@@ -148,13 +147,8 @@ export function inexactIntegers(batch: RecordBatch, features: readonly Feature[]
     if (feature.shape !== 'scalar') data = data.children[0]!;
     const values = data.values;
     if (!(values instanceof BigInt64Array || values instanceof BigUint64Array)) continue;
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i]!;
-      if (v > EXACT || v < -EXACT) {
-        found.push({ feature, value: v });
-        break;
-      }
-    }
+    const i = firstInexact(values);
+    if (i >= 0) found.push({ feature, value: values[i]! });
   }
   return found;
 }
