@@ -15,6 +15,9 @@ const filename = fileURLToPath(new URL('../dist/bn1d.cjs', import.meta.url));
 const cacheFile = `${filename}.cache`;
 const cachedData = existsSync(cacheFile) ? readFileSync(cacheFile) : undefined;
 const script = new Script(Module.wrap(readFileSync(filename, 'utf8')), { filename, cachedData });
-if (process.env.BN1D_WRITE_CODE_CACHE === '1') process.on('exit', () => writeFileSync(cacheFile, script.createCachedData()));
+// The bundle may have turned the young generation's growth off (src/cli/young-generation.ts): the cache is made
+// under the default, the flags it is loaded with.
+const writeCache = () => (setFlagsFromString('--semi-space-growth-factor=2'), writeFileSync(cacheFile, script.createCachedData()));
+if (process.env.BN1D_WRITE_CODE_CACHE === '1') process.on('exit', writeCache);
 const module = { exports: {} };
 script.runInThisContext()(module.exports, createRequire(filename), module, filename, fileURLToPath(new URL('../dist/', import.meta.url)));
