@@ -41,12 +41,16 @@ async function failure(promise: Promise<unknown>): Promise<string | undefined> {
   }
 }
 
-/** Compares every column (or every column of numbers) of every chunk; returns how many columns it compared. */
-async function compareFile(reader: ParquetReader, what: string, small = 64, onlyNumbers = false): Promise<number> {
+/**
+ * Compares every column (or every column of numbers) of every chunk, reading pages in parts (STREAMED)
+ * in the first `streamedChunks`; returns how many columns it compared.
+ */
+async function compareFile(reader: ParquetReader, what: string, small = 64, onlyNumbers = false, streamedChunks = Infinity): Promise<number> {
   const fields = reader.schema.fields.filter((f) => !onlyNumbers || readsInPieces(f.type));
   const names = [...new Set(fields.map((f) => f.name))];
   let compared = 0;
   for (let k = 0; k < reader.chunkCount; k++) {
+    const streamed = k < streamedChunks ? STREAMED : [];
     for (const name of names) {
       const where = `${what} chunk ${k} column ${name}`;
       let whole;
@@ -55,13 +59,13 @@ async function compareFile(reader: ParquetReader, what: string, small = 64, only
       } catch (error) {
         expect(error, where).toBeInstanceOf(DataError);
         expect(await failure(piecesOf(reader, k, name, small)), where).toBe((error as Error).message);
-        for (const [how, sizes] of STREAMED) expect(await failure(piecesOf(reader, k, name, small, sizes)), `${where}, ${how}`).toBe((error as Error).message);
+        for (const [how, sizes] of streamed) expect(await failure(piecesOf(reader, k, name, small, sizes)), `${where}, ${how}`).toBe((error as Error).message);
         continue;
       }
       expectSameColumn(await piecesOf(reader, k, name), whole, where);
       const pieces = await piecesOf(reader, k, name, small);
       expectSameColumn(pieces, whole, `${where} (${small}-byte pieces)`);
-      for (const [how, sizes] of STREAMED) expectSameColumn(await piecesOf(reader, k, name, small, sizes), whole, `${where} (${small}-byte pieces, ${how})`);
+      for (const [how, sizes] of streamed) expectSameColumn(await piecesOf(reader, k, name, small, sizes), whole, `${where} (${small}-byte pieces, ${how})`);
       if (readsInPieces(whole.type) && whole.length > small) {
         expect(pieces.length, `${where}: pieces of ${small} bytes`).toBeGreaterThan(1);
         pieced++;
@@ -98,10 +102,11 @@ describe('the interop inputs', () => {
     for (const input of inputs) await input.write(join(dir, input.file));
   }, 300_000);
 
+  // Pages read in parts from 61-byte blocks take thousands of reads a chunk: in the first row group only.
   test.each(inputs.map((input) => [input.file]))('%s', async (file) => {
     const reader = await openParquet(join(dir, file), file);
     try {
-      expect(await compareFile(reader, file, 1 << 14, true)).toBeGreaterThan(10);
+      expect(await compareFile(reader, file, 1 << 14, true, 1)).toBeGreaterThan(10);
     } finally {
       await reader.close();
     }
