@@ -297,15 +297,22 @@ async function hugeSection() {
   const base = await scalarParquet(dataDir, rows);
   const H = millions(hugeRows);
   const table = new Table(runs);
-  for (const [data, N] of [[base, R], [file, H]]) await table.bench('huge', `fit, Parquet ${N} rows`, fit(data));
-  await table.bench('huge', `fit --jobs 1, Parquet ${H} rows`, fit(file, '--jobs', '1'));
-  for (const [data, N] of [[base, R], [file, H]]) await table.bench('huge', `apply, Parquet to Parquet ${N} rows`, apply(data, outFile('parquet')));
-  await table.bench('huge', `apply --jobs 1, Parquet to Parquet ${H} rows`, apply(file, outFile('parquet'), '--jobs', '1'));
+  // Each command at one thread and at two on both files: BN1D_JOB_BYTES starts the second thread on 2M rows too
+  // (by default fit starts one per 512 MB of input), so that each 100M row has its 2M row to compare with.
+  const threads = async (what, argvOf) => {
+    for (const jobs of [1, 2]) {
+      process.env.BN1D_JOB_BYTES = String(1 << 20);
+      for (const [data, N] of [[base, R], [file, H]]) await table.bench('huge', `${what(N)}, --jobs ${jobs}`, argvOf(data, String(jobs)));
+      delete process.env.BN1D_JOB_BYTES;
+    }
+  };
+  await threads((N) => `fit, Parquet ${N} rows`, (data, jobs) => fit(data, '--jobs', jobs));
+  await threads((N) => `apply, Parquet to Parquet ${N} rows`, (data, jobs) => apply(data, outFile('parquet'), '--jobs', jobs));
   const lines = [
     machineLine(ROOT, runs, startLoad),
     '',
     `${count(hugeRows)} rows of an int64 \`id\` and 8 float32 features (DuckDB, snappy, ${groupsOf(hugeRows, DUCKDB_ROW_GROUP)}, ${fileMb(file)}), ` +
-      `beside the same table's ${count(rows)} rows (${fileMb(base)}).`,
+      `beside the same table's ${count(rows)} rows (${fileMb(base)}); BN1D_JOB_BYTES=1048576 gives --jobs 2 its second thread on both.`,
     '',
     ...table.markdown(),
   ];
