@@ -30,17 +30,28 @@ function afterCollections(look: () => void): () => void {
 
 /**
  * Keeps the new space from growing past `cap` bytes, looking after each
- * collection; returns a stop function. `size`, `setFlags` and `watch` are
- * V8's and Node's unless a test gives its own.
+ * collection (and when a worker starts); returns a stop function. `size`, `setFlags`, `watch` and `workers` are V8's and Node's
+ * unless a test gives its own.
  */
-export function capYoungGeneration(cap = YOUNG_CAP_BYTES, size = newSpaceBytes, setFlags = setFlagsFromString, watch = afterCollections): () => void {
+export function capYoungGeneration(
+  cap = YOUNG_CAP_BYTES, size = newSpaceBytes, setFlags = setFlagsFromString, watch = afterCollections, workers: NodeJS.EventEmitter = process,
+): () => void {
   let capped = false;
+  const flag = () => setFlags(`--semi-space-growth-factor=${capped ? 1 : 2}`);
+  // Set again at every look while at the cap: a worker's start sets V8's flags to the process's again, at some
+  // point of its thread's start (measured: the new space then grew from 8 to 32 MB in an apply at two threads).
   const look = () => {
     const full = size() >= cap;
-    if (full === capped) return;
+    if (full === capped && !full) return;
     capped = full;
-    setFlags(`--semi-space-growth-factor=${full ? 1 : 2}`);
+    flag();
   };
+  const started = () => capped && flag();
+  workers.on('worker', started);
   look();
-  return watch(look);
+  const stop = watch(look);
+  return () => {
+    stop();
+    workers.off('worker', started);
+  };
 }
