@@ -7,7 +7,8 @@
  * 106 MB at --jobs 1 with every other figure of the heap alike. Once the new
  * space is `cap` bytes, growth is turned off (a growth factor of 1, which
  * V8 reads each time it grows the space), and on again should it shrink
- * below; it is looked at after each collection (V8 grows it in one). Measured on that fit: 100M rows 88 MB, as fast; 8M rows as fast.
+ * below; it is looked at after each collection (V8 grows it in one).
+ * Measured on that fit: 100M rows 88 MB, as fast; 8M rows as fast.
  * Workers get the same bound from their resource limits (worker-threads.ts).
  */
 import { PerformanceObserver } from 'node:perf_hooks';
@@ -30,8 +31,9 @@ function afterCollections(look: () => void): () => void {
 
 /**
  * Keeps the new space from growing past `cap` bytes, looking after each
- * collection (and when a worker starts); returns a stop function. `size`, `setFlags`, `watch` and `workers` are V8's and Node's
- * unless a test gives its own.
+ * collection (and when a worker starts); returns a stop function. `size`,
+ * `setFlags`, `watch` and `workers` are V8's and Node's unless a test gives
+ * its own.
  */
 export function capYoungGeneration(
   cap = YOUNG_CAP_BYTES, size = newSpaceBytes, setFlags = setFlagsFromString, watch = afterCollections, workers: NodeJS.EventEmitter = process,
@@ -42,7 +44,7 @@ export function capYoungGeneration(
   // point of its thread's start (measured: the new space then grew from 8 to 32 MB in an apply at two threads).
   const look = () => {
     const full = size() >= cap;
-    if (full === capped && !full) return;
+    if (!full && !capped) return;
     capped = full;
     flag();
   };

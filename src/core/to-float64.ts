@@ -51,10 +51,15 @@ export function int64ToFloat64(values: BigInt64Array | BigUint64Array): Float64A
     for (let i = 0; i < values.length; i++) out[i] = Number(values[i]!);
     return out;
   }
-  const lo = new Uint32Array(values.buffer, values.byteOffset, 2 * values.length);
-  const hi = values instanceof BigInt64Array ? new Int32Array(values.buffer, values.byteOffset, 2 * values.length) : lo;
+  const [lo, hi] = words(values);
   for (let i = 0; i < values.length; i++) out[i] = hi[2 * i + 1]! * 4294967296 + lo[2 * i]!;
   return out;
+}
+
+/** The values' 32-bit words, little-endian: low words (unsigned) at even indices, high words (signed for a BigInt64Array) at odd. */
+function words(values: BigInt64Array | BigUint64Array): [Uint32Array, Int32Array | Uint32Array] {
+  const lo = new Uint32Array(values.buffer, values.byteOffset, 2 * values.length);
+  return [lo, values instanceof BigInt64Array ? new Int32Array(values.buffer, values.byteOffset, 2 * values.length) : lo];
 }
 
 /** The number that IEEE 754 half-precision `bits` encode. */
@@ -71,8 +76,7 @@ export function float16ToNumber(bits: number): number {
 export function firstInexact(values: BigInt64Array | BigUint64Array): number {
   const EXACT = 2n ** 53n;
   if (!LITTLE_ENDIAN) return values.findIndex((v) => v > EXACT || v < -EXACT);
-  const lo = new Uint32Array(values.buffer, values.byteOffset, 2 * values.length);
-  const hi = values instanceof BigInt64Array ? new Int32Array(values.buffer, values.byteOffset, 2 * values.length) : lo;
+  const [lo, hi] = words(values);
   // v = hi * 2^32 + lo with 0 <= lo < 2^32: v > 2^53 when hi > 2^21 or hi = 2^21 and lo > 0; v < -2^53 when hi < -2^21.
   const top = 2 ** 21;
   for (let i = 0; i < values.length; i++) {

@@ -135,7 +135,6 @@ export function featureChunk(batch: RecordBatch, features: readonly Feature[]): 
   return { rows: batch.numRows, columns: features.map((f) => columnData(batch.data.children[f.index]!, f)) };
 }
 
-
 /**
  * Features of a batch holding 64-bit integers beyond 2^53, which float64
  * rounds (as torch's .double() does): the first such value of each.

@@ -6,9 +6,7 @@
  * values, and a row count a reader can hold.
  */
 import { DataError } from '../../core/errors.js';
-
-/** Physical type names by their number in parquet.thrift. */
-const TYPES = ['BOOLEAN', 'INT32', 'INT64', 'INT96', 'FLOAT', 'DOUBLE', 'BYTE_ARRAY', 'FIXED_LEN_BYTE_ARRAY'];
+import { ENUMS } from './footer-fields.js';
 
 /** What a ColumnChunk stores that is checked or kept (numbers as footer-index.ts reads them; undefined: not stored). */
 export interface ChunkFacts {
@@ -52,7 +50,7 @@ export function checkGroup(group: GroupFacts, g: number, leafNames: readonly str
     if (!chunk.meta) throw corrupt(`has no metadata for column ${leafName}`);
     const filePath = chunk.filePath && utf8.decode(chunk.filePath);
     if (filePath) throw new DataError(`${name}: column ${leafName} is stored in another file (${filePath}), which is not supported`);
-    const type = chunk.type === undefined ? undefined : TYPES[chunk.type];
+    const type = chunk.type === undefined ? undefined : ENUMS.type[chunk.type];
     // A leaf of no known type is no leaf a chunk can match (hyparquet leaves its statistics unparsable).
     if (chunk.path !== leafName || type === undefined || type !== leafTypes[i]) {
       throw corrupt(`column chunk ${i} is ${chunk.path} (${type}), the schema says ${leafName}`);

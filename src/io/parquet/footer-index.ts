@@ -13,11 +13,11 @@
 import type { CompressionCodec } from 'hyparquet';
 import { DataError } from '../../core/errors.js';
 import { checkGroup } from './footer-check.js';
-import { FILE } from './footer-fields.js';
+import { ENUMS, FILE } from './footer-fields.js';
 import { type FieldSpan, footerTail, type WalkedFooter } from './footer-walk.js';
 
 /** Codec names by their number in parquet.thrift. */
-const CODECS: readonly CompressionCodec[] = ['UNCOMPRESSED', 'SNAPPY', 'GZIP', 'LZO', 'BROTLI', 'LZ4', 'ZSTD', 'LZ4_RAW'];
+const CODECS: readonly CompressionCodec[] = ENUMS.codec;
 /** Numbers per chunk in `chunks`: start, end, first data page (NaN: none stored). */
 const STRIDE = 3;
 

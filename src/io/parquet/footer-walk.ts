@@ -141,10 +141,14 @@ function readMeta(r: ThriftReader, chunk: ChunkFacts): void {
     else if (previous === META.PATH_IN_SCHEMA && type === LIST) chunk.path = readPath(r);
     else r.skip(type, 4);
   }
-  // The chunk starts at its first page: some writers store 0 for either offset (no dictionary, or no data page).
-  const offsets = [dictionary ?? 0, chunk.dataPage ?? 0].filter((offset) => offset > 0);
-  chunk.start = offsets.length ? Math.min(...offsets) : 0;
+  chunk.start = chunkStart(dictionary ?? 0, chunk.dataPage ?? 0);
   chunk.end = chunk.start + compressed;
+}
+
+/** Where a chunk's pages start, from its dictionary_page_offset and data_page_offset: some writers store 0 for either (no dictionary, or no data page). */
+export function chunkStart(dictionary: number, data: number): number {
+  const offsets = [dictionary, data].filter((offset) => offset > 0);
+  return offsets.length ? Math.min(...offsets) : 0;
 }
 
 const utf8 = new TextDecoder();

@@ -8,6 +8,7 @@
  * copied from another file is its stored struct (thrift-tree.ts).
  */
 import type { CompressionCodec, Encoding, KeyValue, LogicalType, PageType, ParquetType, SchemaElement } from 'hyparquet';
+import { enumCode } from './footer-fields.js';
 import { ThriftStruct } from './thrift-tree.js';
 import { writeThriftStruct } from './thrift-tree-write.js';
 import { CompactType, CompactWriter, type Writer } from './thrift-write.js';
@@ -78,34 +79,6 @@ export interface FileMetaDataOut<C extends ColumnChunkEntry = ColumnChunkOut> {
   row_groups: readonly RowGroupOut<C>[];
   key_value_metadata?: readonly KeyValue[] | undefined;
   created_by?: string | undefined;
-}
-
-/** Thrift enums: a name's position is its number. */
-export const ENUMS = {
-  type: ['BOOLEAN', 'INT32', 'INT64', 'INT96', 'FLOAT', 'DOUBLE', 'BYTE_ARRAY', 'FIXED_LEN_BYTE_ARRAY'],
-  repetition: ['REQUIRED', 'OPTIONAL', 'REPEATED'],
-  converted: [
-    'UTF8', 'MAP', 'MAP_KEY_VALUE', 'LIST', 'ENUM', 'DECIMAL', 'DATE', 'TIME_MILLIS', 'TIME_MICROS', 'TIMESTAMP_MILLIS', 'TIMESTAMP_MICROS',
-    'UINT_8', 'UINT_16', 'UINT_32', 'UINT_64', 'INT_8', 'INT_16', 'INT_32', 'INT_64', 'JSON', 'BSON', 'INTERVAL',
-  ],
-  encoding: [
-    'PLAIN', 'GROUP_VAR_INT', 'PLAIN_DICTIONARY', 'RLE', 'BIT_PACKED', 'DELTA_BINARY_PACKED', 'DELTA_LENGTH_BYTE_ARRAY', 'DELTA_BYTE_ARRAY',
-    'RLE_DICTIONARY', 'BYTE_STREAM_SPLIT',
-  ],
-  codec: ['UNCOMPRESSED', 'SNAPPY', 'GZIP', 'LZO', 'BROTLI', 'LZ4', 'ZSTD', 'LZ4_RAW'],
-  pageType: ['DATA_PAGE', 'INDEX_PAGE', 'DICTIONARY_PAGE', 'DATA_PAGE_V2'],
-  boundaryOrder: ['UNORDERED', 'ASCENDING', 'DESCENDING'],
-  edges: ['SPHERICAL', 'VINCENTY', 'THOMAS', 'ANDOYER', 'KARNEY'],
-} as const;
-
-/** The number of `name` in one of ENUMS; undefined stays undefined. */
-export function enumCode(which: keyof typeof ENUMS, name: string): number;
-export function enumCode(which: keyof typeof ENUMS, name: string | undefined): number | undefined;
-export function enumCode(which: keyof typeof ENUMS, name: string | undefined): number | undefined {
-  if (name === undefined) return undefined;
-  const code = (ENUMS[which] as readonly string[]).indexOf(name);
-  if (code < 0) throw new Error(`Parquet has no ${which} ${name}`);
-  return code;
 }
 
 const { I32, BINARY, STRUCT } = CompactType;

@@ -13,7 +13,7 @@ import { parquetMetadata, parquetSchema } from 'hyparquet';
 import { DataError } from '../../core/errors.js';
 import type { FileRange } from '../files/file-range.js';
 import { type FooterIndex, indexFooter } from './footer-index.js';
-import { footerTail, walkFooter } from './footer-walk.js';
+import { chunkStart, footerTail, walkFooter, type WalkedFooter } from './footer-walk.js';
 
 const MAGIC = 'PAR1';
 const ENCRYPTED_MAGIC = 'PARE';
@@ -53,15 +53,16 @@ export async function readFooter(file: FileRange, name: string): Promise<Footer>
   const bytes = await file.read(offset, size - 8);
   let metadata: Omit<FileMetaData, 'row_groups'>;
   let root: SchemaTree;
-  let walked;
+  let walked: WalkedFooter;
   try {
     walked = walkFooter(bytes);
-    metadata = { ...parquetMetadata(footerTail(bytes, walked.fields), { geoparquet: false }), metadata_length: footerLength };
+    // Parsed without its row groups (footerTail leaves them out): row_groups is empty.
+    const { row_groups: _, ...rest } = parquetMetadata(footerTail(bytes, walked.fields), { geoparquet: false });
+    metadata = { ...rest, metadata_length: footerLength };
     root = parquetSchema(metadata);
   } catch (error) {
     throw new DataError(`${name}: corrupt Parquet footer: ${messageOf(error)}`);
   }
-  delete (metadata as Partial<FileMetaData>).row_groups;
   const leafPaths: SchemaTree[][] = [];
   collectLeaves(root, [root], leafPaths);
   const leafNames = leafPaths.map((path) => path.slice(1).map((node) => node.element.name).join('.'));
@@ -87,9 +88,7 @@ export async function readFooter(file: FileRange, name: string): Promise<Footer>
 /** File byte range [start, end) of a column chunk (dictionary page included). */
 export function chunkRange(chunk: ColumnChunk): [number, number] {
   const meta = chunk.meta_data!;
-  // The chunk starts at its first page: some writers store 0 for either offset (no dictionary, or no data page).
-  const offsets = [Number(meta.dictionary_page_offset ?? 0), Number(meta.data_page_offset)].filter((offset) => offset > 0);
-  const start = offsets.length ? Math.min(...offsets) : 0;
+  const start = chunkStart(Number(meta.dictionary_page_offset ?? 0), Number(meta.data_page_offset));
   return [start, start + Number(meta.total_compressed_size)];
 }
 

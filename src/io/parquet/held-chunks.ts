@@ -10,8 +10,8 @@
  * (file_offset, meta_data), without the stop byte; the page index fields
  * (4 to 7) and the stop byte are written after them when the file ends,
  * byte for byte as the whole struct would be written then. A copied chunk
- * with fields after those (parquet.thrift names none) is held as its
- * struct.
+ * with fields after those (the encryption fields, of chunks bn1d does not
+ * read, or fields of a later parquet.thrift) is held as its struct.
  */
 import { ByteWriter } from 'hyparquet-writer';
 import type { FrameChunk } from './file-write.js';
@@ -23,7 +23,7 @@ import { ThriftStruct } from './thrift-tree.js';
 import { writeThriftStruct } from './thrift-tree-write.js';
 import { CompactWriter, type Writer } from './thrift-write.js';
 
-/** Numbers per chunk: head start and end, its last field id, column index start and end, offset index start and end (-1: none). */
+/** Numbers per chunk: head start and end, the head's last field id, column index start and end, offset index start and end (-1: none). */
 const STRIDE = 7;
 
 export class HeldChunks {
@@ -40,23 +40,20 @@ export class HeldChunks {
   add(chunk: FrameChunk): void {
     const { bytes } = this;
     const headStart = bytes.offset;
-    let last: number;
-    if ('copied' in chunk) {
-      const { fields } = chunk.copied;
-      if (fields.some((field) => field.id > CHUNK.COLUMN_INDEX_LENGTH)) {
-        this.structs.set(this.count, chunk.copied);
-        last = -1;
-      } else {
-        // Written whole, its stop byte then left out.
-        writeThriftStruct(bytes, chunk.copied);
-        last = fields.at(-1)?.id ?? 0;
-      }
-    } else {
+    let headEnd = headStart;
+    let last = 0;
+    if (!('copied' in chunk)) {
       columnChunkHead(new CompactWriter(bytes), chunk.chunk);
-      bytes.appendUint8(0);
-      last = 3;
+      headEnd = bytes.offset;
+      last = CHUNK.META_DATA;
+    } else if (chunk.copied.fields.some((field) => field.id > CHUNK.COLUMN_INDEX_LENGTH)) {
+      this.structs.set(this.count, chunk.copied);
+    } else {
+      // Written whole; its stop byte is left out of the head.
+      writeThriftStruct(bytes, chunk.copied);
+      headEnd = bytes.offset - 1;
+      last = chunk.copied.fields.at(-1)?.id ?? 0;
     }
-    const headEnd = bytes.offset - (last < 0 ? 0 : 1);
     const columnIndex = bytes.offset;
     if ('copied' in chunk) {
       if (chunk.columnIndex) bytes.appendBytes(chunk.columnIndex);

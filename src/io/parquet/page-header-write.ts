@@ -5,7 +5,7 @@
  * row; ColumnIndex: each page's min, max and null count).
  */
 import type { BoundaryOrder, Encoding, OffsetIndex } from 'hyparquet';
-import { enumCode } from './footer-write.js';
+import { enumCode } from './footer-fields.js';
 import { CompactType, CompactWriter, type Writer } from './thrift-write.js';
 
 /** What the header of a DATA_PAGE_V2 says. */

@@ -65,11 +65,11 @@ export function readRleHybrid(
       filled += take;
       pos = runEnd;
     } else {
-      const run = header / 2;
+      const length = header / 2;
       if (pos + valueBytes > end) throw new CorruptParquet('RLE run ends past its page');
       const value = runValue(bytes, pos, valueBytes);
       pos += valueBytes;
-      const take = Math.min(run, count - filled);
+      const take = Math.min(length, count - filled);
       out.fill(value | 0, filled, filled + take);
       filled += take;
     }
