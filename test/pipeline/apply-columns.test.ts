@@ -3,12 +3,18 @@
  * DuckDB's one-page chunks of many pieces (read in parts, into buffers read
  * into again once a piece is normalized): every row as the row-wise apply
  * (`rowGroupSize`, which re-cuts row groups from whole batches) writes it,
- * by DuckDB's reading of both.
+ * by DuckDB's reading of both. A chunk's values are normalized into the
+ * buffer the chunk before was, once it is written.
  */
 import { join } from 'node:path';
 import { beforeAll, expect, test } from 'vitest';
 import { stateDocument } from '../../src/core/state-json.js';
+import { openFile } from '../../src/io/dataset/open-input.js';
+import { outputSchema } from '../../src/io/dataset/features.js';
+import { resolveFeatures } from '../../src/io/dataset/select-features.js';
 import { apply } from '../../src/pipeline/apply.js';
+import { normalizedPieces } from '../../src/pipeline/apply-columns.js';
+import { DataWarnings } from '../../src/pipeline/warnings.js';
 import { fitState } from '../../src/pipeline/fit.js';
 import { scratch } from '../helpers/cli.js';
 import { query } from '../helpers/duckdb.js';
@@ -37,4 +43,31 @@ test('normalizes every row as the row-wise apply does', async () => {
   // Every row, and its nulls, is there.
   const sql = (path: string) => `SELECT count(*), count(x), count(arr), count(lst), sum(len(lst)) FROM read_parquet('${path}')`;
   expect(await counts(sql(byColumns))).toEqual(await counts(sql(input)));
+});
+
+test('a chunk is normalized into the buffer of the chunk before, once that one is written', async () => {
+  const state = await fitState([input], { columns: ['x'] });
+  const reader = await openFile(input);
+  try {
+    const features = resolveFeatures(reader.schema, state.features, reader.name);
+    const settings = { state, nan: 'error' as const, features, schema: outputSchema(reader.schema, features), warnings: new DataWarnings() };
+    const file = { reader, path: input, startRow: 0, groups: reader.parquetLayout!.rowGroupRows };
+    expect(file.groups.length).toBeGreaterThanOrEqual(2);
+    const c = reader.schema.fields.findIndex((field) => field.name === 'x');
+    const buffers = async (g: number, written: boolean) => {
+      const out: ArrayBufferLike[] = [];
+      for await (const piece of normalizedPieces(file, g, c, 0, settings, (row) => `row ${row}`, () => written)) out.push(piece.values.buffer);
+      return out;
+    };
+    const first = await buffers(0, true);
+    const second = await buffers(1, true);
+    expect(second[0]).toBe(first.at(-1));
+    // A chunk whose stream keeps views of its pieces (until their pages are written) does not give its buffer back.
+    const kept = await buffers(0, false);
+    expect(kept[0]).toBe(second.at(-1));
+    const after = await buffers(1, true);
+    expect(kept).not.toContain(after[0]);
+  } finally {
+    await reader.close();
+  }
 });
