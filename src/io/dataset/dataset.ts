@@ -61,7 +61,8 @@ export interface DatasetReader {
   /**
    * Parquet: non-empty row group `index`'s chunks of column `c` (a schema
    * index) as they are stored, to be copied without decoding; undefined
-   * when a chunk is not compressed with `codec` (when given).
+   * when a chunk is not compressed with `codec` (when given). Their bytes
+   * are valid until the next call: they are read into the same buffers.
    */
   storedChunks?(index: number, c: number, codec?: CompressionCodec): Promise<readonly SourceChunk[] | undefined>;
   /** Parquet: whether column `c`'s stored chunks fit an output column with these leaves (root-to-leaf schema elements). */

@@ -17,6 +17,13 @@ export interface FileRange {
   close(): Promise<void>;
 }
 
+/** `target`, filled by `file` with its bytes from `position` on; an error when the file ends first. */
+export async function readFull(file: Pick<FileRange, 'readInto'>, target: Uint8Array, position: number): Promise<Uint8Array> {
+  const done = await file.readInto(target, position);
+  if (done < target.length) throw new Error(`unexpected end of file at byte ${position + done}`);
+  return target;
+}
+
 /** Opens `path` for positional reads. Errors are the raw fs errors (ENOENT...). */
 export async function openFileRange(path: string): Promise<FileRange> {
   const handle = await open(path, 'r');
@@ -45,10 +52,7 @@ function fileRange(handle: FileHandle, byteLength: number): FileRange {
   async function read(start: number, end: number): Promise<Uint8Array> {
     const from = Math.max(0, Math.min(start, byteLength));
     const to = Math.max(from, Math.min(end, byteLength));
-    const bytes = new Uint8Array(to - from);
-    const done = await readInto(bytes, from);
-    if (done < bytes.length) throw new Error(`unexpected end of file at byte ${from + done}`);
-    return bytes;
+    return readFull({ readInto }, new Uint8Array(to - from), from);
   }
   return {
     byteLength,

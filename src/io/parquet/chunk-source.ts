@@ -21,7 +21,7 @@
  * leaving one out keeps the output valid.
  */
 import { DataError } from '../../core/errors.js';
-import type { FileRange } from '../files/file-range.js';
+import { type FileRange, readFull } from '../files/file-range.js';
 import { CorruptParquet } from './faults.js';
 import { CHUNK, META } from './footer-fields.js';
 import { readPageHeader } from './page-header-read.js';
@@ -57,8 +57,14 @@ export function rawChunkRange(meta: ThriftStruct): [number, number] {
   return [start, start + Number(meta.integer(META.TOTAL_COMPRESSED_SIZE) ?? -1n)];
 }
 
-/** Reads the chunk of leaf `leaf` in row group g of `file`, whose footer is `raw`; `name` prefixes errors. */
-export async function readSourceChunk(file: FileRange, raw: RawFooter, g: number, leaf: number, name = 'Parquet file'): Promise<SourceChunk> {
+/**
+ * Reads the chunk of leaf `leaf` in row group g of `file`, whose footer is
+ * `raw`; `name` prefixes errors. Its pages are read into `into(size)` when
+ * given, else into a new buffer.
+ */
+export async function readSourceChunk(
+  file: FileRange, raw: RawFooter, g: number, leaf: number, name = 'Parquet file', into?: (size: number) => Uint8Array,
+): Promise<SourceChunk> {
   const what = `${name}: row group ${g}, column chunk ${leaf}`;
   let column: ThriftStruct;
   try {
@@ -78,7 +84,7 @@ export async function readSourceChunk(file: FileRange, raw: RawFooter, g: number
     throw new DataError(`${what} has its first data page at ${data}, outside its pages [${start}, ${end})`);
   }
   const dropped: string[] = [];
-  const bytes = await file.read(start, end);
+  const bytes = into ? await readFull(file, into(end - start), start) : await file.read(start, end);
   checkPages(bytes, start, what);
   const columnIndex = await readIndex(file, column, CHUNK.COLUMN_INDEX_OFFSET, CHUNK.COLUMN_INDEX_LENGTH, limit, 'column index', dropped);
   const offsetBytes = await readIndex(file, column, CHUNK.OFFSET_INDEX_OFFSET, CHUNK.OFFSET_INDEX_LENGTH, limit, 'offset index', dropped);

@@ -207,7 +207,7 @@ export class ParquetReader implements DatasetReader {
     return out;
   }
 
-  /** Copies of non-empty row group `index`'s chunks of column `c` as stored (chunk-copier.ts). */
+  /** Non-empty row group `index`'s chunks of column `c` as stored (chunk-copier.ts), valid until the next call. */
   async storedChunks(index: number, c: number, codec?: CompressionCodec): Promise<SourceChunk[] | undefined> {
     this.#copier ??= new ChunkCopier(this.file, this.footer, this.name);
     return this.plans[c]!.node ? this.#copier.chunks(this.nonEmptyGroups[index]!, c, codec) : undefined;
