@@ -9,8 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
 
-// The flag the bundle sets (src/cli/v8-flags.ts), set first: V8 takes a cache only under the flags it was made with.
-setFlagsFromString('--no-allocation-site-pretenuring');
+// The flags the bundle sets (src/cli/v8-flags.ts, by its text), set first: V8 takes a cache only under the flags it was made with.
+setFlagsFromString('--no-allocation-site-pretenuring --heap-growing-percent=100');
 const filename = fileURLToPath(new URL('../dist/bn1d.cjs', import.meta.url));
 const cacheFile = `${filename}.cache`;
 const cachedData = existsSync(cacheFile) ? readFileSync(cacheFile) : undefined;

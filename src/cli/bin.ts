@@ -4,11 +4,11 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { main } from './main.js';
-import { PRETENURING_OFF } from './v8-flags.js';
+import { V8_FLAGS } from './v8-flags.js';
 import { capYoungGeneration } from './young-generation.js';
 
 // Set by bin/bn1d.js before the bundle is compiled (the code cache holds the flags); again here for a bundle run alone.
-setFlagsFromString(PRETENURING_OFF);
+setFlagsFromString(V8_FLAGS);
 capYoungGeneration();
 
 void main();

@@ -7,16 +7,17 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { V8_FLAGS } from '../../src/cli/v8-flags.js';
 import { ROOT, scratch } from '../helpers/cli.js';
 
 const dir = scratch();
 const input = join(ROOT, 'fixtures', 'real', 'wine.parquet');
 
-/** Whether V8 turns the cache down, under the flag bin/bn1d.js sets first. */
+/** Whether V8 turns the cache down, under the flags bin/bn1d.js sets first. */
 function rejected(dist: string): boolean {
   const check = `
     import { readFileSync } from 'node:fs'; import { Module } from 'node:module'; import { Script } from 'node:vm'; import { setFlagsFromString } from 'node:v8';
-    setFlagsFromString('--no-allocation-site-pretenuring');
+    setFlagsFromString(${JSON.stringify(V8_FLAGS)});
     const file = ${JSON.stringify(join(dist, 'bn1d.cjs'))};
     const script = new Script(Module.wrap(readFileSync(file, 'utf8')), { filename: file, cachedData: readFileSync(file + '.cache') });
     process.stdout.write(String(script.cachedDataRejected));`;
@@ -32,6 +33,7 @@ function fit(bin: string, state: string) {
 
 describe('the code cache', () => {
   test('V8 takes the one the build wrote, under the flags bin/bn1d.js sets', () => {
+    expect(readFileSync(join(ROOT, 'bin', 'bn1d.js'), 'utf8')).toContain(`setFlagsFromString('${V8_FLAGS}');`);
     expect(rejected(join(ROOT, 'dist'))).toBe(false);
   });
 
