@@ -31,7 +31,7 @@ function afterCollections(look: () => void): () => void {
 
 /**
  * Keeps the new space from growing past `cap` bytes, looking after each
- * collection (and when a worker starts); returns a stop function. `size`,
+ * collection (and when a worker starts, and when it runs); returns a stop function. `size`,
  * `setFlags`, `watch` and `workers` are V8's and Node's unless a test gives
  * its own.
  */
@@ -40,15 +40,19 @@ export function capYoungGeneration(
 ): () => void {
   let capped = false;
   const flag = () => setFlags(`--semi-space-growth-factor=${capped ? 1 : 2}`);
-  // Set again at every look while at the cap: a worker's start sets V8's flags to the process's again, at some
-  // point of its thread's start (measured: the new space then grew from 8 to 32 MB in an apply at two threads).
+  // Set again at every look while at the cap, and when a worker starts and when it runs: its thread's start sets the
+  // factor back to 2 somewhere between the Worker's construction and its 'online' event (measured: the new space then
+  // grew from 8 to 16 MB in an apply at two threads, which is why apply-jobs.ts waits for 'online').
   const look = () => {
     const full = size() >= cap;
     if (!full && !capped) return;
     capped = full;
     flag();
   };
-  const started = () => capped && flag();
+  const started = (worker?: NodeJS.EventEmitter) => {
+    if (capped) flag();
+    worker?.once('online', () => capped && flag());
+  };
   workers.on('worker', started);
   look();
   const stop = watch(look);

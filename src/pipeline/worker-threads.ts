@@ -53,6 +53,15 @@ export async function threadsFor(paths: readonly string[], jobs: number, http?: 
   return Math.max(1, Math.min(jobs, Math.floor(bytes / Math.max(1, perWorker))));
 }
 
+/** Settles once `worker` (one of `what`'s) runs, or fails with its error should it stop first. */
+export function workerRunning(worker: NodeJS.EventEmitter, what: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    worker.once('online', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code: number) => reject(new Error(`an ${what} worker stopped (exit code ${code}) before it ran`)));
+  });
+}
+
 /** The script `<name>.mjs` beside the bundled CLI or the compiled library, if there is one (from TypeScript sources there is none). */
 export function workerScript(name: string): URL | undefined {
   for (const relative of [`./${name}.mjs`, `../${name}.mjs`]) {

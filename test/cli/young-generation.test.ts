@@ -1,7 +1,7 @@
 /**
  * The cap on the main thread's young generation (young-generation.ts): growth
  * is turned off whenever the new space is at the cap or over it, and when a
- * worker starts (which resets V8's flags), and on again below it; and in a
+ * worker starts and when it runs (its start resets V8's flags), and on again below it; and in a
  * real run, a worker started midway, the new space stays at the cap where
  * V8 alone grows it past.
  */
@@ -31,8 +31,12 @@ test('turns growth off at every look at the cap or over it, and on once below it
   expect(flags.filter((f) => f.endsWith('=1'))).toHaveLength(at - 5);
   expect(flags.slice(0, 4)).toEqual(['--semi-space-growth-factor=1', '--semi-space-growth-factor=1', '--semi-space-growth-factor=1', '--semi-space-growth-factor=2']);
   const before = flags.length;
-  workers.emit('worker');
+  const worker = new EventEmitter();
+  workers.emit('worker', worker);
   expect(flags.slice(before)).toEqual(['--semi-space-growth-factor=1']);
+  // And once the worker runs: its thread's V8 is set up by then, which is when the flags are set again.
+  worker.emit('online');
+  expect(flags.slice(before)).toEqual(['--semi-space-growth-factor=1', '--semi-space-growth-factor=1']);
   stop();
   expect(stopped).toBe(true);
   expect(workers.listenerCount('worker')).toBe(0);
