@@ -17,7 +17,7 @@
  *   row-groups  the 2M-row scalar table in row groups of 131,072, 524,288 and 2M rows: fit and apply
  *   jobs        --jobs 1 against --jobs 2 on the 8M-row scalar table (skipped while the CLI has no --jobs)
  *   shards      plan + map per shard + fold against fit, on the 2M-row scalar table (8 shards)
- *   huge        100M rows x 8 float32 + id (3.6 GB of Parquet): only with --huge or --only huge
+ *   huge        100M rows x 8 float32 + id (3.6 GB of Parquet) beside 2M and 8M: only with --huge or --only huge
  *   snappy      the Snappy compressors (not with --smoke)
  *
  * --scale multiplies every row count that is not given (and the sweep's row groups), so that
@@ -295,14 +295,16 @@ async function hugeSection() {
   const file = await scalarParquet(dataDir, hugeRows);
   console.error(`huge | ${count(hugeRows)} rows ready in ${((Date.now() - started) / 1000).toFixed(0)} s: ${file}`);
   const base = await scalarParquet(dataDir, rows);
-  const H = millions(hugeRows);
+  const middle = await scalarParquet(dataDir, bigRows);
+  const sizes = [[base, R], [middle, millions(bigRows)], [file, millions(hugeRows)]];
   const table = new Table(runs);
-  // Each command at one thread and at two on both files: BN1D_JOB_BYTES starts the second thread on 2M rows too
-  // (by default fit starts one per 512 MB of input), so that each 100M row has its 2M row to compare with.
+  // Each command at one thread and at two on every file: BN1D_JOB_BYTES starts the second thread on 2M rows too
+  // (by default fit starts one per 512 MB of input), so that each 100M row has its 2M row to compare with; the
+  // 8M row shows where memory stops growing with the input's length.
   const threads = async (what, argvOf) => {
     for (const jobs of [1, 2]) {
       process.env.BN1D_JOB_BYTES = String(1 << 20);
-      for (const [data, N] of [[base, R], [file, H]]) await table.bench('huge', `${what(N)}, --jobs ${jobs}`, argvOf(data, String(jobs)));
+      for (const [data, N] of sizes) await table.bench('huge', `${what(N)}, --jobs ${jobs}`, argvOf(data, String(jobs)));
       delete process.env.BN1D_JOB_BYTES;
     }
   };
@@ -312,7 +314,7 @@ async function hugeSection() {
     machineLine(ROOT, runs, startLoad),
     '',
     `${count(hugeRows)} rows of an int64 \`id\` and 8 float32 features (DuckDB, snappy, ${groupsOf(hugeRows, DUCKDB_ROW_GROUP)}, ${fileMb(file)}), ` +
-      `beside the same table's ${count(rows)} rows (${fileMb(base)}); BN1D_JOB_BYTES=1048576 gives --jobs 2 its second thread on both.`,
+      `beside the same table's ${count(rows)} rows (${fileMb(base)}) and ${count(bigRows)} rows (${fileMb(middle)}); BN1D_JOB_BYTES=1048576 gives --jobs 2 its second thread on all three.`,
     '',
     ...table.markdown(),
   ];

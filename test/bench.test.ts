@@ -80,6 +80,6 @@ test('--only huge runs that section alone, at smoke size beside the smoke rows',
   const huge = section(report, 'huge');
   expect(huge).toContain('100,000 rows of an int64 `id` and 8 float32 features');
   for (const command of ['fit, Parquet', 'apply, Parquet to Parquet'])
-    for (const n of ['20K', '100K']) for (const jobs of [1, 2]) expect(huge).toMatch(row('huge', `${command} ${n} rows, --jobs ${jobs}`, ' \\|  \\|  \\|  \\| '));
+    for (const n of ['20K', '40K', '100K']) for (const jobs of [1, 2]) expect(huge).toMatch(row('huge', `${command} ${n} rows, --jobs ${jobs}`, ' \\|  \\|  \\|  \\| '));
   expect(report.match(/<!-- \S+:start -->/g)).toEqual(['<!-- huge:start -->']);
 }, 60_000);
