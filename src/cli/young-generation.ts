@@ -31,9 +31,9 @@ function afterCollections(look: () => void): () => void {
 
 /**
  * Keeps the new space from growing past `cap` bytes, looking after each
- * collection (and when a worker starts, and when it runs); returns a stop function. `size`,
- * `setFlags`, `watch` and `workers` are V8's and Node's unless a test gives
- * its own.
+ * collection (and when a worker starts, and when it runs); returns a stop
+ * function. `size`, `setFlags`, `watch` and `workers` are V8's and Node's
+ * unless a test gives its own.
  */
 export function capYoungGeneration(
   cap = YOUNG_CAP_BYTES, size = newSpaceBytes, setFlags = setFlagsFromString, watch = afterCollections, workers: NodeJS.EventEmitter = process,

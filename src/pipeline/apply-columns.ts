@@ -24,7 +24,6 @@ import type { BatchNormState } from '../core/state.js';
 import { columnOf } from '../io/dataset/column-of.js';
 import type { DatasetReader, DatasetWriter } from '../io/dataset/dataset.js';
 import type { ColumnPart, StreamedColumn } from '../io/parquet/write.js';
-import type { ColumnData } from '../core/column.js';
 import { columnData, type Feature, outputArray, replaceFeatures } from '../io/dataset/features.js';
 import type { FileSequence } from '../io/dataset/file-sequence.js';
 import type { DataWarnings } from './warnings.js';
@@ -131,7 +130,8 @@ export async function* normalizedPieces(
     settings.warnings.check(piece, [feature], reader.name);
     const column = columnData(piece.data.children[0]!, feature);
     const n = column.values.length;
-    const out = last && last.length >= n && reusable() ? last.subarray(0, n) : (takeSpare(column, feature) ?? outputArray(column, feature));
+    const out = last && last.length >= n && reusable() ? last.subarray(0, n) : outputArray(column, feature, spare);
+    if (out.buffer === spare) spare = undefined;
     if (!last || out.buffer !== last.buffer) last = out;
     normalizeBatch(state, { rows: piece.numRows, columns: [column], index: g, startRow }, [out], { nan: settings.nan, describeRow });
     yield replaceFeatures(piece, one, [feature], [out]).data.children[0]!;
@@ -149,12 +149,3 @@ export async function* normalizedPieces(
  * without it and 85 MB with it at one thread, 137 and 119 at two.
  */
 let spare: ArrayBuffer | undefined;
-
-function takeSpare(column: ColumnData, feature: Feature): Float32Array | Float64Array | undefined {
-  const n = column.values.length;
-  const Out = feature.dtype === 'float64' ? Float64Array : Float32Array;
-  if (!spare || spare.byteLength < n * Out.BYTES_PER_ELEMENT) return undefined;
-  const out = new Out(spare, 0, n);
-  spare = undefined;
-  return out;
-}

@@ -1,9 +1,9 @@
 /**
  * The cap on the main thread's young generation (young-generation.ts): growth
  * is turned off whenever the new space is at the cap or over it, and when a
- * worker starts and when it runs (its start resets V8's flags), and on again below it; and in a
- * real run, a worker started midway, the new space stays at the cap where
- * V8 alone grows it past.
+ * worker starts and when it runs (its start resets V8's flags), and on again
+ * below it; and in a real run, a worker started midway, the new space stays
+ * at the cap where V8 alone grows it past.
  */
 import { spawnSync } from 'node:child_process';
 import { EventEmitter } from 'node:events';

@@ -152,9 +152,11 @@ export function inexactIntegers(batch: RecordBatch, features: readonly Feature[]
   return found;
 }
 
-/** A new output array for a feature column's values. */
-export function outputArray(column: ColumnData, feature: Feature): Float32Array | Float64Array {
-  return feature.dtype === 'float64' ? new Float64Array(column.values.length) : new Float32Array(column.values.length);
+/** An output array for a feature column's values: at the start of `room` when it is long enough, else new. */
+export function outputArray(column: ColumnData, feature: Feature, room?: ArrayBuffer): Float32Array | Float64Array {
+  const n = column.values.length;
+  const Out = feature.dtype === 'float64' ? Float64Array : Float32Array;
+  return room && room.byteLength >= n * Out.BYTES_PER_ELEMENT ? new Out(room, 0, n) : new Out(n);
 }
 
 function floatType(dtype: FeatureDtype): Float32 | Float64 {

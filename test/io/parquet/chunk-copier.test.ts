@@ -42,7 +42,7 @@ test('each row group\'s chunks are the stored bytes, read into the buffers of th
       expect(ids).toHaveLength(1);
       expect(ids[0]!.bytes).toEqual(await chunkBytes(g, 0));
       if (before) expect(ids[0]!.bytes.buffer).toBe(before);
-      // The struct's two leaves, each in a buffer of its own, both the id's: a call's chunks are valid until the next.
+      // The struct's two leaves: a call's chunks are valid until the next, so each has a buffer of its own.
       const leaves = (await reader.storedChunks!(g, 1))!;
       expect(leaves).toHaveLength(2);
       expect(leaves[0]!.bytes).toEqual(await chunkBytes(g, 1));
